@@ -1,0 +1,108 @@
+/**
+ * The Hessian H = ∂²V/∂r_i∂r_j of a pair potential (SPEC §2, paper Eqs. 44–46) as d×d blocks:
+ *   K_ij^(αβ) = [φ''(r) − φ'(r)/r] r^α r^β / r² + [φ'(r)/r] δ_αβ,
+ *   H_ij = −K_ij (i ≠ j),  H_ii = Σ_(l≠i) K_il.
+ * Stored sparse (one block per interacting pair plus N diagonal blocks), float64.
+ */
+import { contacts, type Contacts, type Glass } from '../model/glass';
+
+export interface SparseHessian {
+  dim: number;
+  particles: number;
+  /** Pairs i < j, one d×d block K_ij each (row-major), so H_ij = −K_ij = H_ji. */
+  pairI: Int32Array;
+  pairJ: Int32Array;
+  pairBlocks: Float64Array;
+  /** N blocks H_ii. */
+  diagonalBlocks: Float64Array;
+}
+
+/** The bond stiffness block K of one interacting pair, written into out (d×d, row-major). */
+export function bondStiffness(sep: Float64Array, offset: number, d: number, r: number, dphi: number, d2phi: number, out: Float64Array, outOffset = 0): void {
+  const radial = (d2phi - dphi / r) / (r * r);
+  const tangential = dphi / r;
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      out[outOffset + a * d + b] = radial * sep[offset + a] * sep[offset + b] + (a === b ? tangential : 0);
+    }
+  }
+}
+
+export function sparseHessian(glass: Glass, positions: Float64Array, interacting: Contacts = contacts(glass, positions)): SparseHessian {
+  const d = glass.box.dim;
+  const n = glass.diameters.length;
+  const dd = d * d;
+  const pairBlocks = new Float64Array(interacting.count * dd);
+  const diagonalBlocks = new Float64Array(n * dd);
+  for (let p = 0; p < interacting.count; p++) {
+    bondStiffness(interacting.separation, p * d, d, interacting.distance[p], interacting.dphi[p], interacting.d2phi[p], pairBlocks, p * dd);
+    const i = interacting.i[p];
+    const j = interacting.j[p];
+    for (let k = 0; k < dd; k++) {
+      diagonalBlocks[i * dd + k] += pairBlocks[p * dd + k];
+      diagonalBlocks[j * dd + k] += pairBlocks[p * dd + k];
+    }
+  }
+  return { dim: d, particles: n, pairI: interacting.i, pairJ: interacting.j, pairBlocks, diagonalBlocks };
+}
+
+/** out = H v for a vector of length dN. */
+export function hessianMultiply(h: SparseHessian, v: Float64Array, out: Float64Array): Float64Array {
+  const d = h.dim;
+  const dd = d * d;
+  out.fill(0);
+  for (let i = 0; i < h.particles; i++) {
+    for (let a = 0; a < d; a++) {
+      let s = 0;
+      for (let b = 0; b < d; b++) s += h.diagonalBlocks[i * dd + a * d + b] * v[d * i + b];
+      out[d * i + a] += s;
+    }
+  }
+  for (let p = 0; p < h.pairI.length; p++) {
+    const i = h.pairI[p];
+    const j = h.pairJ[p];
+    for (let a = 0; a < d; a++) {
+      let si = 0;
+      let sj = 0;
+      for (let b = 0; b < d; b++) {
+        const k = h.pairBlocks[p * dd + a * d + b]; // symmetric block
+        si += k * v[d * j + b];
+        sj += k * v[d * i + b];
+      }
+      out[d * i + a] -= si;
+      out[d * j + a] -= sj;
+    }
+  }
+  return out;
+}
+
+/** The dense dN × dN Hessian, row-major float64. */
+export function denseHessian(h: SparseHessian): Float64Array {
+  const d = h.dim;
+  const dd = d * d;
+  const size = d * h.particles;
+  const m = new Float64Array(size * size);
+  for (let i = 0; i < h.particles; i++) {
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) m[(d * i + a) * size + d * i + b] = h.diagonalBlocks[i * dd + a * d + b];
+  }
+  for (let p = 0; p < h.pairI.length; p++) {
+    const i = h.pairI[p];
+    const j = h.pairJ[p];
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b < d; b++) {
+        const k = h.pairBlocks[p * dd + a * d + b];
+        m[(d * i + a) * size + d * j + b] -= k;
+        m[(d * j + b) * size + d * i + a] -= k;
+      }
+    }
+  }
+  return m;
+}
+
+/** Trace of H: Σ_i tr H_ii. */
+export function hessianTrace(h: SparseHessian): number {
+  const d = h.dim;
+  let t = 0;
+  for (let i = 0; i < h.particles; i++) for (let a = 0; a < d; a++) t += h.diagonalBlocks[i * d * d + a * d + a];
+  return t;
+}

@@ -1,0 +1,115 @@
+/**
+ * Pair potentials of SPEC §1 (paper Eqs. 13–17) with analytic first and second derivatives.
+ *
+ *   x = r / r_c,   φ(r) = A(r) · T(x) for x < 1, 0 beyond,
+ *   IPL-n:  A(r) = (a_ij/r)^n − (a_ij/r_c)^n          ( = (a_ij/r_c)^n [x^-n − 1] )
+ *   LJ:     A(r) = 4[(a_ij/r)^12 − (a_ij/r)^6 − (a_ij/r_c)^12 + (a_ij/r_c)^6]
+ *   T_m(x) = (1 − x²)^m          (Eq. 16 for m = 2)
+ *   T_∞(x) = exp[x / (2(x − 1))] (Eq. 17)
+ *
+ * T vanishes with its first m derivatives at x = 1, so φ ~ (r_c − r)^(m+1) near the cutoff.
+ */
+import type { ModelSettings, Taper } from './settings';
+
+/** Taper value and its first two derivatives with respect to x, written into out[0..2]. */
+export type TaperFunction = (x: number, out: Float64Array) => void;
+
+/** T_m(x) = (1 − x²)^m and derivatives, for integer m ≥ 2 (paper Eq. 16 for m = 2). */
+export function polynomialTaper(m: number): TaperFunction {
+  return (x, out) => {
+    const u = 1 - x * x;
+    const um2 = u ** (m - 2);
+    const um1 = um2 * u;
+    out[0] = um1 * u;
+    out[1] = -2 * m * x * um1;
+    out[2] = -2 * m * um1 + 4 * m * (m - 1) * x * x * um2;
+  };
+}
+
+/**
+ * T_∞(x) = exp[g(x)], g = x / (2(x − 1)) (paper Eq. 17): smooth to all orders at x = 1.
+ * g' = −1 / (2(x − 1)²), g'' = 1 / (x − 1)³, T' = T g', T'' = T (g'² + g'').
+ */
+export function exponentialTaper(): TaperFunction {
+  return (x, out) => {
+    const xm1 = x - 1;
+    const t = Math.exp(x / (2 * xm1));
+    const g1 = -1 / (2 * xm1 * xm1);
+    const g2 = 1 / (xm1 * xm1 * xm1);
+    out[0] = t;
+    out[1] = t === 0 ? 0 : t * g1;
+    out[2] = t === 0 ? 0 : t * (g1 * g1 + g2);
+  };
+}
+
+export function taperFunction(taper: Taper): TaperFunction {
+  return taper === 'inf' ? exponentialTaper() : polynomialTaper(taper);
+}
+
+/**
+ * A pair potential with analytic derivatives. `terms(r, a, out)` writes φ(r), φ'(r), φ''(r) for a
+ * pair of mean diameter a = a_ij at distance r < cutoff into out[0..2]; it is the hot path of
+ * energies, forces, Hessians and stresses alike.
+ */
+export interface PairPotential {
+  readonly cutoff: number;
+  readonly settings: Pick<ModelSettings, 'cutoff' | 'exponent' | 'taper' | 'potential'>;
+  terms(r: number, a: number, out: Float64Array): void;
+  energy(r: number, a: number): number;
+}
+
+export function makePairPotential(model: Pick<ModelSettings, 'cutoff' | 'exponent' | 'taper' | 'potential'>): PairPotential {
+  const rc = model.cutoff;
+  const taper = taperFunction(model.taper);
+  const n = model.exponent;
+  const t = new Float64Array(3);
+  const envelope = model.potential === 'lj' ? ljEnvelope(rc) : iplEnvelope(n, rc);
+  const e = new Float64Array(3);
+  const terms = (r: number, a: number, out: Float64Array): void => {
+    if (r >= rc) {
+      out[0] = 0;
+      out[1] = 0;
+      out[2] = 0;
+      return;
+    }
+    envelope(r, a, e);
+    taper(r / rc, t);
+    const t1 = t[1] / rc;
+    const t2 = t[2] / (rc * rc);
+    out[0] = e[0] * t[0];
+    out[1] = e[1] * t[0] + e[0] * t1;
+    out[2] = e[2] * t[0] + 2 * e[1] * t1 + e[0] * t2;
+  };
+  const scratch = new Float64Array(3);
+  return {
+    cutoff: rc,
+    settings: { cutoff: rc, exponent: n, taper: model.taper, potential: model.potential },
+    terms,
+    energy(r, a) {
+      terms(r, a, scratch);
+      return scratch[0];
+    },
+  };
+}
+
+/** A(r) = (a/r)^n − (a/r_c)^n and its r-derivatives. */
+function iplEnvelope(n: number, rc: number) {
+  return (r: number, a: number, out: Float64Array): void => {
+    const q = (a / r) ** n;
+    out[0] = q - (a / rc) ** n;
+    out[1] = (-n * q) / r;
+    out[2] = (n * (n + 1) * q) / (r * r);
+  };
+}
+
+/** A(r) = 4[(a/r)^12 − (a/r)^6 − (a/r_c)^12 + (a/r_c)^6] and its r-derivatives. */
+function ljEnvelope(rc: number) {
+  return (r: number, a: number, out: Float64Array): void => {
+    const s6 = (a / r) ** 6;
+    const s12 = s6 * s6;
+    const c6 = (a / rc) ** 6;
+    out[0] = 4 * (s12 - s6 - c6 * c6 + c6);
+    out[1] = (4 * (-12 * s12 + 6 * s6)) / r;
+    out[2] = (4 * (156 * s12 - 42 * s6)) / (r * r);
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * Every parameter of a glassmodes project, its default (the paper's, SPEC §1–4) and its allowed
+ * range. `validateSettings` is the one gate: the CLI, the app and the runner pass user input
+ * through it, and it names the offending setting and the allowed range when it refuses.
+ */
+
+export type Taper = number | 'inf';
+export type Temperature = number | 'inf';
+
+export interface ModelSettings {
+  /** Spatial dimension d. */
+  dim: 2 | 3;
+  /** Number of particles N. */
+  particles: number;
+  /** Number density ρ = N / L^d. */
+  density: number;
+  /** Diameter range of P(a) ∝ a^-3. */
+  diameterMin: number;
+  diameterMax: number;
+  /** Cutoff r_c (one for all pairs). */
+  cutoff: number;
+  /** Exponent n of the inverse power law. */
+  exponent: number;
+  /** Tapering order m of T_m(x) = (1 − x²)^m, or 'inf' for T_∞(x) = exp[x / (2(x − 1))]. */
+  taper: Taper;
+  /** 'ipl': (a/r_c)^n [x^-n − 1] T(x); 'lj': tapered Lennard-Jones, a potential with a minimum. */
+  potential: 'ipl' | 'lj';
+}
+
+export interface SamplingSettings {
+  /** Parental temperature T*; 'inf' means uniformly random positions. */
+  parentTemperature: Temperature;
+  /** Swap Monte Carlo sweeps (one sweep = N attempts). */
+  sweeps: number;
+  /** Probability that an attempt is a diameter swap. */
+  swapProbability: number;
+  /** Radius δ of the ball from which displacements are drawn. */
+  maxDisplacement: number;
+  /** Seconds between checkpoints of a Monte Carlo run. */
+  checkpointSeconds: number;
+}
+
+export interface QuenchSettings {
+  method: 'lbfgs' | 'fire';
+  /** Converged when max_i |f_i| ≤ forceTolerance. */
+  forceTolerance: number;
+  maxIterations: number;
+  /** L-BFGS history length. */
+  memory: number;
+}
+
+export interface SpectrumSettings {
+  /** Compute the spectrum stage at all. */
+  enabled: boolean;
+  /** Number K of lowest eigenvectors stored in modes.npy (default min(300, dN)). */
+  storedModes: number;
+  /** gpu.js backend, or 'auto' (webgpu → webgl2 → webasm → cpu), or 'reference' (float64 dense). */
+  backend: 'auto' | 'webgpu' | 'webgl2' | 'webasm' | 'cpu' | 'reference';
+}
+
+export interface ProjectSettings {
+  model: ModelSettings;
+  sampling: SamplingSettings;
+  quench: QuenchSettings;
+  spectrum: SpectrumSettings;
+  /** Number of independent samples in the ensemble. */
+  samples: number;
+  /** Project seed; sample k uses deriveSeed(seed, k). */
+  seed: number;
+}
+
+export const DEFAULT_SETTINGS: ProjectSettings = {
+  model: {
+    dim: 3,
+    particles: 1000,
+    density: 1,
+    diameterMin: 0.73,
+    diameterMax: 1.62,
+    cutoff: 1.955,
+    exponent: 12,
+    taper: 2,
+    potential: 'ipl',
+  },
+  sampling: {
+    parentTemperature: 'inf',
+    sweeps: 1_100_000,
+    swapProbability: 0.2,
+    maxDisplacement: 0.2,
+    checkpointSeconds: 120,
+  },
+  quench: { method: 'lbfgs', forceTolerance: 1e-10, maxIterations: 1_000_000, memory: 10 },
+  spectrum: { enabled: true, storedModes: 300, backend: 'auto' },
+  samples: 1,
+  seed: 1,
+};
+
+export class SettingsError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly allowed: string,
+    readonly got: unknown,
+    readonly why?: string,
+  ) {
+    super(`${setting} must be ${allowed} (got ${JSON.stringify(got)})${why ? `: ${why}` : ''}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Box side L = (N/ρ)^(1/d). */
+export function boxSide(model: Pick<ModelSettings, 'particles' | 'density' | 'dim'>): number {
+  return (model.particles / model.density) ** (1 / model.dim);
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (x: unknown): x is Plain => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function number(obj: Plain, key: string, path: string, fallback: number, allowed: string, ok: (x: number) => boolean): number {
+  const value = key in obj ? obj[key] : fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) throw new SettingsError(path ? `${path}.${key}` : key, allowed, value);
+  return value;
+}
+
+function choice<T extends string>(obj: Plain, key: string, path: string, fallback: T, options: readonly T[]): T {
+  const value = key in obj ? obj[key] : fallback;
+  if (typeof value !== 'string' || !options.includes(value as T)) throw new SettingsError(`${path}.${key}`, `one of ${options.map((o) => `'${o}'`).join(', ')}`, value);
+  return value as T;
+}
+
+function section(input: Plain, key: string): Plain {
+  const value = input[key] ?? {};
+  if (!isPlain(value)) throw new SettingsError(key, 'an object', value);
+  const known = Object.keys((DEFAULT_SETTINGS as unknown as Record<string, Plain>)[key]);
+  for (const k of Object.keys(value)) if (!known.includes(k)) throw new SettingsError(`${key}.${k}`, `one of the known settings (${known.join(', ')})`, k, 'unknown setting');
+  return value;
+}
+
+/** Parses a taper given as a number, '2', 'inf', 'Infinity' or ∞. */
+export function parseTaper(value: unknown): Taper {
+  if (value === 'inf' || value === 'Infinity' || value === '∞' || value === Infinity) return 'inf';
+  const m = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof m !== 'number' || !Number.isInteger(m) || m < 2) {
+    throw new SettingsError('model.taper', "an integer m ≥ 2 or 'inf'", value, 'for m < 2 the Hessian is discontinuous at the cutoff r_c, so no harmonic spectrum exists');
+  }
+  return m;
+}
+
+export function parseTemperature(value: unknown, setting = 'sampling.parentTemperature'): Temperature {
+  if (value === 'inf' || value === 'Infinity' || value === Infinity) return 'inf';
+  const t = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) throw new SettingsError(setting, "a positive number or 'inf'", value);
+  return t;
+}
+
+/**
+ * Fills defaults into (possibly partial) settings and checks every value. Throws a SettingsError
+ * naming the first offending setting; returns a complete, frozen-shape ProjectSettings.
+ */
+export function validateSettings(input: unknown = {}): ProjectSettings {
+  if (!isPlain(input)) throw new SettingsError('settings', 'an object', input);
+  for (const k of Object.keys(input)) if (!(k in DEFAULT_SETTINGS)) throw new SettingsError(k, `one of ${Object.keys(DEFAULT_SETTINGS).join(', ')}`, k, 'unknown setting');
+  const d = DEFAULT_SETTINGS;
+  const m = section(input, 'model');
+  const dim = number(m, 'dim', 'model', d.model.dim, '2 or 3', (x) => x === 2 || x === 3) as 2 | 3;
+  const particles = number(m, 'particles', 'model', d.model.particles, 'an integer ≥ 2', (x) => Number.isInteger(x) && x >= 2);
+  const density = number(m, 'density', 'model', d.model.density, 'a positive number', (x) => x > 0);
+  const diameterMin = number(m, 'diameterMin', 'model', d.model.diameterMin, 'a positive number', (x) => x > 0);
+  const diameterMax = number(m, 'diameterMax', 'model', d.model.diameterMax, `a number > model.diameterMin = ${diameterMin}`, (x) => x > diameterMin);
+  const cutoff = number(m, 'cutoff', 'model', d.model.cutoff, `a number > model.diameterMax = ${diameterMax}`, (x) => x > diameterMax);
+  const exponent = number(m, 'exponent', 'model', d.model.exponent, 'a positive number', (x) => x > 0);
+  const taper = parseTaper(m.taper ?? d.model.taper);
+  const potential = choice(m, 'potential', 'model', d.model.potential, ['ipl', 'lj'] as const);
+  const model: ModelSettings = { dim, particles, density, diameterMin, diameterMax, cutoff, exponent, taper, potential };
+  const side = boxSide(model);
+  if (side < 2 * cutoff) {
+    throw new SettingsError(
+      'model.particles',
+      `large enough that the box side L = (N/ρ)^(1/d) is at least 2 r_c = ${2 * cutoff}`,
+      particles,
+      `L = ${side.toPrecision(6)} makes the minimum image ambiguous; use at least ${Math.ceil(density * (2 * cutoff) ** dim)} particles at density ${density}`,
+    );
+  }
+
+  const s = section(input, 'sampling');
+  const sampling: SamplingSettings = {
+    parentTemperature: parseTemperature(s.parentTemperature ?? d.sampling.parentTemperature),
+    sweeps: number(s, 'sweeps', 'sampling', d.sampling.sweeps, 'a non-negative integer', (x) => Number.isInteger(x) && x >= 0),
+    swapProbability: number(s, 'swapProbability', 'sampling', d.sampling.swapProbability, 'a number in [0, 1]', (x) => x >= 0 && x <= 1),
+    maxDisplacement: number(s, 'maxDisplacement', 'sampling', d.sampling.maxDisplacement, 'a positive number below L/2', (x) => x > 0 && x < side / 2),
+    checkpointSeconds: number(s, 'checkpointSeconds', 'sampling', d.sampling.checkpointSeconds, 'a positive number of seconds', (x) => x > 0),
+  };
+
+  const q = section(input, 'quench');
+  const quench: QuenchSettings = {
+    method: choice(q, 'method', 'quench', d.quench.method, ['lbfgs', 'fire'] as const),
+    forceTolerance: number(q, 'forceTolerance', 'quench', d.quench.forceTolerance, 'a positive number', (x) => x > 0),
+    maxIterations: number(q, 'maxIterations', 'quench', d.quench.maxIterations, 'a positive integer', (x) => Number.isInteger(x) && x > 0),
+    memory: number(q, 'memory', 'quench', d.quench.memory, 'an integer in [1, 100]', (x) => Number.isInteger(x) && x >= 1 && x <= 100),
+  };
+
+  const sp = section(input, 'spectrum');
+  const enabled = sp.enabled ?? d.spectrum.enabled;
+  if (typeof enabled !== 'boolean') throw new SettingsError('spectrum.enabled', 'true or false', enabled);
+  const spectrum: SpectrumSettings = {
+    enabled,
+    storedModes: number(sp, 'storedModes', 'spectrum', Math.min(d.spectrum.storedModes, dim * particles), `an integer in [0, dN = ${dim * particles}]`, (x) => Number.isInteger(x) && x >= 0 && x <= dim * particles),
+    backend: choice(sp, 'backend', 'spectrum', d.spectrum.backend, ['auto', 'webgpu', 'webgl2', 'webasm', 'cpu', 'reference'] as const),
+  };
+
+  const samples = number(input, 'samples', '', d.samples, 'an integer in [1, 100000]', (x) => Number.isInteger(x) && x >= 1 && x <= 100000);
+  const seed = number(input, 'seed', '', d.seed, 'a non-negative integer', (x) => Number.isInteger(x) && x >= 0);
+  return { model, sampling, quench, spectrum, samples, seed };
+}

@@ -1,0 +1,90 @@
+/**
+ * Seeded pseudo-random numbers that give the same bits on every machine and in every process.
+ *
+ * xoshiro128** (Blackman & Vigna 2018) on 32-bit integer arithmetic (Math.imul, >>> 0), seeded by
+ * splitmix32. Doubles take 53 random bits from two draws. The state is a plain object so that it
+ * can be checkpointed as JSON and resumed bit for bit.
+ */
+export interface RngState {
+  s: [number, number, number, number];
+}
+
+function splitmix32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+/** Mixes a list of non-negative integers (a project seed, a sample index, a stream name) into one 32-bit seed. */
+export function deriveSeed(...parts: (number | string)[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    const text = String(part);
+    for (let k = 0; k < text.length; k++) {
+      h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
+    }
+    h = Math.imul(h ^ 0x2c, 0x01000193) >>> 0; // separator
+  }
+  return splitmix32(h)();
+}
+
+export function createRng(seed: number): RngState {
+  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
+  // Seeds above 2^32 are folded, so every integer seed is usable.
+  const next = splitmix32((seed % 4294967296) ^ Math.floor(seed / 4294967296));
+  const s: [number, number, number, number] = [next(), next(), next(), next()];
+  if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
+  return { s };
+}
+
+/** Next 32 random bits as an unsigned integer. */
+export function nextUint32(rng: RngState): number {
+  const s = rng.s;
+  const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
+  const t = (s[1] << 9) >>> 0;
+  s[2] = (s[2] ^ s[0]) >>> 0;
+  s[3] = (s[3] ^ s[1]) >>> 0;
+  s[1] = (s[1] ^ s[2]) >>> 0;
+  s[0] = (s[0] ^ s[3]) >>> 0;
+  s[2] = (s[2] ^ t) >>> 0;
+  s[3] = rotl(s[3], 11);
+  return result;
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** Uniform double in [0, 1) with 53 random bits. */
+export function uniform(rng: RngState): number {
+  const a = nextUint32(rng) >>> 5; // 27 bits
+  const b = nextUint32(rng) >>> 6; // 26 bits
+  return (a * 67108864 + b) / 9007199254740992;
+}
+
+/** Uniform integer in [0, n). Lemire-free rejection keeps it exactly uniform. */
+export function uniformInt(rng: RngState, n: number): number {
+  if (n <= 0 || !Number.isInteger(n)) throw new RangeError(`uniformInt needs a positive integer bound, got ${n}`);
+  const limit = 4294967296 - (4294967296 % n);
+  for (;;) {
+    const x = nextUint32(rng);
+    if (x < limit) return x % n;
+  }
+}
+
+/** Standard normal deviate (Box–Muller, the cosine branch only, so the stream is stateless). */
+export function normal(rng: RngState): number {
+  let u = uniform(rng);
+  while (u === 0) u = uniform(rng);
+  const v = uniform(rng);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+export function cloneRng(rng: RngState): RngState {
+  return { s: [rng.s[0], rng.s[1], rng.s[2], rng.s[3]] };
+}
