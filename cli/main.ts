@@ -1,0 +1,54 @@
+/**
+ * glassmodes, headless (DESIGN.md "Headless CLI"): the same engine and stage runner as the app,
+ * for batch runs, scripts and cluster jobs writing into one project folder.
+ */
+import { ProjectError } from '../engine/io/project';
+import { FormatError } from '../engine/io/extxyz';
+import { SettingsError } from '../engine/model/settings';
+import { APP_VERSION } from '../engine/version';
+import { UsageError } from './args';
+import { infoCommand, INFO_USAGE, newCommand, NEW_USAGE, runCommand, RUN_USAGE } from './commands/project';
+
+type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
+
+export const COMMANDS: Record<string, Command> = {
+  new: { usage: NEW_USAGE, summary: 'create a project folder from settings', run: newCommand },
+  run: { usage: RUN_USAGE, summary: 'run what is pending (resumable; --samples a-b for cluster array tasks)', run: runCommand },
+  info: { usage: INFO_USAGE, summary: 'what is there, what is pending', run: infoCommand },
+};
+
+function help(): string {
+  const lines = [`glassmodes ${APP_VERSION}: vibrational modes of model glasses (Schirmacher et al., Nat. Commun. 2024)`, '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)} ${c.summary}`, `            ${c.usage}`);
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === 'version') {
+    console.log(APP_VERSION);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`glassmodes: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof RangeError) {
+      console.error(`glassmodes ${name}: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof SettingsError || error instanceof ProjectError || error instanceof FormatError) {
+      console.error(`glassmodes ${name}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

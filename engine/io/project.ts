@@ -1,0 +1,194 @@
+/**
+ * The project folder (DESIGN.md; documented for users in docs/PROJECT_FORMAT.md):
+ *   project.json                 settings, schema version, sample list, provenance
+ *   samples/<id>/checkpoint.json Monte Carlo state of a parent run in progress
+ *   samples/<id>/parent.extxyz   the configuration at T* before the quench
+ *   samples/<id>/config.extxyz   the inherent structure
+ *   samples/<id>/meta.json       energies, max |f|, MC acceptance, timings, seed, backend, version
+ *   samples/<id>/eigenvalues.npy, modes.npy, participation.npy   the spectrum
+ * project.json is written once, by `new`; each sample's state is read from its own files, so that
+ * cluster tasks working on different samples never write the same file.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
+import { hostname } from 'node:os';
+import { deriveSeed } from '../random';
+import { SettingsError, validateSettings, type ProjectSettings } from '../model/settings';
+import { APP_VERSION, PROJECT_SCHEMA_VERSION } from '../version';
+import { writeJsonAtomic } from './files';
+
+export interface SampleEntry {
+  id: string;
+  index: number;
+  seed: number;
+}
+
+export interface ProjectFile {
+  format: 'glassmodes-project';
+  schemaVersion: number;
+  name: string;
+  created: string;
+  settings: ProjectSettings;
+  samples: SampleEntry[];
+  provenance: { app: 'glassmodes'; version: string; createdBy: string; host: string; node: string };
+}
+
+export type SampleState = 'pending' | 'sampling' | 'sampled' | 'quenched' | 'done' | 'failed';
+
+export interface SampleStatus extends SampleEntry {
+  state: SampleState;
+  error?: string;
+  meta?: SampleMeta;
+}
+
+/** meta.json of a sample; stages add their sections as they finish. */
+export interface SampleMeta {
+  id: string;
+  seed: number;
+  version: string;
+  settingsDigest?: string;
+  mc?: unknown;
+  energy?: number;
+  energyPerParticle?: number;
+  maxForce?: number;
+  quench?: { method: string; iterations: number; evaluations: number; converged: boolean; reason: string; forceTolerance: number };
+  spectrum?: Record<string, unknown>;
+  failed?: { stage: string; reason: string };
+  timings: Record<string, number>;
+  host?: string;
+  [key: string]: unknown;
+}
+
+export class ProjectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProjectError';
+  }
+}
+
+export const PROJECT_FILE = 'project.json';
+
+export function sampleId(index: number): string {
+  return `s${String(index).padStart(4, '0')}`;
+}
+
+export function sampleDir(dir: string, id: string): string {
+  return join(dir, 'samples', id);
+}
+
+export function sampleEntries(settings: ProjectSettings): SampleEntry[] {
+  return Array.from({ length: settings.samples }, (_, index) => ({ id: sampleId(index), index, seed: deriveSeed(settings.seed, index, 'sample') }));
+}
+
+/**
+ * Creates a project folder. Refuses (and writes nothing) when the settings are invalid or the
+ * folder already holds a project or other files.
+ */
+export function createProject(dir: string, settingsInput: unknown, options: { name?: string; createdBy?: string } = {}): ProjectFile {
+  const settings = validateSettings(settingsInput);
+  const path = resolve(dir);
+  if (existsSync(join(path, PROJECT_FILE))) throw new ProjectError(`${path} already holds a glassmodes project; open it, or choose another folder`);
+  if (existsSync(path) && readdirSync(path).length > 0) throw new ProjectError(`${path} is not empty; a new project needs an empty or new folder`);
+  const project: ProjectFile = {
+    format: 'glassmodes-project',
+    schemaVersion: PROJECT_SCHEMA_VERSION,
+    name: options.name ?? basename(path),
+    created: new Date().toISOString(),
+    settings,
+    samples: sampleEntries(settings),
+    provenance: { app: 'glassmodes', version: APP_VERSION, createdBy: options.createdBy ?? 'cli', host: hostname(), node: process.version },
+  };
+  mkdirSync(join(path, 'samples'), { recursive: true });
+  mkdirSync(join(path, 'analysis'), { recursive: true });
+  writeJsonAtomic(join(path, PROJECT_FILE), project);
+  return project;
+}
+
+/** Reads and checks project.json; any problem is a ProjectError that says what and where. */
+export function openProject(dir: string): ProjectFile {
+  const path = join(resolve(dir), PROJECT_FILE);
+  if (!existsSync(path)) throw new ProjectError(`${resolve(dir)} is not a glassmodes project: it has no ${PROJECT_FILE}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ProjectError(`${path} is corrupt: it is not valid JSON (${(error as Error).message}). Nothing was changed; restore it from a backup or recreate the project`);
+  }
+  if (typeof raw !== 'object' || raw === null) throw new ProjectError(`${path} is corrupt: expected a JSON object`);
+  const p = raw as Partial<ProjectFile>;
+  if (p.format !== 'glassmodes-project') throw new ProjectError(`${path} is not a glassmodes project file (format is ${JSON.stringify(p.format)})`);
+  if (typeof p.schemaVersion !== 'number' || p.schemaVersion > PROJECT_SCHEMA_VERSION) {
+    throw new ProjectError(`${path} has schema version ${p.schemaVersion}; this glassmodes (${APP_VERSION}) reads up to version ${PROJECT_SCHEMA_VERSION}`);
+  }
+  let settings: ProjectSettings;
+  try {
+    settings = validateSettings(p.settings);
+  } catch (error) {
+    if (error instanceof SettingsError) throw new ProjectError(`${path} has invalid settings: ${error.message}`);
+    throw error;
+  }
+  const expected = sampleEntries(settings);
+  const samples = p.samples;
+  if (!Array.isArray(samples) || samples.length !== expected.length || samples.some((s, k) => !s || s.id !== expected[k].id || s.index !== k || s.seed !== expected[k].seed)) {
+    throw new ProjectError(`${path} is corrupt: its sample list does not match its settings (${settings.samples} samples from seed ${settings.seed})`);
+  }
+  return { ...(p as ProjectFile), settings, samples: expected };
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function readSampleMeta(dir: string, id: string): SampleMeta | undefined {
+  const path = join(sampleDir(dir, id), 'meta.json');
+  return existsSync(path) ? (readJson(path) as SampleMeta | undefined) : undefined;
+}
+
+/** What stage a sample has reached, read from its files. */
+export function sampleStatus(dir: string, project: ProjectFile, entry: SampleEntry): SampleStatus {
+  const folder = sampleDir(dir, entry.id);
+  const meta = readSampleMeta(dir, entry.id);
+  const has = (name: string) => existsSync(join(folder, name));
+  let state: SampleState = 'pending';
+  if (meta?.failed) return { ...entry, state: 'failed', error: `${meta.failed.stage}: ${meta.failed.reason}`, meta };
+  if (has('checkpoint.json')) state = 'sampling';
+  if (has('parent.extxyz')) state = 'sampled';
+  if (has('config.extxyz') && meta?.quench?.converged) state = 'quenched';
+  if (state === 'quenched' && (!project.settings.spectrum.enabled || (meta?.spectrum && has('eigenvalues.npy')))) state = 'done';
+  return { ...entry, state, meta };
+}
+
+export function projectStatus(dir: string): { project: ProjectFile; samples: SampleStatus[] } {
+  const project = openProject(dir);
+  return { project, samples: project.samples.map((entry) => sampleStatus(dir, project, entry)) };
+}
+
+/**
+ * A per-sample lock, so that two runs (two cluster tasks given overlapping ranges, or the app and
+ * the CLI) never work on one sample at once. A lock left by a dead process on this host is taken over.
+ */
+export function acquireSampleLock(dir: string, id: string): (() => void) | undefined {
+  const folder = sampleDir(dir, id);
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, '.lock');
+  const held = readJson(path) as { pid?: number; host?: string } | undefined;
+  if (held && held.pid !== process.pid) {
+    const sameHost = held.host === hostname();
+    let alive = !sameHost; // on another host we cannot tell: respect the lock
+    if (sameHost && held.pid) {
+      try {
+        process.kill(held.pid, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+    }
+    if (alive) return undefined;
+  }
+  writeJsonAtomic(path, { pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  return () => rmSync(path, { force: true });
+}

@@ -1,0 +1,165 @@
+/**
+ * The stage runner shared by the CLI and the app (DESIGN.md "Processes"): finds the pending
+ * samples of a project, runs them one sample per worker thread, streams progress events, and on
+ * cancel terminates the workers — every file already on disk stays, because every write is atomic
+ * and Monte Carlo checkpoints — so that a later call resumes what is pending.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { openProject, sampleStatus, type ProjectFile } from './project';
+import { runSample, type SampleOutcome, type Stage } from './sampleRun';
+
+export type RunEvent =
+  | { type: 'progress'; sampleId: string; stage: Stage; fraction: number; message: string }
+  | { type: 'sample-start'; sampleId: string }
+  | { type: 'sample-done'; sampleId: string }
+  | { type: 'sample-failed'; sampleId: string; error: string }
+  | { type: 'log'; message: string };
+
+export interface RunOptions {
+  /** Inclusive range of sample indices [first, last]; default all. */
+  samples?: [number, number];
+  /** Worker threads (one sample each); default min(pending, cores). */
+  jobs?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Run samples in this thread, one after another (no workers). */
+  inProcess?: boolean;
+  /** Worker script to use instead of ./sampleWorker.ts (for bundled hosts such as Electron's main). */
+  workerScript?: string | URL;
+}
+
+export interface RunSummary {
+  done: string[];
+  failed: { id: string; error: string }[];
+  skipped: { id: string; reason: string }[];
+  cancelled: boolean;
+}
+
+/** Parses "a-b" or "a" into an inclusive index range, checking it against the project. */
+export function parseSampleRange(text: string, count: number): [number, number] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!m) throw new RangeError(`--samples must be a or a-b with sample indices (0-based), got '${text}'`);
+  const first = Number(m[1]);
+  const last = m[2] === undefined ? first : Number(m[2]);
+  if (first > last || last >= count) throw new RangeError(`--samples ${text} is outside this project's samples 0-${count - 1}`);
+  return [first, last];
+}
+
+export function pendingSamples(dir: string, project: ProjectFile, range?: [number, number]) {
+  const [first, last] = range ?? [0, project.samples.length - 1];
+  return project.samples.slice(first, last + 1).map((entry) => sampleStatus(dir, project, entry));
+}
+
+/** A worker for the script: TypeScript sources go through tsWorkerBootstrap.mjs, which registers tsx. */
+function startWorker(script: string | URL): Worker {
+  const href = typeof script === 'string' ? pathToFileURL(script).href : script.href;
+  if (href.endsWith('.ts')) {
+    return new Worker(new URL('./tsWorkerBootstrap.mjs', import.meta.url), { workerData: { tsEntry: href } });
+  }
+  return new Worker(new URL(href));
+}
+
+export async function runProject(dir: string, options: RunOptions = {}): Promise<RunSummary> {
+  const project = openProject(dir);
+  const emit = options.onEvent ?? (() => {});
+  const statuses = pendingSamples(dir, project, options.samples);
+  const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false };
+  const queue = [] as typeof statuses;
+  for (const s of statuses) {
+    if (s.state === 'done') continue;
+    if (s.state === 'failed') summary.skipped.push({ id: s.id, reason: `failed earlier (${s.error}); delete samples/${s.id} to retry` });
+    else queue.push(s);
+  }
+  for (const s of summary.skipped) emit({ type: 'log', message: `${s.id} skipped: ${s.reason}` });
+  if (queue.length === 0) return summary;
+  if (options.signal?.aborted) return { ...summary, cancelled: true };
+
+  const record = (id: string, outcome: SampleOutcome) => {
+    if (outcome.status === 'done') {
+      summary.done.push(id);
+      emit({ type: 'sample-done', sampleId: id });
+    } else if (outcome.status === 'failed') {
+      summary.failed.push({ id, error: outcome.error });
+      emit({ type: 'sample-failed', sampleId: id, error: outcome.error });
+    } else if (outcome.status === 'locked') {
+      summary.skipped.push({ id, reason: 'another run is working on it (samples/' + id + '/.lock)' });
+      emit({ type: 'log', message: `${id} skipped: another run holds its lock` });
+    } else summary.cancelled = true;
+  };
+
+  if (options.inProcess) {
+    for (const s of queue) {
+      if (options.signal?.aborted) {
+        summary.cancelled = true;
+        break;
+      }
+      emit({ type: 'sample-start', sampleId: s.id });
+      const outcome = await runSample(dir, project, s, {
+        onProgress: (stage, fraction, message) => emit({ type: 'progress', sampleId: s.id, stage, fraction, message }),
+        shouldStop: () => options.signal?.aborted === true,
+      });
+      record(s.id, outcome);
+    }
+    return summary;
+  }
+
+  const script = options.workerScript ?? new URL('./sampleWorker.ts', import.meta.url);
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), queue.length));
+  const workers: Worker[] = [];
+  const current = new Map<Worker, string>();
+  let next = 0;
+  await new Promise<void>((resolveAll) => {
+    let active = 0;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      for (const w of workers) void w.terminate();
+      resolveAll();
+    };
+    const onAbort = () => {
+      summary.cancelled = true;
+      emit({ type: 'log', message: 'cancelled: finished samples and Monte Carlo checkpoints are kept' });
+      finish();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const startOn = (worker: Worker): boolean => {
+      if (next >= queue.length || summary.cancelled) return false;
+      const s = queue[next++];
+      emit({ type: 'sample-start', sampleId: s.id });
+      current.set(worker, s.id);
+      worker.postMessage({ type: 'run', dir, index: s.index });
+      return true;
+    };
+    for (let k = 0; k < jobs; k++) {
+      const worker = startWorker(script);
+      workers.push(worker);
+      active++;
+      worker.on('message', (m: { type: string; sampleId: string; stage: Stage; fraction: number; message: string; outcome: SampleOutcome }) => {
+        if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
+        else if (m.type === 'outcome') {
+          current.delete(worker);
+          record(m.sampleId, m.outcome);
+          if (!startOn(worker)) {
+            active--;
+            void worker.terminate();
+            if (active === 0) finish();
+          }
+        }
+      });
+      worker.on('error', (error) => {
+        const id = current.get(worker);
+        current.delete(worker);
+        if (id) record(id, { status: 'failed', error: `worker crashed: ${error.message}` });
+        else emit({ type: 'log', message: `worker crashed: ${error.message}` });
+        active--;
+        if (active === 0) finish();
+      });
+      startOn(worker);
+    }
+    if (options.signal?.aborted) onAbort();
+  });
+  return summary;
+}

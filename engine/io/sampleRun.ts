@@ -1,0 +1,198 @@
+/**
+ * Runs the pending stages of one sample and writes each stage's results atomically into its
+ * folder. Resumable at every stage boundary, and inside Monte Carlo through checkpoints.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import type { MonteCarloState } from '../sim/swapMonteCarlo';
+import { needsMonteCarlo, parentReport, randomConfiguration, runParentStage, runQuenchStage } from '../pipeline/stages';
+import { APP_VERSION } from '../version';
+import { readExtxyz, writeExtxyz, writeJsonAtomic } from './files';
+import { acquireSampleLock, readSampleMeta, sampleDir, type ProjectFile, type SampleEntry, type SampleMeta } from './project';
+import { runSpectrumStage } from './spectrumStage';
+
+export type Stage = 'parent' | 'quench' | 'spectrum';
+
+export interface SampleHooks {
+  onProgress?: (stage: Stage, fraction: number, message: string) => void;
+  /** Polled between steps; true asks the run to stop at the next safe point. */
+  shouldStop?: () => boolean;
+}
+
+export type SampleOutcome = { status: 'done' } | { status: 'failed'; error: string } | { status: 'stopped' } | { status: 'locked' };
+
+interface Checkpoint {
+  format: 'glassmodes-mc-checkpoint';
+  positions: number[];
+  diameters: number[];
+  rng: number[];
+  sweepsDone: number;
+  attempted: MonteCarloState['attempted'];
+  accepted: MonteCarloState['accepted'];
+  elapsedSeconds: number;
+}
+
+function saveCheckpoint(path: string, state: MonteCarloState, elapsedSeconds: number): void {
+  const c: Checkpoint = {
+    format: 'glassmodes-mc-checkpoint',
+    positions: Array.from(state.positions),
+    diameters: Array.from(state.diameters),
+    rng: [...state.rng.s],
+    sweepsDone: state.sweepsDone,
+    attempted: { ...state.attempted },
+    accepted: { ...state.accepted },
+    elapsedSeconds,
+  };
+  writeJsonAtomic(path, c);
+}
+
+function loadCheckpoint(path: string): { state: MonteCarloState; elapsedSeconds: number } | undefined {
+  try {
+    const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+    if (c.format !== 'glassmodes-mc-checkpoint' || c.rng.length !== 4) return undefined;
+    return {
+      state: {
+        positions: Float64Array.from(c.positions),
+        diameters: Float64Array.from(c.diameters),
+        rng: { s: [c.rng[0], c.rng[1], c.rng[2], c.rng[3]] },
+        sweepsDone: c.sweepsDone,
+        attempted: c.attempted,
+        accepted: c.accepted,
+      },
+      elapsedSeconds: c.elapsedSeconds,
+    };
+  } catch {
+    return undefined; // an unreadable checkpoint is ignored: the stage restarts from its seed
+  }
+}
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+export async function runSample(dir: string, project: ProjectFile, entry: SampleEntry, hooks: SampleHooks = {}): Promise<SampleOutcome> {
+  const release = acquireSampleLock(dir, entry.id);
+  if (!release) return { status: 'locked' };
+  try {
+    return await runStages(dir, project, entry, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, hooks: SampleHooks): Promise<SampleOutcome> {
+  const { settings } = project;
+  const folder = sampleDir(dir, entry.id);
+  const progress = hooks.onProgress ?? (() => {});
+  const stop = hooks.shouldStop ?? (() => false);
+  const parentPath = join(folder, 'parent.extxyz');
+  const configPath = join(folder, 'config.extxyz');
+  const checkpointPath = join(folder, 'checkpoint.json');
+  let meta: SampleMeta = readSampleMeta(dir, entry.id) ?? { id: entry.id, seed: entry.seed, version: APP_VERSION, timings: {}, host: hostname() };
+  if (meta.failed) return { status: 'failed', error: `${meta.failed.stage}: ${meta.failed.reason}` };
+
+  // Stage 1: the parent configuration at T*.
+  if (!existsSync(parentPath)) {
+    const t0 = performance.now();
+    const resumed = needsMonteCarlo(settings) ? loadCheckpoint(checkpointPath) : undefined;
+    const state = resumed?.state ?? randomConfiguration(settings, entry.seed);
+    const before = resumed?.elapsedSeconds ?? 0;
+    const total = settings.sampling.sweeps;
+    let lastCheckpoint = performance.now();
+    let lastReport = 0;
+    let stopped = false;
+    if (needsMonteCarlo(settings)) progress('parent', state.sweepsDone / total, resumed ? `resumed at sweep ${state.sweepsDone}` : 'swap Monte Carlo');
+    runParentStage(settings, state, (s) => {
+      const now = performance.now();
+      if (now - lastReport > 250) {
+        lastReport = now;
+        progress('parent', s.sweepsDone / total, `sweep ${s.sweepsDone}/${total}`);
+      }
+      if (now - lastCheckpoint > settings.sampling.checkpointSeconds * 1000) {
+        saveCheckpoint(checkpointPath, s, before + seconds(t0));
+        lastCheckpoint = now;
+      }
+      if (stop()) {
+        stopped = true;
+        return false;
+      }
+    });
+    if (stopped) {
+      saveCheckpoint(checkpointPath, state, before + seconds(t0));
+      return { status: 'stopped' };
+    }
+    const report = parentReport(settings, state);
+    writeExtxyz(parentPath, {
+      dim: settings.model.dim,
+      side: (settings.model.particles / settings.model.density) ** (1 / settings.model.dim),
+      positions: state.positions,
+      diameters: state.diameters,
+      info: { parent_temperature: String(settings.sampling.parentTemperature), sweeps: report.sweepsDone, seed: entry.seed },
+    });
+    meta = { ...meta, mc: report, timings: { ...meta.timings, parent: before + seconds(t0) } };
+    writeJsonAtomic(join(folder, 'meta.json'), meta);
+    rmSync(checkpointPath, { force: true });
+    progress('parent', 1, needsMonteCarlo(settings) ? `acceptance: displacement ${report.acceptance.displacement.toFixed(3)}, swap ${report.acceptance.swap.toFixed(3)}` : 'random positions (T* = ∞)');
+  }
+  if (stop()) return { status: 'stopped' };
+
+  // Stage 2: the inherent structure.
+  if (!existsSync(configPath) || !meta.quench?.converged) {
+    const t0 = performance.now();
+    const parent = readExtxyz(parentPath);
+    let start: number | undefined;
+    let stopped = false;
+    const target = Math.log10(settings.quench.forceTolerance);
+    const result = runQuenchStage(settings, parent.positions, parent.diameters, (p) => {
+      // Progress on a log scale of max|f|, from its first value down to the tolerance.
+      start ??= Math.log10(Math.max(p.maxForce, 10 * settings.quench.forceTolerance));
+      const fraction = Math.min(0.99, Math.max(0, (start - Math.log10(Math.max(p.maxForce, 1e-300))) / (start - target)));
+      progress('quench', fraction, `${settings.quench.method} iteration ${p.iteration}, max|f| ${p.maxForce.toExponential(2)}`);
+      if (stop()) {
+        stopped = true;
+        return false;
+      }
+    });
+    if (stopped) return { status: 'stopped' };
+    const quenchMeta = {
+      method: result.method,
+      iterations: result.iterations,
+      evaluations: result.evaluations,
+      converged: result.converged,
+      reason: result.reason,
+      forceTolerance: settings.quench.forceTolerance,
+    };
+    meta = {
+      ...meta,
+      energy: result.energy,
+      energyPerParticle: result.energy / settings.model.particles,
+      maxForce: result.maxForce,
+      quench: quenchMeta,
+      timings: { ...meta.timings, quench: seconds(t0) },
+    };
+    const configuration = {
+      dim: settings.model.dim,
+      side: parent.side,
+      positions: result.positions,
+      diameters: parent.diameters,
+      info: { energy: result.energy, max_force: result.maxForce, seed: entry.seed },
+    };
+    if (!result.converged) {
+      // Never saved as an inherent structure: kept for inspection under another name.
+      writeExtxyz(join(folder, 'unconverged.extxyz'), configuration);
+      meta = { ...meta, failed: { stage: 'quench', reason: `did not reach max|f| ≤ ${settings.quench.forceTolerance} (${result.reason} after ${result.iterations} iterations, max|f| = ${result.maxForce.toExponential(3)})` } };
+      writeJsonAtomic(join(folder, 'meta.json'), meta);
+      return { status: 'failed', error: `quench: ${meta.failed!.reason}` };
+    }
+    writeExtxyz(configPath, configuration);
+    writeJsonAtomic(join(folder, 'meta.json'), meta);
+    progress('quench', 1, `E/N = ${meta.energyPerParticle!.toFixed(6)}, max|f| = ${result.maxForce.toExponential(2)}`);
+  }
+  if (stop()) return { status: 'stopped' };
+
+  // Stage 3: the spectrum.
+  if (settings.spectrum.enabled && !(meta.spectrum && existsSync(join(folder, 'eigenvalues.npy')))) {
+    const outcome = await runSpectrumStage(folder, settings, readExtxyz(configPath), meta, (fraction, message) => progress('spectrum', fraction, message), stop);
+    if (outcome.status !== 'done') return outcome;
+  }
+  return { status: 'done' };
+}

@@ -1,0 +1,94 @@
+/**
+ * The stages of one sample, as pure functions of settings, seed and the previous stage's output
+ * (DESIGN.md "How data flows"): parent configuration at T* → inherent structure → spectrum.
+ * No files here: engine/io/ reads and writes what these return.
+ */
+import { sampleDiameters } from '../model/diameters';
+import { makeGlass, type Glass } from '../model/glass';
+import { boxSide, type ProjectSettings } from '../model/settings';
+import { quench, type QuenchResult } from '../minimize/quench';
+import { createRng, uniform } from '../random';
+import { acceptanceRates, type MonteCarloState, swapMonteCarlo } from '../sim/swapMonteCarlo';
+import { makePairPotential } from '../model/potential';
+
+/** Diameters from P(a) ∝ a^-3 and uniformly random positions: the T* = ∞ configuration. */
+export function randomConfiguration(settings: ProjectSettings, seed: number): MonteCarloState {
+  const { model } = settings;
+  const rng = createRng(seed);
+  const diameters = sampleDiameters(model.particles, model.diameterMin, model.diameterMax, rng);
+  const side = boxSide(model);
+  const positions = new Float64Array(model.dim * model.particles);
+  for (let k = 0; k < positions.length; k++) positions[k] = uniform(rng) * side;
+  return {
+    positions,
+    diameters,
+    rng,
+    sweepsDone: 0,
+    attempted: { displacement: 0, swap: 0 },
+    accepted: { displacement: 0, swap: 0 },
+  };
+}
+
+export interface ParentReport {
+  temperature: number | 'inf';
+  sweeps: number;
+  sweepsDone: number;
+  attempted: { displacement: number; swap: number };
+  accepted: { displacement: number; swap: number };
+  acceptance: { displacement: number; swap: number };
+}
+
+/** Whether the parent stage needs Monte Carlo at all (T* = ∞ or zero sweeps do not). */
+export function needsMonteCarlo(settings: ProjectSettings): boolean {
+  return settings.sampling.parentTemperature !== 'inf' && settings.sampling.sweeps > 0;
+}
+
+/**
+ * Continues swap Monte Carlo from `state` until settings.sampling.sweeps are done. `afterSweep`
+ * sees the state after every sweep (for progress and checkpoints) and may return false to stop.
+ */
+export function runParentStage(
+  settings: ProjectSettings,
+  state: MonteCarloState,
+  afterSweep?: (state: MonteCarloState) => boolean | void,
+): MonteCarloState {
+  if (!needsMonteCarlo(settings)) return state;
+  const { model, sampling } = settings;
+  const box = { dim: model.dim, side: boxSide(model) };
+  const remaining = sampling.sweeps - state.sweepsDone;
+  if (remaining <= 0) return state;
+  return swapMonteCarlo(
+    state,
+    box,
+    makePairPotential(model),
+    { temperature: sampling.parentTemperature as number, swapProbability: sampling.swapProbability, maxDisplacement: sampling.maxDisplacement },
+    remaining,
+    afterSweep,
+  );
+}
+
+export function parentReport(settings: ProjectSettings, state: MonteCarloState): ParentReport {
+  return {
+    temperature: settings.sampling.parentTemperature,
+    sweeps: needsMonteCarlo(settings) ? settings.sampling.sweeps : 0,
+    sweepsDone: state.sweepsDone,
+    attempted: { ...state.attempted },
+    accepted: { ...state.accepted },
+    acceptance: acceptanceRates(state),
+  };
+}
+
+/** The glass (box, diameters, potential) a configuration belongs to. */
+export function glassOf(settings: ProjectSettings, diameters: Float64Array): Glass {
+  return makeGlass(settings.model, diameters);
+}
+
+/** Quench the parent configuration to its inherent structure. */
+export function runQuenchStage(
+  settings: ProjectSettings,
+  positions: Float64Array,
+  diameters: Float64Array,
+  onProgress?: (p: { iteration: number; energy: number; maxForce: number }) => boolean | void,
+): QuenchResult {
+  return quench(glassOf(settings, diameters), positions, settings.quench, onProgress);
+}
