@@ -22,8 +22,12 @@ export function bondStiffness(sep: Float64Array, offset: number, d: number, r: n
   const radial = (d2phi - dphi / r) / (r * r);
   const tangential = dphi / r;
   for (let a = 0; a < d; a++) {
-    for (let b = 0; b < d; b++) {
-      out[outOffset + a * d + b] = radial * sep[offset + a] * sep[offset + b] + (a === b ? tangential : 0);
+    const ra = radial * sep[offset + a];
+    out[outOffset + a * d + a] = ra * sep[offset + a] + tangential;
+    for (let b = a + 1; b < d; b++) {
+      const k = ra * sep[offset + b]; // computed once, so the block is exactly symmetric
+      out[outOffset + a * d + b] = k;
+      out[outOffset + b * d + a] = k;
     }
   }
 }

@@ -55,7 +55,7 @@ interface Neighbourhood {
 function buildNeighbourhood(positions: Float64Array, box: Box, cutoff: number, skin: number): Neighbourhood {
   const d = box.dim;
   const n = positions.length / d;
-  const pairs = buildPairList(positions, box, cutoff + skin);
+  const pairs = Number.isFinite(skin) ? buildPairList(positions, box, cutoff + skin) : allPairs(n);
   const count = new Int32Array(n + 1);
   for (let p = 0; p < pairs.count; p++) {
     count[pairs.i[p] + 1]++;
@@ -69,6 +69,15 @@ function buildNeighbourhood(positions: Float64Array, box: Box, cutoff: number, s
     list[fill[pairs.j[p]]++] = pairs.i[p];
   }
   return { start: count, list, reference: positions.slice(), skin };
+}
+
+function allPairs(n: number) {
+  const count = (n * (n - 1)) / 2;
+  const i = new Int32Array(count);
+  const j = new Int32Array(count);
+  let p = 0;
+  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) (i[p] = a), (j[p++] = b);
+  return { count, i, j };
 }
 
 /**
@@ -116,7 +125,12 @@ export function swapMonteCarlo(
   const n = diameters.length;
   const beta = 1 / parameters.temperature;
   const delta = parameters.maxDisplacement;
-  const skin = Math.max(0, Math.min(2.5 * delta, L / 2 - potential.cutoff));
+  // A pair (i, j) can come within r_c at a trial position only if it was within r_c + skin at the
+  // build, provided 2·(largest drift since the build) + δ ≤ skin: so rebuild once a particle has
+  // drifted (skin − δ)/2. Where r_c + skin would exceed L/2, every particle is everyone's neighbour.
+  const wanted = 3 * delta;
+  const skin = potential.cutoff + wanted <= L / 2 ? wanted : Infinity;
+  const rebuildDrift = Number.isFinite(skin) ? (skin - delta) / 2 : Infinity;
   let nb = buildNeighbourhood(positions, box, potential.cutoff, skin);
   const accept = (dV: number) => dV <= 0 || uniform(rng) < Math.exp(-beta * dV);
 
@@ -164,7 +178,7 @@ export function swapMonteCarlo(
           // The neighbour lists stay valid while every particle is within skin/2 of its reference.
           let m2 = 0;
           for (let a = 0; a < d; a++) m2 += minimumImage(positions[d * i + a] - nb.reference[d * i + a], L) ** 2;
-          if (m2 > (skin / 2) ** 2) nb = buildNeighbourhood(positions, box, potential.cutoff, skin);
+          if (m2 > rebuildDrift * rebuildDrift) nb = buildNeighbourhood(positions, box, potential.cutoff, skin);
         }
       }
     }
