@@ -8,9 +8,9 @@ export class UsageError extends Error {
 }
 
 /** node:util parseArgs with errors turned into UsageErrors that say what to type instead. */
-export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>, usage: string) {
+export function parse<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\nusage: ${usage}`);
   }

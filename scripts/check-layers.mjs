@@ -3,6 +3,7 @@
 // I/O corner, engine/io/, which owns files, project folders and worker threads.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 const engine = join(root, 'engine');
@@ -28,11 +29,17 @@ function check(path) {
     else if (!inIo && nodeBuiltins.test(spec)) problems.push(`${relative(root, path)} imports '${spec}': Node built-ins belong in engine/io/ only`);
     else if (!inIo && /^\.\.?\/(.*\/)?io\//.test(spec)) problems.push(`${relative(root, path)} imports '${spec}': pure engine code may not depend on the I/O corner`);
   }
-  if (/\bdocument\.|\bwindow\./.test(source)) problems.push(`${relative(root, path)} touches the DOM: engine/ runs headless`);
 }
 walk(engine);
 if (problems.length) {
   console.error('Layer check failed:\n  ' + problems.join('\n  '));
+  process.exit(1);
+}
+// DOM and Node globals (document, window, process, Buffer…): the pure engine is type-checked
+// without their typings, so any use of them outside engine/io/ fails to compile.
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(root, 'tsconfig.engine.json')], { encoding: 'utf8' });
+if (tsc.status !== 0) {
+  console.error('Layer check failed: engine/ (outside engine/io/) uses globals that only some hosts have:\n' + tsc.stdout + tsc.stderr);
   process.exit(1);
 }
 console.log('Layer check: engine/ is free of Electron, DOM and Node built-ins outside engine/io/.');

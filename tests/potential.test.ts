@@ -30,6 +30,15 @@ describe('pair potentials (SPEC §1)', () => {
       }
     });
 
+    it(`${name}: the energy-only path equals the value of terms()`, () => {
+      const p = makePairPotential(model);
+      const t = new Float64Array(3);
+      for (let r = 0.6; r < 2.1; r += 0.013) {
+        p.terms(r, 1.05, t);
+        expect(p.energy(r, 1.05)).toBeCloseTo(t[0], 14);
+      }
+    });
+
     it(`${name}: φ, φ' and φ'' vanish continuously at the cutoff`, () => {
       const p = makePairPotential(model);
       const near = new Float64Array(3);

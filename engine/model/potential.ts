@@ -11,6 +11,19 @@
  */
 import type { ModelSettings, Taper } from './settings';
 
+/** x^k for a non-negative integer k by repeated squaring (Math.pow is several times slower here). */
+export function integerPower(x: number, k: number): number {
+  let result = 1;
+  let base = x;
+  let e = k;
+  while (e > 0) {
+    if (e & 1) result *= base;
+    base *= base;
+    e >>= 1;
+  }
+  return result;
+}
+
 /** Taper value and its first two derivatives with respect to x, written into out[0..2]. */
 export type TaperFunction = (x: number, out: Float64Array) => void;
 
@@ -18,7 +31,7 @@ export type TaperFunction = (x: number, out: Float64Array) => void;
 export function polynomialTaper(m: number): TaperFunction {
   return (x, out) => {
     const u = 1 - x * x;
-    const um2 = u ** (m - 2);
+    const um2 = integerPower(u, m - 2);
     const um1 = um2 * u;
     out[0] = um1 * u;
     out[1] = -2 * m * x * um1;
@@ -80,23 +93,45 @@ export function makePairPotential(model: Pick<ModelSettings, 'cutoff' | 'exponen
     out[1] = e[1] * t[0] + e[0] * t1;
     out[2] = e[2] * t[0] + 2 * e[1] * t1 + e[0] * t2;
   };
-  const scratch = new Float64Array(3);
   return {
     cutoff: rc,
     settings: { cutoff: rc, exponent: n, taper: model.taper, potential: model.potential },
     terms,
-    energy(r, a) {
-      terms(r, a, scratch);
-      return scratch[0];
-    },
+    energy: pairEnergy(model),
   };
+}
+
+/**
+ * φ(r) alone, for Monte Carlo, which needs no derivatives: the same formulas as `terms`, without
+ * the derivative work (tests check the two agree).
+ */
+function pairEnergy(model: Pick<ModelSettings, 'cutoff' | 'exponent' | 'taper' | 'potential'>): (r: number, a: number) => number {
+  const rc = model.cutoff;
+  const n = model.exponent;
+  const m = model.taper;
+  const power = Number.isInteger(n) && n > 0 && n <= 64 ? (x: number) => integerPower(x, n) : (x: number) => x ** n;
+  const taper = m === 'inf'
+    ? (x: number) => Math.exp(x / (2 * (x - 1)))
+    : (x: number) => integerPower(1 - x * x, m);
+  if (model.potential === 'lj') {
+    return (r, a) => {
+      if (r >= rc) return 0;
+      const s2 = (a / r) * (a / r);
+      const s6 = s2 * s2 * s2;
+      const c2 = (a / rc) * (a / rc);
+      const c6 = c2 * c2 * c2;
+      return 4 * (s6 * s6 - s6 - c6 * c6 + c6) * taper(r / rc);
+    };
+  }
+  return (r, a) => (r >= rc ? 0 : (power(a / r) - power(a / rc)) * taper(r / rc));
 }
 
 /** A(r) = (a/r)^n − (a/r_c)^n and its r-derivatives. */
 function iplEnvelope(n: number, rc: number) {
+  const power = Number.isInteger(n) && n > 0 && n <= 64 ? (x: number) => integerPower(x, n) : (x: number) => x ** n;
   return (r: number, a: number, out: Float64Array): void => {
-    const q = (a / r) ** n;
-    out[0] = q - (a / rc) ** n;
+    const q = power(a / r);
+    out[0] = q - power(a / rc);
     out[1] = (-n * q) / r;
     out[2] = (n * (n + 1) * q) / (r * r);
   };
@@ -105,9 +140,11 @@ function iplEnvelope(n: number, rc: number) {
 /** A(r) = 4[(a/r)^12 − (a/r)^6 − (a/r_c)^12 + (a/r_c)^6] and its r-derivatives. */
 function ljEnvelope(rc: number) {
   return (r: number, a: number, out: Float64Array): void => {
-    const s6 = (a / r) ** 6;
+    const s2 = (a / r) * (a / r);
+    const s6 = s2 * s2 * s2;
     const s12 = s6 * s6;
-    const c6 = (a / rc) ** 6;
+    const c2 = (a / rc) * (a / rc);
+    const c6 = c2 * c2 * c2;
     out[0] = 4 * (s12 - s6 - c6 * c6 + c6);
     out[1] = (4 * (-12 * s12 + 6 * s6)) / r;
     out[2] = (4 * (156 * s12 - 42 * s6)) / (r * r);
