@@ -1,0 +1,309 @@
+/**
+ * The observables of SPEC §5 over an ensemble of inherent structures, as plotted series and one
+ * summary: what `glassmodes analyze` writes to analysis/ (series as CSV, the summary as
+ * summary.json). Pure: samples in, numbers out; every statistic comes from the one engine
+ * function named for it.
+ */
+import { contacts, makeGlass, totalEnergy } from '../model/glass';
+import { boxSide, type ProjectSettings, type Taper } from '../model/settings';
+import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, nonZeroSpectrum, reducedDos, type ExponentEstimate } from './dos';
+import { elasticModuli } from './elasticity';
+import { linearEdges, logEdges, meanAndError, meanWithError } from './histogram';
+import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioHistogram, ratioWindows, type RatioWindowName } from './levelSpacing';
+import { gradientNeighbours, modeRotationalFractions } from './modeGeometry';
+import { participationRatios } from './participation';
+import { makeSeries, UNITS, type Series } from './series';
+import { lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution, type SlopeFit } from './stress';
+import { matchAmplitude, typeTwoSpectrum } from '../theory/ghet';
+import { tableOne, type TableOneRow } from '../theory/tableOne';
+
+export interface SampleInput {
+  /** All dN Hessian eigenvalues, ascending (eigenvalues.npy). */
+  eigenvalues: Float64Array;
+  /** The lowest K eigenvectors row by row, K × dN (modes.npy), if stored. */
+  modes?: Float64Array | null;
+  positions: Float64Array;
+  diameters: Float64Array;
+  settings: ProjectSettings;
+  id?: string;
+}
+
+export interface AnalysisOptions {
+  /** Linear DOS bins (default 60) and logarithmic DOS bins (default 40). */
+  dosBins?: number;
+  logDosBins?: number;
+  /** Fit window of s, [ω_lo, ω_hi]; default automatic below ω_0. */
+  exponentWindow?: [number, number];
+  bootstrapResamples?: number;
+  /** Seed of the bootstrap (default: the project seed). */
+  seed?: number;
+  /** Confidence level of the s interval (default 0.95). */
+  level?: number;
+  /** Level-spacing windows: lowest/highest width (default 50), middle width (default the same). */
+  ratioEdgeWidth?: number;
+  ratioMiddleWidth?: number;
+  ratioBins?: number;
+  ratioMax?: number;
+  stressBins?: number;
+  /** Stress-slope windows [σ_lo, σ_hi]; default automatic (see lowStressSlope). */
+  offDiagonalWindow?: [number, number];
+  radialWindow?: [number, number];
+  /** GHET ζ of σ = λζ (default 1). */
+  zeta?: number;
+  /** CG tolerance of the moduli (default 1e-14). */
+  moduliTolerance?: number;
+}
+
+export interface ValueWithError {
+  value: number;
+  error: number;
+  count: number;
+}
+
+export interface AnalysisSummary {
+  samples: number;
+  dim: number;
+  particles: number;
+  taper: Taper;
+  potential: 'ipl' | 'lj';
+  parentTemperature: number | 'inf';
+  /** Samples with an eigenvalue below −tolerance besides the zero modes (SPEC §4). */
+  unstableSamples: string[];
+  energyPerParticle: ValueWithError;
+  s: ExponentEstimate;
+  omega0: number;
+  transverseSpeed: number;
+  shearModulus: ValueWithError & { planes: { alpha: number; beta: number; value: number; error: number }[] };
+  bulkModulus: ValueWithError;
+  pressure: ValueWithError;
+  meanRatio: Record<RatioWindowName, ValueWithError> & { goe: number; poisson: number; windows: Record<RatioWindowName, { start: number; count: number }> };
+  stressSlope: { offDiagonal: SlopeFit; radial: SlopeFit; predicted: number };
+  tableOne: TableOneRow;
+  /** Mean rotational fraction of the stored modes below and above ω_0 (null without modes). */
+  rotationalFraction: { belowOmega0: ValueWithError; aboveOmega0: ValueWithError } | null;
+  ghet: { zeta: number; amplitude: number };
+}
+
+export interface EnsembleAnalysis {
+  series: Series[];
+  summary: AnalysisSummary;
+}
+
+export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions = {}): EnsembleAnalysis {
+  if (samples.length === 0) throw new RangeError('analyzeEnsemble needs at least one sample');
+  const settings = samples[0].settings;
+  const model = settings.model;
+  const d = model.dim;
+  const series: Series[] = [];
+  const ids = samples.map((s, k) => s.id ?? String(k));
+
+  // Spectra without the translations.
+  const spectra = samples.map((s) => nonZeroSpectrum(s.eigenvalues, s.settings.model.dim));
+  const frequencies = spectra.map((s) => s.frequencies.filter((w) => Number.isFinite(w)));
+  const unstableSamples = ids.filter((_, k) => spectra[k].unstable > 0);
+
+  // Elasticity and energy, per sample.
+  const glasses = samples.map((s) => makeGlass(s.settings.model, s.diameters));
+  const moduli = samples.map((s, k) => elasticModuli(glasses[k], s.positions, { tolerance: options.moduliTolerance }));
+  const shear = meanWithError(moduli.map((m) => m.shearModulus));
+  const planes = moduli[0].planes.map((p, k) => {
+    const v = meanWithError(moduli.map((m) => m.planes[k].modulus));
+    return { alpha: p.alpha, beta: p.beta, value: v.value, error: v.error };
+  });
+  const bulk = meanWithError(moduli.map((m) => m.bulkModulus));
+  const pressure = meanWithError(moduli.map((m) => m.pressure));
+  const density = model.particles / boxSide(model) ** d;
+  const transverseSpeed = Math.sqrt(shear.value / density);
+  const omega0 = (2 * Math.PI * transverseSpeed) / boxSide(model);
+  const energyPerParticle = meanWithError(samples.map((s, k) => totalEnergy(glasses[k], s.positions) / s.diameters.length));
+
+  // DOS, linear and logarithmic, with errors over samples.
+  let wMin = Infinity;
+  let wMax = 0;
+  for (const f of frequencies) for (const w of f) if (w > 0) {
+    wMin = Math.min(wMin, w);
+    wMax = Math.max(wMax, w);
+  }
+  const linEdges = linearEdges(0, wMax * (1 + 1e-12), options.dosBins ?? 60);
+  const lin = frequencies.map((f) => densityOfStates(f, linEdges));
+  const linStats = meanAndError(lin.map((h) => h.density));
+  series.push(makeSeries('dos_linear', 'DOS g(omega), linear bins, normalised over the non-zero modes, mean and standard error over samples', [
+    ['omega', UNITS.frequency, lin[0].centres],
+    ['g', UNITS.dos, linStats.mean],
+    ['g_error', UNITS.dos, linStats.error],
+  ]));
+  const lEdges = logEdges(wMin, wMax * (1 + 1e-12), options.logDosBins ?? 40);
+  const lg = frequencies.map((f) => densityOfStates(f, lEdges, true));
+  const lgStats = meanAndError(lg.map((h) => h.density));
+  const reduced = meanAndError(lg.map((h) => reducedDos(h.centres, h.density, d)));
+  series.push(makeSeries('dos_log', `DOS g(omega) on logarithmic bins and reduced DOS g/omega^${d - 1}; omega0 = ${omega0}`, [
+    ['omega', UNITS.frequency, lg[0].centres],
+    ['g', UNITS.dos, lgStats.mean],
+    ['g_error', UNITS.dos, lgStats.error],
+    ['g_reduced', `a^${d}*(m/eps)^${d / 2}`, reduced.mean],
+    ['g_reduced_error', `a^${d}*(m/eps)^${d / 2}`, reduced.error],
+  ]));
+
+  // Integrated DOS (Eq. 19) and s.
+  const F = ensembleIntegratedDos(frequencies);
+  series.push(makeSeries('integrated_dos', 'integrated DOS F(omega) (Eq. 19, no binning), mean and standard error over samples, at every pooled frequency', [
+    ['omega', UNITS.frequency, F.omega],
+    ['F', UNITS.none, F.value],
+    ['F_error', UNITS.none, F.error],
+  ]));
+  const s = lowFrequencyExponent(frequencies, {
+    window: options.exponentWindow,
+    omega0,
+    resamples: options.bootstrapResamples,
+    seed: options.seed ?? settings.seed,
+    level: options.level,
+  });
+
+  // Level-spacing ratios in three windows.
+  const ratioSets: Record<RatioWindowName, Float64Array[]> = { lowest: [], middle: [], highest: [] };
+  const windows = ratioWindows(spectra[0].eigenvalues.length, { edgeWidth: options.ratioEdgeWidth, middleWidth: options.ratioMiddleWidth });
+  for (const sp of spectra) {
+    const w = ratioWindows(sp.eigenvalues.length, { edgeWidth: options.ratioEdgeWidth, middleWidth: options.ratioMiddleWidth });
+    for (const name of ['lowest', 'middle', 'highest'] as const) ratioSets[name].push(levelSpacingRatios(sp.eigenvalues, w[name].start, w[name].count));
+  }
+  const meanRatio = {} as Record<RatioWindowName, ValueWithError>;
+  for (const name of ['lowest', 'middle', 'highest'] as const) {
+    const pooled = concat(ratioSets[name]);
+    const perSample = ratioSets[name].map((r) => meanRatioTilde(r));
+    const value = meanRatioTilde(pooled);
+    const error = perSample.length > 1 ? meanWithError(perSample).error : standardErrorOfTilde(pooled);
+    meanRatio[name] = { value, error, count: pooled.length };
+    const h = ratioHistogram(pooled, options.ratioBins ?? 40, options.ratioMax ?? 4);
+    series.push(makeSeries(`level_ratio_${name}`, `distribution P(r) of level-spacing ratios, ${name} window; Atas GOE surmise (Eq. 18) and Poisson alongside; <r~> = ${value}`, [
+      ['r', UNITS.none, h.centres],
+      ['P', UNITS.none, h.density],
+      ['count', UNITS.none, h.counts],
+      ['P_goe', UNITS.none, h.centres.map(atasSurmise)],
+      ['P_poisson', UNITS.none, h.centres.map(poissonRatioDensity)],
+    ]));
+  }
+
+  // Local stresses.
+  const offDiagonal: Float64Array[] = [];
+  const radial: Float64Array[] = [];
+  samples.forEach((smp, k) => {
+    const c = contacts(glasses[k], smp.positions);
+    offDiagonal.push(offDiagonalStressMagnitudes(pairStresses(c, d), d));
+    radial.push(radialStressMagnitudes(c));
+  });
+  const off = concat(offDiagonal);
+  const rad = concat(radial);
+  const predicted = predictedStressExponent(model.taper, model.potential);
+  const offSlope = lowStressSlope(off, { window: options.offDiagonalWindow });
+  const radSlope = lowStressSlope(rad, { window: options.radialWindow });
+  const offHist = stressDistribution(off, options.stressBins ?? 60);
+  const radHist = stressDistribution(rad, options.stressBins ?? 60);
+  const line = (h: { centres: Float64Array }, fit: SlopeFit, density: Float64Array, counts: Float64Array) => {
+    // The fitted power law through the window, anchored on the counts-weighted mean of the data there.
+    let num = 0;
+    let den = 0;
+    h.centres.forEach((x, b) => {
+      if (x >= fit.window[0] && x <= fit.window[1] && density[b] > 0) {
+        num += counts[b] * (Math.log(density[b]) - fit.value * Math.log(x));
+        den += counts[b];
+      }
+    });
+    const a = den > 0 ? num / den : NaN;
+    return h.centres.map((x) => (x >= fit.window[0] && x <= fit.window[1] ? Math.exp(a + fit.value * Math.log(x)) : NaN));
+  };
+  series.push(makeSeries('stress_offdiagonal', `distribution of |sigma^ab|, a != b (Eqs. 86-88), log bins; fitted low-sigma slope ${offSlope.value} on [${offSlope.window}], predicted ${predicted}`, [
+    ['sigma', UNITS.stress, offHist.centres],
+    ['P', UNITS.stressDensity, offHist.density],
+    ['count', UNITS.none, offHist.counts],
+    ['P_fit', UNITS.stressDensity, line(offHist, offSlope, offHist.density, offHist.counts)],
+  ]));
+  series.push(makeSeries('stress_radial', `distribution of sigma = |r phi'(r)| (Eq. 90), log bins; fitted low-sigma slope ${radSlope.value} on [${radSlope.window}], predicted ${predicted}`, [
+    ['sigma', UNITS.stress, radHist.centres],
+    ['P', UNITS.stressDensity, radHist.density],
+    ['count', UNITS.none, radHist.counts],
+    ['P_fit', UNITS.stressDensity, line(radHist, radSlope, radHist.density, radHist.counts)],
+  ]));
+
+  // GHET type-II curve from the measured off-diagonal P(σ), amplitude matched to the log DOS in the s window.
+  const zeta = options.zeta ?? 1;
+  const raw = typeTwoSpectrum(offHist.centres, offHist.density, zeta, 1);
+  const amplitude = matchAmplitude(raw, lg[0].centres, lgStats.mean, s.window);
+  const ghet = typeTwoSpectrum(offHist.centres, offHist.density, zeta, Number.isFinite(amplitude) ? amplitude : 1);
+  series.push(makeSeries('ghet_type2', `GHET type-II DOS g(omega) = 2 omega A sigma^2 P(sigma) at sigma = omega^2 zeta (Eqs. 8, 85), zeta = ${zeta}, A = ${amplitude} matched to the measured DOS in the s window`, [
+    ['omega', UNITS.frequency, ghet.omega],
+    ['g', UNITS.dos, ghet.g],
+    ['sigma', UNITS.stress, offHist.centres],
+  ]));
+
+  // Mode geometry and participation of the stored modes.
+  const prOmega: number[] = [];
+  const prValue: number[] = [];
+  const rfValue: number[] = [];
+  samples.forEach((smp, k) => {
+    if (!smp.modes || smp.modes.length === 0) return;
+    const dn = smp.positions.length;
+    const zero = new Set(spectra[k].zeroModes);
+    const pr = participationRatios(smp.modes, d, dn);
+    const pairs = gradientNeighbours(smp.positions, glasses[k].box, glasses[k].potential.cutoff);
+    const rf = modeRotationalFractions(smp.positions, glasses[k].box, smp.modes, pairs);
+    for (let m = 0; m < pr.length; m++) {
+      if (zero.has(m)) continue;
+      prOmega.push(Math.sqrt(Math.max(0, smp.eigenvalues[m])));
+      prValue.push(pr[m]);
+      rfValue.push(rf[m]);
+    }
+  });
+  let rotationalFraction: AnalysisSummary['rotationalFraction'] = null;
+  if (prOmega.length > 0) {
+    const order = prOmega.map((_, k) => k).sort((a, b) => prOmega[a] - prOmega[b]);
+    series.push(makeSeries('modes', 'participation ratio (SPEC §5) and rotational fraction sum|eta|^2/(sum|eta|^2 + sum|eps|^2) (Eqs. 52-54) of every stored non-zero mode', [
+      ['omega', UNITS.frequency, order.map((k) => prOmega[k])],
+      ['participation_ratio', UNITS.none, order.map((k) => prValue[k])],
+      ['rotational_fraction', UNITS.none, order.map((k) => rfValue[k])],
+    ]));
+    rotationalFraction = {
+      belowOmega0: meanWithError(rfValue.filter((_, k) => prOmega[k] < omega0)),
+      aboveOmega0: meanWithError(rfValue.filter((_, k) => prOmega[k] >= omega0)),
+    };
+  }
+
+  const summary: AnalysisSummary = {
+    samples: samples.length,
+    dim: d,
+    particles: model.particles,
+    taper: model.taper,
+    potential: model.potential,
+    parentTemperature: settings.sampling.parentTemperature,
+    unstableSamples,
+    energyPerParticle,
+    s,
+    omega0,
+    transverseSpeed,
+    shearModulus: { ...shear, planes },
+    bulkModulus: bulk,
+    pressure,
+    meanRatio: { ...meanRatio, goe: GOE_MEAN_RATIO, poisson: POISSON_MEAN_RATIO, windows },
+    stressSlope: { offDiagonal: offSlope, radial: radSlope, predicted },
+    tableOne: tableOne(model.taper, model.potential),
+    rotationalFraction,
+    ghet: { zeta, amplitude },
+  };
+  return { series, summary };
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function standardErrorOfTilde(ratios: Float64Array): number {
+  const t = ratios.filter((r) => !Number.isNaN(r)).map((r) => (r > 1 ? 1 / r : r));
+  return meanWithError(t).error;
+}

@@ -1,0 +1,125 @@
+/**
+ * Local stresses (paper Eqs. 6, 86–90): per interacting pair σ^(αβ) = ê^α ê^β r φ'(r) (the
+ * 1/Ω_Z of Eq. 6 is a constant factor and left out, as in Eqs. 86–90), the distributions of
+ * |off-diagonal components| (Fig. 3) and of σ = |r φ'(r)| (Eq. 90), log-binned, and their low-σ
+ * slope against the prediction P(σ) ~ σ^(−1+1/m) (Eq. 11).
+ */
+import type { Contacts } from '../model/glass';
+import type { Taper } from '../model/settings';
+import { fitPowerLaw } from './fit';
+import { histogram, logEdges, sortedQuantile, type Histogram } from './histogram';
+
+/** Eqs. (86)–(87): σ_ij^(αβ) = ê^α ê^β r φ'(r) for every pair, d×d row-major per pair. */
+export function pairStresses(c: Contacts, dim: number): Float64Array {
+  const dd = dim * dim;
+  const out = new Float64Array(c.count * dd);
+  for (let p = 0; p < c.count; p++) {
+    const r = c.distance[p];
+    const psi = r * c.dphi[p];
+    for (let a = 0; a < dim; a++) {
+      const ea = c.separation[p * dim + a] / r;
+      for (let b = 0; b < dim; b++) out[p * dd + a * dim + b] = ea * (c.separation[p * dim + b] / r) * psi;
+    }
+  }
+  return out;
+}
+
+/** |σ^(αβ)| for α < β: d(d−1)/2 values per pair (Fig. 3). */
+export function offDiagonalStressMagnitudes(stresses: Float64Array, dim: number): Float64Array {
+  const dd = dim * dim;
+  const pairs = stresses.length / dd;
+  const per = (dim * (dim - 1)) / 2;
+  const out = new Float64Array(pairs * per);
+  let o = 0;
+  for (let p = 0; p < pairs; p++) for (let a = 0; a < dim; a++) for (let b = a + 1; b < dim; b++) out[o++] = Math.abs(stresses[p * dd + a * dim + b]);
+  return out;
+}
+
+/** Eq. (90): σ = |ψ(r)| = |r φ'(r)| per pair. */
+export function radialStressMagnitudes(c: Contacts): Float64Array {
+  const out = new Float64Array(c.count);
+  for (let p = 0; p < c.count; p++) out[p] = Math.abs(c.distance[p] * c.dphi[p]);
+  return out;
+}
+
+/** Eq. (11): the low-σ exponent −1 + 1/m of P(σ); m = ∞ gives −1 (up to logarithms), a potential with a minimum behaves as m = 1. */
+export function predictedStressExponent(taper: Taper, potential: 'ipl' | 'lj' = 'ipl'): number {
+  if (potential === 'lj') return 0;
+  return taper === 'inf' ? -1 : -1 + 1 / taper;
+}
+
+export interface StressDistribution extends Histogram {}
+
+/** Log-binned density of positive stress magnitudes over [min, max] of the data (zeros are skipped). */
+export function stressDistribution(magnitudes: Float64Array, bins = 60, range?: [number, number]): StressDistribution {
+  const positive = magnitudes.filter((s) => s > 0 && Number.isFinite(s));
+  if (positive.length === 0) throw new RangeError('no positive stresses to bin');
+  let lo = range?.[0];
+  let hi = range?.[1];
+  if (lo === undefined || hi === undefined) {
+    let mn = Infinity;
+    let mx = 0;
+    for (const s of positive) {
+      if (s < mn) mn = s;
+      if (s > mx) mx = s;
+    }
+    lo ??= mn;
+    hi ??= mx * (1 + 1e-12);
+    if (!(hi > lo)) hi = lo * 2;
+  }
+  return histogram(positive, logEdges(lo, hi, bins), true);
+}
+
+export interface SlopeFit {
+  /** Fitted exponent of P(σ) ~ σ^slope. */
+  value: number;
+  error: number;
+  /** Fit window [σ_lo, σ_hi]. */
+  window: [number, number];
+  automatic: boolean;
+  /** Bins used in the fit. */
+  bins: number;
+  /** Values inside the window. */
+  values: number;
+}
+
+export interface SlopeOptions {
+  /** User window [σ_lo, σ_hi]. */
+  window?: [number, number];
+  /** Automatic window: up to this quantile of the magnitudes (default 0.02). */
+  upperQuantile?: number;
+  /** Log bins per decade inside the window (default 5). */
+  binsPerDecade?: number;
+  /** Bins with fewer counts are left out of the fit (default 5). */
+  minCount?: number;
+}
+
+/**
+ * Low-σ power-law slope of P(σ): log-binned density inside the window, fitted in log–log with
+ * Poisson weights (the count of each bin). The automatic window runs from the smallest value to the
+ * `upperQuantile` quantile, where the tail near r_c (or the minimum of the potential) dominates.
+ */
+export function lowStressSlope(magnitudes: Float64Array, options: SlopeOptions = {}): SlopeFit {
+  const sorted = magnitudes.filter((s) => s > 0 && Number.isFinite(s)).sort();
+  if (sorted.length < 10) throw new RangeError('a stress slope needs at least 10 positive values');
+  const automatic = !options.window;
+  const window: [number, number] = options.window ?? [sorted[0], sortedQuantile(sorted, options.upperQuantile ?? 0.02)];
+  const decades = Math.log10(window[1] / window[0]);
+  const bins = Math.max(3, Math.round(decades * (options.binsPerDecade ?? 5)));
+  const h = histogram(sorted, logEdges(window[0], window[1], bins), true);
+  const minCount = options.minCount ?? 5;
+  const x: number[] = [];
+  const y: number[] = [];
+  const w: number[] = [];
+  for (let b = 0; b < bins; b++) {
+    if (h.counts[b] >= minCount) {
+      x.push(h.centres[b]);
+      y.push(h.density[b]);
+      w.push(h.counts[b]);
+    }
+  }
+  const fit = fitPowerLaw(x, y, w);
+  let inside = 0;
+  for (const s of sorted) if (s >= window[0] && s <= window[1]) inside++;
+  return { value: fit.slope, error: fit.slopeError, window, automatic, bins: x.length, values: inside };
+}
