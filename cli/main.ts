@@ -7,6 +7,8 @@ import { FormatError } from '../engine/io/extxyz';
 import { SettingsError } from '../engine/model/settings';
 import { APP_VERSION } from '../engine/version';
 import { UsageError } from './args';
+import { analyzeCommand, ANALYZE_USAGE, theoryCommand, THEORY_USAGE } from './commands/analysis';
+import { demoCommand, DEMO_USAGE } from './commands/demo';
 import { infoCommand, INFO_USAGE, newCommand, NEW_USAGE, runCommand, RUN_USAGE } from './commands/project';
 
 type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
@@ -15,6 +17,9 @@ export const COMMANDS: Record<string, Command> = {
   new: { usage: NEW_USAGE, summary: 'create a project folder from settings', run: newCommand },
   run: { usage: RUN_USAGE, summary: 'run what is pending (resumable; --samples a-b for cluster array tasks)', run: runCommand },
   info: { usage: INFO_USAGE, summary: 'what is there, what is pending', run: infoCommand },
+  analyze: { usage: ANALYZE_USAGE, summary: 'observables and theory into analysis/ (CSV series, summary.json)', run: analyzeCommand },
+  demo: { usage: DEMO_USAGE, summary: 'the main job: small glasses at two T*, tapers 2 and ∞, spectra, analysis, a report', run: demoCommand },
+  theory: { usage: THEORY_USAGE, summary: 'HET-SCBA curves (continuum or finite box) as CSV', run: theoryCommand },
 };
 
 function help(): string {

@@ -337,6 +337,7 @@ describe('series as CSV', () => {
       ['g', 'a*sqrt(m/eps)', [NaN, 1e-300]],
     ]);
     expect(seriesToCsv(s)).toBe('omega [sqrt(eps/m)/a],g [a*sqrt(m/eps)]\n0.5,NaN\n1,1e-300\n');
+    expect(seriesToCsv(makeSeries('z', '', [['omega', '1', [0.5]], ['g', '1', [2]]]))).toBe('omega,g\n0.5,2\n');
     expect(() => makeSeries('y', '', [['a', '1', [1]], ['b', '1', [1, 2]]])).toThrow(/rows/);
     expect(histogram([1, 2, 3], Float64Array.from([0, 2, 4])).counts).toEqual(Float64Array.from([1, 2]));
   });

@@ -33,9 +33,13 @@ export function makeSeries(name: string, description: string, columns: [string, 
   return { name, description, columns: columns.map(([n, unit]) => ({ name: n, unit })), data: columns.map(([, , v]) => Float64Array.from(v)) };
 }
 
-/** CSV text: a header row `name [unit],…`, then one row per point; numbers round-trip (shortest form), NaN as NaN. */
+/**
+ * CSV text: a header row naming each column with its unit, `name [unit]`, and a dimensionless
+ * column (unit '1') by its plain name (so `omega,g` for the dimensionless HET curves); then one row
+ * per point; numbers round-trip (shortest form), NaN as NaN.
+ */
 export function seriesToCsv(series: Series): string {
-  const header = series.columns.map((c) => `${c.name} [${c.unit}]`).join(',');
+  const header = series.columns.map((c) => (c.unit === UNITS.none ? c.name : `${c.name} [${c.unit}]`)).join(',');
   const rows = series.data.length ? series.data[0].length : 0;
   const lines = [header];
   for (let k = 0; k < rows; k++) lines.push(series.data.map((col) => formatNumber(col[k])).join(','));

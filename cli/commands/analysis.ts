@@ -1,0 +1,92 @@
+/** `glassmodes analyze` and `glassmodes theory`: observables and theory into files (SPEC §5–6). */
+import { analyzeEnsemble, type AnalysisOptions, type AnalysisSummary } from '../../engine/analysis/ensemble';
+import { seriesToCsv } from '../../engine/analysis/series';
+import { loadEnsemble, writeAnalysis } from '../../engine/io/analysisFiles';
+import { writeFileAtomic } from '../../engine/io/files';
+import { bosonPeak, bandEdgeEstimate, criticalDisorder, finiteBoxGap, frequencyGrid, hetSeries, hetSpectrum, type HetParameters } from '../../engine/theory/het';
+import { numberOption, parse, UsageError } from '../args';
+
+export const ANALYZE_USAGE = 'glassmodes analyze <dir> [--window lo,hi] [--bootstrap <n>] [--ratio-window <n>] [--quiet]';
+
+function pair(text: string | undefined, name: string): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x)) || !(parts[0] < parts[1])) throw new UsageError(`--${name} must be lo,hi with lo < hi, got '${text}'`);
+  return [parts[0], parts[1]];
+}
+
+/** Runs the analysis of a project folder and writes analysis/; returns the summary. */
+export function analyzeProject(dir: string, options: AnalysisOptions = {}, log: (line: string) => void = console.log): AnalysisSummary {
+  const ensemble = loadEnsemble(dir);
+  if (ensemble.samples.length === 0) throw new UsageError(`${dir} has no finished samples yet (${ensemble.missing.length} pending): run glassmodes run ${dir} first`);
+  if (ensemble.missing.length) log(`note: ${ensemble.missing.length} sample(s) not finished and not analysed: ${ensemble.missing.join(', ')}`);
+  const analysis = analyzeEnsemble(ensemble.samples, options);
+  const files = writeAnalysis(dir, ensemble, analysis, options);
+  log(`wrote ${files.length} files to ${dir}/analysis`);
+  return analysis.summary;
+}
+
+export function formatSummary(s: AnalysisSummary): string[] {
+  const f = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+  const lines = [
+    `${s.samples} sample(s), d = ${s.dim}, N = ${s.particles}, taper m = ${s.taper}, ${s.potential}, T* = ${s.parentTemperature}`,
+    `  E/N              ${f(s.energyPerParticle.value, 6)} ± ${f(s.energyPerParticle.error, 6)}`,
+    `  G, K             ${f(s.shearModulus.value)} ± ${f(s.shearModulus.error)},  ${f(s.bulkModulus.value)} ± ${f(s.bulkModulus.error)}`,
+    `  omega0 = 2π v_T/L ${f(s.omega0)}   (v_T = ${f(s.transverseSpeed)})`,
+    `  s (g ~ ω^s)      ${f(s.s.value, 2)}  [${f(s.s.low, 2)}, ${f(s.s.high, 2)}] on ω ∈ [${f(s.s.window[0])}, ${f(s.s.window[1])}] (${s.s.points} modes)`,
+    `  Table 1, m = ${s.tableOne.m}: type-II s = ${s.tableOne.dos}, type-I s = 2`,
+    `  <r~>             lowest ${f(s.meanRatio.lowest.value)}, middle ${f(s.meanRatio.middle.value)}, highest ${f(s.meanRatio.highest.value)}  (GOE ${s.meanRatio.goe}, Poisson ${f(s.meanRatio.poisson, 4)})`,
+    `  P(σ) low slope   off-diagonal ${f(s.stressSlope.offDiagonal.value, 2)}, radial ${f(s.stressSlope.radial.value, 2)}  (predicted ${f(s.stressSlope.predicted, 2)})`,
+  ];
+  if (s.unstableSamples.length) lines.push(`  UNSTABLE samples (negative eigenvalues): ${s.unstableSamples.join(', ')}`);
+  return lines;
+}
+
+export function analyzeCommand(args: string[]): number {
+  const { values, positionals } = parse(args, { window: { type: 'string' }, bootstrap: { type: 'string' }, 'ratio-window': { type: 'string' }, quiet: { type: 'boolean' } }, ANALYZE_USAGE);
+  if (positionals.length !== 1) throw new UsageError(`analyze takes one project folder\nusage: ${ANALYZE_USAGE}`);
+  const options: AnalysisOptions = {};
+  const window = pair(values.window, 'window');
+  if (window) options.exponentWindow = window;
+  const bootstrap = numberOption(values.bootstrap, 'bootstrap', true);
+  if (bootstrap !== undefined) options.bootstrapResamples = bootstrap;
+  const ratio = numberOption(values['ratio-window'], 'ratio-window', true);
+  if (ratio !== undefined) options.ratioEdgeWidth = ratio;
+  const summary = analyzeProject(positionals[0], options, values.quiet ? () => {} : console.log);
+  if (!values.quiet) for (const line of formatSummary(summary)) console.log(line);
+  return 0;
+}
+
+export const THEORY_USAGE = 'glassmodes theory --gamma <γ> --bulk <K/G0> [--box <L k_xi>] [--points <n>] [--omega-max <ω>] --out <file.csv>';
+
+export function theoryCommand(args: string[]): number {
+  const { values, positionals } = parse(
+    args,
+    { gamma: { type: 'string' }, bulk: { type: 'string' }, box: { type: 'string' }, points: { type: 'string' }, 'omega-max': { type: 'string' }, out: { type: 'string' } },
+    THEORY_USAGE,
+  );
+  if (positionals.length) throw new UsageError(`theory takes no positional arguments\nusage: ${THEORY_USAGE}`);
+  const gamma = numberOption(values.gamma, 'gamma');
+  const bulk = numberOption(values.bulk, 'bulk');
+  if (gamma === undefined || bulk === undefined || !values.out) throw new UsageError(`theory needs --gamma, --bulk and --out\nusage: ${THEORY_USAGE}`);
+  if (!(gamma >= 0)) throw new UsageError(`--gamma must be ≥ 0, got ${gamma}`);
+  if (!(bulk > 0)) throw new UsageError(`--bulk (K/G0) must be positive, got ${bulk}`);
+  const box = numberOption(values.box, 'box');
+  if (box !== undefined && !(box > 0)) throw new UsageError(`--box must be positive, got ${box}`);
+  const points = numberOption(values.points, 'points', true) ?? 400;
+  if (points < 2) throw new UsageError('--points must be at least 2');
+  const p: HetParameters = { gamma, bulk, box: box ?? null };
+  const omegaMax = numberOption(values['omega-max'], 'omega-max') ?? bandEdgeEstimate(p);
+  const curve = hetSpectrum(p, frequencyGrid(omegaMax, points));
+  writeFileAtomic(values.out, seriesToCsv(hetSeries(curve, p)));
+  const gammaC = criticalDisorder(bulk, box ?? null);
+  const peak = bosonPeak(p);
+  console.log(`HET-SCBA, γ = ${gamma}, K/G0 = ${bulk}, ${box ? `box L k_xi = ${box}` : 'continuum'}: ${points} points up to ω = ${omegaMax.toFixed(4)} → ${values.out}`);
+  console.log(`  γ_c = ${gammaC.toFixed(6)} (${gamma < gammaC ? 'stable' : 'beyond the instability: Σ(0) is complex'})`);
+  console.log(`  boson peak ${peak ? `at ω = ${peak.omega.toFixed(4)}, g/ω² = ${peak.reduced.toFixed(4)}` : 'not resolved'}`);
+  if (box) {
+    const gap = finiteBoxGap(p);
+    console.log(`  finite-box gap ${gap.lambdaC === null ? 'none below the first phonon line' : `λ_c = ${gap.lambdaC.toFixed(6)} (ω_c = ${gap.omegaC!.toFixed(4)})`}`);
+  }
+  return 0;
+}
