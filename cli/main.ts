@@ -9,6 +9,7 @@ import { APP_VERSION } from '../engine/version';
 import { UsageError } from './args';
 import { analyzeCommand, ANALYZE_USAGE, theoryCommand, THEORY_USAGE } from './commands/analysis';
 import { demoCommand, DEMO_USAGE } from './commands/demo';
+import { compareCommand, COMPARE_USAGE } from './commands/compare';
 import { infoCommand, INFO_USAGE, newCommand, NEW_USAGE, runCommand, RUN_USAGE } from './commands/project';
 
 type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, Command> = {
   run: { usage: RUN_USAGE, summary: 'run what is pending (resumable; --samples a-b for cluster array tasks)', run: runCommand },
   info: { usage: INFO_USAGE, summary: 'what is there, what is pending', run: infoCommand },
   analyze: { usage: ANALYZE_USAGE, summary: 'observables and theory into analysis/ (CSV series, summary.json)', run: analyzeCommand },
+  compare: { usage: COMPARE_USAGE, summary: 'inherent-structure energy (and s, G, ω_0) across projects at different T*', run: compareCommand },
   demo: { usage: DEMO_USAGE, summary: 'the main job: small glasses at two T*, tapers 2 and ∞, spectra, analysis, a report', run: demoCommand },
   theory: { usage: THEORY_USAGE, summary: 'HET-SCBA curves (continuum or finite box) as CSV', run: theoryCommand },
 };
