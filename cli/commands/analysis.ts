@@ -57,12 +57,12 @@ export function analyzeCommand(args: string[]): number {
   return 0;
 }
 
-export const THEORY_USAGE = 'glassmodes theory --gamma <γ> --bulk <K/G0> [--box <L k_xi>] [--points <n>] [--omega-max <ω>] --out <file.csv>';
+export const THEORY_USAGE = 'glassmodes theory --gamma <γ> --bulk <K/G0> [--box <L k_xi>] [--points <n>] [--omega-min <ω>] [--omega-max <ω>] [--spacing omega|lambda] --out <file.csv>';
 
 export function theoryCommand(args: string[]): number {
   const { values, positionals } = parse(
     args,
-    { gamma: { type: 'string' }, bulk: { type: 'string' }, box: { type: 'string' }, points: { type: 'string' }, 'omega-max': { type: 'string' }, out: { type: 'string' } },
+    { gamma: { type: 'string' }, bulk: { type: 'string' }, box: { type: 'string' }, points: { type: 'string' }, 'omega-min': { type: 'string' }, 'omega-max': { type: 'string' }, spacing: { type: 'string' }, out: { type: 'string' } },
     THEORY_USAGE,
   );
   if (positionals.length) throw new UsageError(`theory takes no positional arguments\nusage: ${THEORY_USAGE}`);
@@ -77,7 +77,11 @@ export function theoryCommand(args: string[]): number {
   if (points < 2) throw new UsageError('--points must be at least 2');
   const p: HetParameters = { gamma, bulk, box: box ?? null };
   const omegaMax = numberOption(values['omega-max'], 'omega-max') ?? bandEdgeEstimate(p);
-  const curve = hetSpectrum(p, frequencyGrid(omegaMax, points));
+  const spacing = values.spacing ?? 'omega';
+  if (spacing !== 'omega' && spacing !== 'lambda') throw new UsageError(`--spacing must be omega or lambda, got '${spacing}'`);
+  const omegaMin = numberOption(values['omega-min'], 'omega-min') ?? omegaMax / points;
+  if (!(omegaMin > 0 && omegaMin < omegaMax)) throw new UsageError(`--omega-min must lie in (0, ${omegaMax}), got ${omegaMin}`);
+  const curve = hetSpectrum(p, frequencyGrid(omegaMax, points, spacing, omegaMin));
   writeFileAtomic(values.out, seriesToCsv(hetSeries(curve, p)));
   const gammaC = criticalDisorder(bulk, box ?? null);
   const peak = bosonPeak(p);
