@@ -134,6 +134,9 @@ export function infoCommand(args: string[]): number {
     if (m?.energyPerParticle !== undefined) parts.push(`E/N ${m.energyPerParticle.toFixed(8)}`, `max|f| ${m.maxForce?.toExponential(2)}`);
     const mc = m?.mc as { acceptance?: { displacement: number; swap: number }; sweepsDone?: number } | undefined;
     if (mc?.acceptance && mc.sweepsDone) parts.push(`MC acc. disp ${mc.acceptance.displacement.toFixed(3)} swap ${mc.acceptance.swap.toFixed(3)}`);
+    const spectrum = m?.spectrum as { unstable?: boolean; backend?: string; residualMax?: number } | undefined;
+    if (spectrum) parts.push(`spectrum ${spectrum.backend}, residual ${spectrum.residualMax?.toExponential(1)}`);
+    if (spectrum?.unstable) parts.push('UNSTABLE: a negative eigenvalue besides the zero modes');
     if (s.error) parts.push(s.error);
     console.log('  ' + parts.join('  '));
   }

@@ -1,9 +1,8 @@
 /** Participation ratio of a mode (SPEC §5): 1 for a plane wave, 1/N for one moving particle. */
 
 /** PR_k = (Σ_i |e_k,i|²)² / (N Σ_i |e_k,i|⁴), |e_k,i|² summed over the d components of particle i. */
-export function participationRatio(mode: ArrayLike<number>, dim: number, offset = 0): number {
-  const dn = mode.length - offset;
-  return participationRatioOf(mode, dim, offset, dn);
+export function participationRatio(mode: ArrayLike<number>, dim: number, offset = 0, length = mode.length - offset): number {
+  return participationRatioOf(mode, dim, offset, length);
 }
 
 function participationRatioOf(mode: ArrayLike<number>, dim: number, offset: number, length: number): number {

@@ -27,9 +27,16 @@ export async function runSpectrumStage(
   writeNpy(join(folder, 'eigenvalues.npy'), result.eigenvalues, [size]);
   writeNpy(join(folder, 'modes.npy'), result.modes, [k, size]);
   writeNpy(join(folder, 'participation.npy'), result.participationRatios, [size]);
-  const { eigenvalues: _e, modes: _m, participationRatios: _p, ...summary } = result;
-  const spectrum = { ...summary, storedModes: k, lowestEigenvalue: result.eigenvalues[0], largestEigenvalue: result.eigenvalues[size - 1] };
+  const { eigenvalues: _e, modes: _m, participationRatios: _p, zeroModeIndices, ...summary } = result;
+  const spectrum = {
+    ...summary,
+    zeroModeIndices: Array.from(zeroModeIndices),
+    storedModes: k,
+    lowestEigenvalue: result.eigenvalues[0],
+    largestEigenvalue: result.eigenvalues[size - 1],
+  };
   writeJsonAtomic(join(folder, 'meta.json'), { ...meta, spectrum, timings: { ...meta.timings, spectrum: (performance.now() - t0) / 1000 } });
+  if (result.unstable) onProgress(1, `UNSTABLE: an eigenvalue below −${result.zeroTolerance.toExponential(1)} besides the ${result.zeroModes} zero modes`);
   onProgress(1, `${result.backend}: λ_max = ${result.eigenvalues[size - 1].toFixed(3)}, residual ${result.residualMax.toExponential(1)}`);
   return { status: 'done' };
 }

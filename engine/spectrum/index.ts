@@ -1,0 +1,210 @@
+/**
+ * The spectrum stage (SPEC §4): all dN eigenvalues of the Hessian, the lowest K eigenvectors,
+ * translational zero modes identified, instability flagged, participation ratios of every mode
+ * (SPEC §5), float64-accurate whatever computed it.
+ *
+ * Two paths:
+ *  - 'reference': the sparse float64 Hessian made dense and diagonalised by the engine's float64
+ *    Householder + QL solver (engine/linalg/symmetricEigen.ts);
+ *  - a gpu.js backend ('webgpu', 'webgl2', 'webasm', 'cpu'): the Hessian assembled on the device
+ *    (engine/compute/pairKernels.ts), diagonalised there in float32 by the blocked Jacobi method
+ *    (engine/compute/blockJacobi.ts), then refined in float64 against the sparse float64 Hessian by
+ *    Ogita–Aishima iterations with Rayleigh–Ritz on clusters (engine/linalg/refine.ts) until the
+ *    SPEC §4 residual bound holds with margin.
+ * 'auto' takes a real GPU (webgpu, then webgl2) where one answers; on a CPU-only host it takes the
+ * float64 reference, which is the fastest path that meets the contract there (docs/SPECTRUM.md has
+ * the measurements: the float32 Jacobi on webasm/cpu is slower than the float64 reference at every
+ * N, before refinement).
+ *
+ * Async, because gpu.js device pipelines are (webgpu readback is asynchronous).
+ */
+import { participationRatios } from '../analysis/participation';
+import type { Glass } from '../model/glass';
+import type { SpectrumSettings } from '../model/settings';
+import { hessianMultiply, denseHessian, sparseHessian, type SparseHessian } from '../hessian/sparse';
+import { symmetricEigen } from '../linalg/symmetricEigen';
+import { refineEigenpairs, residualNorms } from '../linalg/refine';
+import { backendAvailable, openDevice, type DeviceBackend } from '../compute/device';
+import { createPairKernels, neighbourTable } from '../compute/pairKernels';
+import { blockJacobi } from '../compute/blockJacobi';
+
+export interface SpectrumResult {
+  /** All dN eigenvalues, ascending, float64. */
+  eigenvalues: Float64Array;
+  /** The lowest K eigenvectors (zero modes included), K × dN row-major, unit norm. */
+  modes: Float64Array;
+  /** K, the number of rows of `modes`. */
+  storedModes: number;
+  /** Number of translational zero modes identified (d for a stable periodic glass). */
+  zeroModes: number;
+  /** Their indices into `eigenvalues` (ascending order). */
+  zeroModeIndices: Int32Array;
+  /** Some eigenvalue other than the translations lies below −zeroTolerance. */
+  unstable: boolean;
+  /** |λ| below which a mode counts as numerically zero: 1e-8 λ_max. */
+  zeroTolerance: number;
+  /** PR_k = (Σ_i |e_k,i|²)² / (N Σ_i |e_k,i|⁴) for every mode k (SPEC §5). */
+  participationRatios: Float64Array;
+  /** What computed the spectrum: 'reference' or the gpu.js backend that ran. */
+  backend: string;
+  /** Why that backend: the request, or what 'auto' chose and why. */
+  backendChoice: string;
+  /** Jacobi sweeps on the device (device paths only). */
+  sweeps?: number;
+  /** off(A)/‖A‖_F after the last Jacobi sweep (device paths only). */
+  offNorm?: number;
+  /** float64 refinement iterations (device paths only). */
+  refinementIterations?: number;
+  /** max ‖Hv − λv‖ / λ_max over the stored modes, measured with the float64 sparse Hessian. */
+  residualMax: number;
+  /** Seconds per stage. */
+  timings: Record<string, number>;
+}
+
+export type ProgressCallback = (fraction: number, message: string) => void;
+
+const now = () => performance.now() / 1000;
+
+/** The backend a spectrum request runs on, and why. */
+export async function chooseSpectrumBackend(request: SpectrumSettings['backend']): Promise<{ backend: 'reference' | DeviceBackend; why: string }> {
+  if (request === 'reference') return { backend: 'reference', why: 'requested' };
+  if (request !== 'auto') return { backend: request, why: 'requested' };
+  for (const b of ['webgpu', 'webgl2'] as const) if (await backendAvailable(b)) return { backend: b, why: `auto: ${b} answered` };
+  return { backend: 'reference', why: 'auto: no GPU backend here; the float64 dense reference is the fastest path on webasm/cpu hosts' };
+}
+
+/** The float64 eigen-decomposition of a sparse Hessian by the dense reference solver. */
+export function referenceSpectrum(h: SparseHessian): { values: Float64Array; vectors: Float64Array } {
+  const n = h.dim * h.particles;
+  const r = symmetricEigen(denseHessian(h), n);
+  return { values: r.values, vectors: r.vectors! };
+}
+
+/** Squared projection of each of the first `count` rows onto the d uniform translations. */
+export function translationWeights(vectors: Float64Array, count: number, dim: number, particles: number): Float64Array {
+  const n = dim * particles;
+  const out = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    let w = 0;
+    for (let a = 0; a < dim; a++) {
+      let s = 0;
+      for (let i = 0; i < particles; i++) s += vectors[k * n + dim * i + a];
+      w += (s * s) / particles;
+    }
+    out[k] = w;
+  }
+  return out;
+}
+
+/**
+ * Zero modes: modes with |λ| ≤ tol that lie (mostly) in the span of the d uniform translations
+ * (squared overlap > ½). A stable periodic glass has exactly d. Any other λ < −tol is unstable.
+ */
+export function classifyModes(values: Float64Array, vectors: Float64Array, dim: number, particles: number): { zeroModeIndices: Int32Array; unstable: boolean; zeroTolerance: number } {
+  const lambdaMax = Math.max(Math.abs(values[0]), Math.abs(values[values.length - 1]));
+  const tol = 1e-8 * lambdaMax;
+  let candidates = 0;
+  while (candidates < values.length && values[candidates] <= tol) candidates++;
+  const weights = translationWeights(vectors, candidates, dim, particles);
+  const zero: number[] = [];
+  let unstable = false;
+  for (let k = 0; k < candidates; k++) {
+    if (Math.abs(values[k]) <= tol && weights[k] > 0.5) zero.push(k);
+    else if (values[k] < -tol) unstable = true;
+  }
+  return { zeroModeIndices: Int32Array.from(zero), unstable, zeroTolerance: tol };
+}
+
+/**
+ * The spectrum of the Hessian of `glass` at `positions` (an inherent structure), float64-accurate
+ * to the SPEC §4 contract. Resolves once every stage has run; `onProgress` hears each stage.
+ */
+export async function computeSpectrum(glass: Glass, positions: Float64Array, spectrum: SpectrumSettings, onProgress?: ProgressCallback): Promise<SpectrumResult> {
+  const t0 = now();
+  const timings: Record<string, number> = {};
+  const d = glass.box.dim;
+  const particles = glass.diameters.length;
+  const n = d * particles;
+  const progress = (f: number, m: string) => onProgress?.(f, m);
+  const choice = await chooseSpectrumBackend(spectrum.backend);
+
+  progress(0, 'sparse float64 Hessian');
+  let t = now();
+  const h = sparseHessian(glass, positions);
+  const op = (x: Float64Array, y: Float64Array) => void hessianMultiply(h, x, y);
+  timings.hessian = now() - t;
+
+  let values: Float64Array;
+  let vectors: Float64Array;
+  let backend: string;
+  let sweeps: number | undefined;
+  let offNorm: number | undefined;
+  let refinementIterations: number | undefined;
+  if (choice.backend === 'reference') {
+    progress(0.05, 'float64 dense diagonalisation (Householder + QL)');
+    t = now();
+    ({ values, vectors } = referenceSpectrum(h));
+    timings.diagonalise = now() - t;
+    backend = 'reference';
+  } else {
+    const device = await openDevice(choice.backend);
+    try {
+      progress(0.05, `Hessian on the device (${device.backend})`);
+      t = now();
+      const kernels = createPairKernels(device, glass, neighbourTable(glass, positions));
+      const deviceHessian = await kernels.hessian(positions);
+      timings.deviceHessian = now() - t;
+      progress(0.1, `blocked Jacobi (${device.backend}, float32)`);
+      t = now();
+      const jacobi = await blockJacobi(device, deviceHessian, n, { onSweep: (s, off) => progress(Math.min(0.7, 0.1 + 0.05 * s), `Jacobi sweep ${s}: off(A)/‖A‖ = ${off.toExponential(2)}`) });
+      timings.jacobi = now() - t;
+      sweeps = jacobi.sweeps;
+      offNorm = jacobi.offNorms[jacobi.offNorms.length - 1];
+      backend = jacobi.backend;
+      let lambdaMax = 0;
+      for (const v of jacobi.values) lambdaMax = Math.max(lambdaMax, Math.abs(v));
+      progress(0.75, 'float64 refinement (Ogita–Aishima)');
+      t = now();
+      const refined = refineEigenpairs(op, jacobi.vectors, n, { residualTarget: 1e-11 * lambdaMax });
+      timings.refine = now() - t;
+      refinementIterations = refined.iterations;
+      values = refined.values;
+      vectors = refined.vectors;
+    } finally {
+      await device.dispose();
+    }
+  }
+
+  progress(0.9, 'zero modes, participation ratios, residuals');
+  t = now();
+  const { zeroModeIndices, unstable, zeroTolerance } = classifyModes(values, vectors, d, particles);
+  const participation = participationRatios(vectors, d, n);
+  const k = Math.min(spectrum.storedModes, n);
+  const modes = vectors.slice(0, k * n);
+  const lambdaMax = Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));
+  const residuals = residualNorms(op, values, modes, k, n);
+  let residualMax = 0;
+  for (const r of residuals) residualMax = Math.max(residualMax, r / lambdaMax);
+  timings.analyse = now() - t;
+  timings.total = now() - t0;
+  progress(1, 'spectrum done');
+  return {
+    eigenvalues: values,
+    modes,
+    storedModes: k,
+    zeroModes: zeroModeIndices.length,
+    zeroModeIndices,
+    unstable,
+    zeroTolerance,
+    participationRatios: participation,
+    backend,
+    backendChoice: choice.why,
+    sweeps,
+    offNorm,
+    refinementIterations,
+    residualMax,
+    timings,
+  };
+}
+
+export { measureContract, CONTRACT, type ContractMeasure } from './contract';
