@@ -3,31 +3,15 @@
  * and energy against the engine's float64 ones, and the blocked Jacobi eigensolver against the
  * float64 dense reference. Device arithmetic is float32, so agreement is to float32 accuracy.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readExtxyz } from '../engine/io/files';
-import { cutoffPairs, energyAndForces, makeGlass } from '../engine/model/glass';
-import { DEFAULT_SETTINGS } from '../engine/model/settings';
+import { cutoffPairs, energyAndForces } from '../engine/model/glass';
 import { denseHessian, sparseHessian } from '../engine/hessian/sparse';
 import { symmetricEigen } from '../engine/linalg/symmetricEigen';
 import { openDevice, BackendUnavailableError, type ComputeDevice } from '../engine/compute/device';
 import { createPairKernels, neighbourTable } from '../engine/compute/pairKernels';
 import { blockJacobi } from '../engine/compute/blockJacobi';
+import { loadStructure, centredUniform } from './helpers/reference';
 
-const referenceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/reference');
-const reference = JSON.parse(readFileSync(resolve(referenceDir, 'reference.json'), 'utf8'));
-function loadStructure(name: string) {
-  const entry = reference[name];
-  const c = readExtxyz(resolve(referenceDir, entry.file));
-  const model = { ...DEFAULT_SETTINGS.model, dim: c.dim, particles: c.diameters.length, taper: entry.taper === 'inf' ? ('inf' as const) : Number(entry.taper), density: c.diameters.length / c.side ** c.dim };
-  return { glass: makeGlass(model, c.diameters), positions: c.positions, entry };
-}
-function lcg(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647), s / 2147483647 - 0.5);
-}
 
 const devices: ComputeDevice[] = [];
 afterAll(async () => {
@@ -88,7 +72,7 @@ for (const backend of ['webasm', 'cpu'] as const) {
 
     it('blocked Jacobi diagonalises a random symmetric 90×90 matrix: eigenvalues and eigenvectors to float32 accuracy', async () => {
       const n = 90;
-      const rnd = lcg(17);
+      const rnd = centredUniform(17);
       const a = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rnd();
       const device = await openDevice(backend);

@@ -3,34 +3,17 @@
  * matrices whose spectrum is known by construction and against the independent numpy/LAPACK
  * reference of /work/shared/reference.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readExtxyz } from '../engine/io/files';
-import { makeGlass } from '../engine/model/glass';
-import { DEFAULT_SETTINGS } from '../engine/model/settings';
 import { denseHessian, hessianMultiply, hessianTrace, sparseHessian } from '../engine/hessian/sparse';
 import { symmetricEigen } from '../engine/linalg/symmetricEigen';
 import { refineEigenpairs, rowGram } from '../engine/linalg/refine';
+import { reference, loadStructure, centredUniform } from './helpers/reference';
 
-const referenceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/reference');
-const reference = JSON.parse(readFileSync(resolve(referenceDir, 'reference.json'), 'utf8'));
-function loadStructure(name: string) {
-  const entry = reference[name];
-  const c = readExtxyz(resolve(referenceDir, entry.file));
-  const model = { ...DEFAULT_SETTINGS.model, dim: c.dim, particles: c.diameters.length, taper: entry.taper === 'inf' ? ('inf' as const) : Number(entry.taper), density: c.diameters.length / c.side ** c.dim };
-  return { glass: makeGlass(model, c.diameters), positions: c.positions, entry };
-}
-function lcg(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 16807) % 2147483647), s / 2147483647 - 0.5);
-}
 
 /** A = Q diag(λ) Qᵀ with Q a product of random Householder reflections: the spectrum is λ exactly. */
 function matrixWithSpectrum(lambda: number[], seed: number): Float64Array {
   const n = lambda.length;
-  const rnd = lcg(seed);
+  const rnd = centredUniform(seed);
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) a[i * n + i] = lambda[i];
   for (let r = 0; r < 3; r++) {
@@ -75,7 +58,7 @@ describe('float64 dense symmetric eigensolver (Householder + implicit QL)', () =
 
   it('gives orthonormal eigenvectors with residuals at rounding level for a random symmetric matrix', () => {
     const n = 300;
-    const rnd = lcg(11);
+    const rnd = centredUniform(11);
     const a = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rnd();
     const { values, vectors } = symmetricEigen(a, n);
@@ -117,7 +100,7 @@ describe('float64 refinement (Ogita–Aishima + Rayleigh–Ritz on clusters)', (
     const h = sparseHessian(glass, positions);
     const n = 375;
     const exact = symmetricEigen(denseHessian(h), n);
-    const rnd = lcg(5);
+    const rnd = centredUniform(5);
     // Start from the exact vectors rotated by ~1e-4 and rounded to float32: worse than the device gives.
     const start = Float64Array.from(exact.vectors!, (x) => Math.fround(x + 1e-4 * rnd() / Math.sqrt(n)));
     const op = (x: Float64Array, y: Float64Array) => void hessianMultiply(h, x, y);

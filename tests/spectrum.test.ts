@@ -3,24 +3,11 @@
  * blocked Jacobi in float32 + float64 refinement) against the float64 dense reference, zero modes,
  * instability, participation ratios, against the independent LAPACK numbers of /work/shared.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readExtxyz } from '../engine/io/files';
-import { makeGlass } from '../engine/model/glass';
-import { DEFAULT_SETTINGS } from '../engine/model/settings';
 import { hessianMultiply, sparseHessian } from '../engine/hessian/sparse';
 import { computeSpectrum, measureContract, referenceSpectrum } from '../engine/spectrum';
+import { loadStructure } from './helpers/reference';
 
-const referenceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/reference');
-const reference = JSON.parse(readFileSync(resolve(referenceDir, 'reference.json'), 'utf8'));
-function loadStructure(name: string) {
-  const entry = reference[name];
-  const c = readExtxyz(resolve(referenceDir, entry.file));
-  const model = { ...DEFAULT_SETTINGS.model, dim: c.dim, particles: c.diameters.length, taper: entry.taper === 'inf' ? ('inf' as const) : Number(entry.taper), density: c.diameters.length / c.side ** c.dim };
-  return { glass: makeGlass(model, c.diameters), positions: c.positions, entry };
-}
 
 describe('spectrum stage', () => {
   for (const [name, backend] of [

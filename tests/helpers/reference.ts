@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readExtxyz } from '../../engine/io/files';
 import { makeGlass } from '../../engine/model/glass';
 import { validateSettings } from '../../engine/model/settings';
+import { createRng, uniform } from '../../engine/random';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const referenceDir = resolve(repoRoot, '../shared/reference');
@@ -38,4 +39,16 @@ export function loadReferenceGlass(key: (typeof STRUCTURES)[number]) {
   const config = readExtxyz(resolve(referenceDir, r.file));
   const settings = validateSettings({ model: { dim: r.dim, particles: r.particles, taper: r.taper, cutoff: r.rc, exponent: r.n } });
   return { ref: r, config, settings, glass: makeGlass(settings.model, config.diameters), positions: config.positions };
+}
+
+/** A reference structure as { glass, positions, entry } (entry: its reference.json record). */
+export function loadStructure(key: string) {
+  const loaded = loadReferenceGlass(key as (typeof STRUCTURES)[number]);
+  return { glass: loaded.glass, positions: loaded.positions, entry: loaded.ref };
+}
+
+/** A seeded source of uniform numbers in [−½, ½), from the engine's generator. */
+export function centredUniform(seed: number): () => number {
+  const rng = createRng(seed);
+  return () => uniform(rng) - 0.5;
 }
