@@ -10,6 +10,7 @@
  *  - eigenvectors are held transposed (row k = eigenvector k), so a Givens rotation of QL combines
  *    two contiguous rows and the back-transformation applies each reflector to a block of rows.
  */
+import { tridiagonalDivideConquer } from './divideConquer';
 
 export interface SymmetricEigen {
   /** Eigenvalues, ascending. */
@@ -242,13 +243,21 @@ export function sortEigenpairs(values: Float64Array, vectors: Float64Array | und
   for (let k = 0; k < order.length; k++) vectors.set(copy.subarray(order[k] * n, order[k] * n + n), k * n);
 }
 
+/** Order from which `symmetricEigen` computes eigenvectors by divide and conquer instead of QL (bench/linalg.bench.ts). */
+export const DIVIDE_AND_CONQUER_MIN_ORDER = 1000;
+
 /**
  * All eigenvalues (ascending) and, if asked, all eigenvectors (rows) of a dense symmetric matrix,
- * float64 throughout: Householder tridiagonalisation (GVL Alg. 8.3.1), implicit QL (GVL §8.3.5),
- * back-transformation. `matrix` (n × n row-major, only its lower triangle is read) is not modified.
+ * float64 throughout: Householder tridiagonalisation (GVL Alg. 8.3.1), then implicit QL (GVL §8.3.5)
+ * or — with eigenvectors, from n = DIVIDE_AND_CONQUER_MIN_ORDER, or when `method` asks for it —
+ * divide and conquer on the tridiagonal matrix (Cuppen 1981; Gu & Eisenstat 1995;
+ * engine/linalg/divideConquer.ts), which replaces QL's ~6n³ rotation flops by ~(4/3)n³ in dense
+ * products; then back-transformation. `matrix` (n × n row-major, only its lower triangle is read) is
+ * not modified.
  */
-export function symmetricEigen(matrix: Float64Array, n: number, options: { vectors?: boolean } = {}): SymmetricEigen {
+export function symmetricEigen(matrix: Float64Array, n: number, options: { vectors?: boolean; method?: 'auto' | 'ql' | 'divide-and-conquer' } = {}): SymmetricEigen {
   const wantVectors = options.vectors ?? true;
+  const method = options.method ?? 'auto';
   const t = householderTridiagonalize(matrix.slice(), n);
   const values = t.diagonal.slice();
   const e = t.offDiagonal.slice();
@@ -258,6 +267,11 @@ export function symmetricEigen(matrix: Float64Array, n: number, options: { vecto
     return { values };
   }
   const zt = new Float64Array(n * n);
+  if (method === 'divide-and-conquer' || (method === 'auto' && n >= DIVIDE_AND_CONQUER_MIN_ORDER)) {
+    tridiagonalDivideConquer(values, e, zt); // eigenvalues come out ascending
+    applyReflectorsToRows(t, n, zt);
+    return { values, vectors: zt };
+  }
   for (let k = 0; k < n; k++) zt[k * n + k] = 1;
   tridiagonalQL(values, e, zt);
   applyReflectorsToRows(t, n, zt);
