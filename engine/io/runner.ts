@@ -52,13 +52,23 @@ export function pendingSamples(dir: string, project: ProjectFile, range?: [numbe
   return project.samples.slice(first, last + 1).map((entry) => sampleStatus(dir, project, entry));
 }
 
+/**
+ * Node flags a worker may inherit: not those that describe the parent's own entry (an inline
+ * script's --input-type, --eval, --print), which would break the worker's module.
+ */
+function workerExecArgv(): string[] {
+  const entryFlags = /^(--input-type|--eval|-e|--print|-p)(=|$)/;
+  return process.execArgv.filter((arg) => !entryFlags.test(arg));
+}
+
 /** A worker for the script: TypeScript sources go through tsWorkerBootstrap.mjs, which registers tsx. */
 function startWorker(script: string | URL): Worker {
   const href = typeof script === 'string' ? pathToFileURL(script).href : script.href;
+  const execArgv = workerExecArgv();
   if (href.endsWith('.ts')) {
-    return new Worker(new URL('./tsWorkerBootstrap.mjs', import.meta.url), { workerData: { tsEntry: href } });
+    return new Worker(new URL('./tsWorkerBootstrap.mjs', import.meta.url), { workerData: { tsEntry: href }, execArgv });
   }
-  return new Worker(new URL(href));
+  return new Worker(new URL(href), { execArgv });
 }
 
 export async function runProject(dir: string, options: RunOptions = {}): Promise<RunSummary> {

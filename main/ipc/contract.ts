@@ -1,0 +1,221 @@
+/**
+ * The one contract between the renderer and the main process (STYLE.md, after VS Code: processes
+ * talk only through one typed contract). Every call is `namespace.method(payload)`; the payload is
+ * checked against the zod schema here on the main side before a service sees it. The preload (and
+ * the browser test bridge) expose exactly these calls as `window.glassmodes`.
+ *
+ * This file has no Electron and no Node imports: main, preload, renderer and the test bridge all
+ * import it.
+ */
+import { z } from 'zod';
+import type { ProjectFile, SampleStatus } from '../../engine/io/project';
+import type { ProjectSettings } from '../../engine/model/settings';
+
+// ---- shared shapes (results are typed, payloads are validated) ------------------------------
+
+export const backends = ['webgpu', 'webgl2', 'webasm', 'cpu'] as const;
+export type Backend = (typeof backends)[number];
+
+export type SampleState = SampleStatus['state'];
+
+export interface RecentProject {
+  path: string;
+  name: string;
+  openedAt: string;
+  /** Counts of samples by state, read from disk when the list was asked for. */
+  counts?: Partial<Record<SampleState, number>>;
+  total?: number;
+  /** Set when the folder is gone or its project.json no longer opens. */
+  problem?: string;
+}
+
+export interface ProjectDetail {
+  path: string;
+  project: ProjectFile;
+  samples: SampleStatus[];
+}
+
+export type JobState = 'queued' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'cancelled' | 'done' | 'failed' | 'interrupted';
+
+export interface SampleProgress {
+  sampleId: string;
+  stage: 'parent' | 'quench' | 'spectrum';
+  /** Fraction of the current stage, 0..1. */
+  fraction: number;
+  message: string;
+  /** Estimated seconds left in this stage, from its rate so far. */
+  etaSeconds?: number;
+}
+
+export interface JobSnapshot {
+  id: string;
+  project: string;
+  projectName: string;
+  samples?: [number, number];
+  state: JobState;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Samples this job covers, and how many of them are done / failed on disk. */
+  total: number;
+  done: number;
+  failed: number;
+  /** Overall fraction 0..1 (finished samples plus the stage fractions of running ones). */
+  fraction: number;
+  /** Estimated seconds left, once there is enough progress to estimate it. */
+  etaSeconds?: number;
+  running: SampleProgress[];
+  log: string[];
+  error?: string;
+}
+
+export interface ResumeOffer {
+  project: string;
+  name: string;
+  pending: number;
+  total: number;
+  /** True when a job on this project was running or queued when the app last stopped. */
+  interrupted: boolean;
+}
+
+export interface Preferences {
+  /** Worker threads per run (one sample each). */
+  jobs: number;
+  /** Where "New project" suggests folders. */
+  projectsFolder: string;
+  /** Offer to resume unfinished projects at start-up. */
+  offerResume: boolean;
+}
+
+export interface ComputeStatus {
+  /** Backends in the order they are tried. */
+  order: Backend[];
+  /** The backend of the last successful kernel run, if any. */
+  lastBackend?: Backend;
+  /** Every attempt of the last request: which backend, and why it failed if it did. */
+  attempts: { backend: Backend; ok: boolean; error?: string; ms?: number }[];
+  /** Whether a compute host exists in this process (false in the browser test bridge). */
+  available: boolean;
+  note?: string;
+}
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  versions: Record<string, string>;
+  /** 'electron' in the desktop app, 'bridge' in the browser test bridge. */
+  host: 'electron' | 'bridge';
+}
+
+export interface ConfigurationData {
+  dim: number;
+  side: number;
+  positions: number[];
+  diameters: number[];
+  kind: 'config' | 'parent';
+}
+
+export type ValidationResult =
+  | { ok: true; settings: ProjectSettings }
+  | { ok: false; setting: string; allowed: string; message: string };
+
+// ---- payload schemas -------------------------------------------------------------------------
+
+const dir = z.string().min(1, 'a folder path is required').max(4096);
+const jobId = z.string().min(1).max(64);
+const settingsInput = z.record(z.string(), z.unknown());
+const sampleRange = z
+  .tuple([z.number().int().min(0), z.number().int().min(0)])
+  .refine(([a, b]) => a <= b, 'the first sample index must not exceed the last');
+
+const none = z.undefined().optional();
+
+/** A call: the zod schema of its payload and (as a phantom type) its result. */
+interface Call<S extends z.ZodType, R> {
+  input: S;
+  result?: R;
+}
+const call = <R>() => <S extends z.ZodType>(input: S): Call<S, R> => ({ input });
+
+export const contract = {
+  app: {
+    info: call<AppInfo>()(none),
+  },
+  projects: {
+    recent: call<RecentProject[]>()(none),
+    create: call<ProjectDetail>()(z.object({ dir, name: z.string().min(1).max(200).optional(), settings: settingsInput })),
+    open: call<ProjectDetail>()(z.object({ dir })),
+    import: call<ProjectDetail>()(z.object({ dir })),
+    status: call<ProjectDetail>()(z.object({ dir })),
+    rename: call<ProjectDetail>()(z.object({ dir, name: z.string().trim().min(1).max(200) })),
+    remove: call<{ removed: string }>()(z.object({ dir })),
+    forget: call<RecentProject[]>()(z.object({ dir })),
+    /** A native folder picker; null when cancelled or where none exists (browser bridge). */
+    chooseFolder: call<string | null>()(z.object({ purpose: z.enum(['new', 'open']) })),
+    configuration: call<ConfigurationData>()(z.object({ dir, sampleId: z.string().regex(/^s\d{4,}$/), kind: z.enum(['config', 'parent']) })),
+  },
+  settings: {
+    defaults: call<ProjectSettings>()(none),
+    validate: call<ValidationResult>()(z.object({ settings: settingsInput })),
+    preferences: call<Preferences>()(none),
+    setPreferences: call<Preferences>()(
+      z.object({
+        jobs: z.number().int().min(1).max(256).optional(),
+        projectsFolder: z.string().min(1).max(4096).optional(),
+        offerResume: z.boolean().optional(),
+      }),
+    ),
+  },
+  jobs: {
+    list: call<JobSnapshot[]>()(none),
+    enqueue: call<JobSnapshot>()(z.object({ dir, samples: sampleRange.optional() })),
+    cancel: call<JobSnapshot>()(z.object({ id: jobId })),
+    pause: call<JobSnapshot>()(z.object({ id: jobId })),
+    resume: call<JobSnapshot>()(z.object({ id: jobId })),
+    remove: call<JobSnapshot[]>()(z.object({ id: jobId })),
+    resumeOffers: call<ResumeOffer[]>()(none),
+  },
+  compute: {
+    status: call<ComputeStatus>()(none),
+    /** Runs a small known kernel on each backend in turn and reports which ran. */
+    probe: call<ComputeStatus>()(none),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Namespace = keyof Contract;
+
+type CallOf<N extends Namespace, M extends keyof Contract[N]> = Contract[N][M];
+type InputOf<C> = C extends Call<infer S, unknown> ? z.input<S> : never;
+type ResultOf<C> = C extends Call<z.ZodType, infer R> ? R : never;
+
+/** window.glassmodes: one async function per call, plus event subscription. */
+export type GlassmodesApi = {
+  [N in Namespace]: {
+    [M in keyof Contract[N]]: undefined extends InputOf<CallOf<N, M>>
+      ? (payload?: InputOf<CallOf<N, M>>) => Promise<ResultOf<CallOf<N, M>>>
+      : (payload: InputOf<CallOf<N, M>>) => Promise<ResultOf<CallOf<N, M>>>;
+  };
+} & {
+  on<E extends EventName>(event: E, listener: (data: Events[E]) => void): () => void;
+};
+
+/** Pushed from main to the renderer. */
+export interface Events {
+  jobs: JobSnapshot[];
+  compute: ComputeStatus;
+  /** A menu item asked the renderer to go somewhere (e.g. 'projects', 'setup'). */
+  navigate: string;
+}
+export type EventName = keyof Events;
+export const eventNames = ['jobs', 'compute', 'navigate'] as const satisfies readonly EventName[];
+
+/** Every call as 'namespace.method', for building the API object without listing it twice. */
+export const channels: string[] = Object.entries(contract).flatMap(([ns, calls]) => Object.keys(calls).map((m) => `${ns}.${m}`));
+
+/** Electron IPC channel names (one invoke channel, one event channel). */
+export const IPC_INVOKE = 'glassmodes:invoke';
+export const IPC_EVENT = 'glassmodes:event';
+
+/** What travels back for every call: the result, or an error the renderer can show. */
+export type Envelope = { ok: true; value: unknown } | { ok: false; error: { name: string; message: string; setting?: string } };

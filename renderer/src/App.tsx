@@ -1,0 +1,64 @@
+import { useEffect } from 'react';
+import { api } from './api';
+import { navigate, useRoute, views, type ViewId } from './router';
+import { useStore, setState } from './store';
+import { ProjectsView } from './views/ProjectsView';
+import { RunSetupView } from './views/RunSetupView';
+import { JobsView } from './views/JobsView';
+import { ConfigurationView } from './views/ConfigurationView';
+import { NotAvailableView } from './views/NotAvailableView';
+
+function View({ id, params }: { id: ViewId; params: URLSearchParams }) {
+  switch (id) {
+    case 'projects':
+      return <ProjectsView params={params} />;
+    case 'setup':
+      return <RunSetupView />;
+    case 'jobs':
+      return <JobsView />;
+    case 'configuration':
+      return <ConfigurationView />;
+    default:
+      return <NotAvailableView view={id} />;
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  const project = useStore((s) => s.project);
+  const notice = useStore((s) => s.notice);
+  const jobs = useStore((s) => s.jobs);
+  const compute = useStore((s) => s.compute);
+  const running = jobs.filter((j) => j.state === 'running').length;
+
+  useEffect(() => api.on('navigate', (to) => navigate(to)), []);
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Views">
+        <div className="brand">glassmodes</div>
+        {views.map((v) => (
+          <a key={v.id} href={`#/${v.id}`} className={route.view === v.id ? 'active' : ''} aria-current={route.view === v.id ? 'page' : undefined}>
+            {v.title}
+            {v.id === 'jobs' && running > 0 ? <span className="badge">{running}</span> : null}
+          </a>
+        ))}
+        <div className="sidebar-foot">
+          <div>{project ? <span title={project.path}>Project: {project.project.name}</span> : 'No project open'}</div>
+          <div className="muted">GPU backend: {compute?.lastBackend ?? (compute?.available === false ? 'no compute host' : 'not yet used')}</div>
+        </div>
+      </nav>
+      <main className="content">
+        {notice ? (
+          <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+            {notice.text}
+            <button className="link" onClick={() => setState({ notice: undefined })} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        ) : null}
+        <View id={route.view} params={route.params} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The browser test bridge (DESIGN.md "Testing where the desktop binary is missing"): a Node HTTP
+ * server on 127.0.0.1 that serves the built renderer (out/renderer) and exposes the real
+ * main-process services through the very dispatcher the Electron main process uses. The page gets
+ * `window.glassmodes` from shim.ts instead of the preload. Only two things differ from the app:
+ * the page's CSP allows connect-src 'self' (to reach this server), and there is no native folder
+ * picker or compute window (the compute page is driven directly by the GPU test).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync, renameSync, mkdirSync } from 'node:fs';
+import { extname, join, normalize, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { createDispatcher } from '../../main/ipc/dispatch';
+import { createHandlers } from '../../main/ipc/handlers';
+import type { EventName, Events } from '../../main/ipc/contract';
+import { JobQueue } from '../../main/services/job-queue';
+import { ProjectService } from '../../main/services/project-service';
+import { SettingsService } from '../../main/services/settings-service';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const rendererDir = join(repoRoot, 'out/renderer');
+
+const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+export interface Bridge {
+  url: string;
+  services: { projects: ProjectService; settings: SettingsService; jobs: JobQueue };
+  close(): Promise<void>;
+}
+
+export async function startBridge(stateDir: string, workers = 1): Promise<Bridge> {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`${rendererDir} has no build: run \`npx electron-vite build\` first`);
+  const shim = await build({ entryPoints: [join(repoRoot, 'tests/e2e/shim.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', logLevel: 'silent' });
+  const shimSource = shim.outputFiles[0].text;
+
+  const trash = join(stateDir, 'trash');
+  const projects = new ProjectService({ stateDir, trash: async (path) => { mkdirSync(trash, { recursive: true }); renameSync(path, join(trash, `${Date.now()}-${basename(path)}`)); } });
+  const settings = new SettingsService(stateDir, { jobs: workers });
+  const jobs = new JobQueue({ stateDir, recentProjects: () => projects.recentPaths(), workers: () => settings.preferences().jobs });
+  const dispatch = createDispatcher(
+    createHandlers(
+      { projects, jobs, settings },
+      {
+        host: 'bridge',
+        versions: { node: process.versions.node },
+        chooseFolder: async () => null,
+        computeStatus: () => ({ order: ['webgpu', 'webgl2', 'webasm', 'cpu'], attempts: [], available: false, note: 'no compute window in the browser bridge' }),
+        computeProbe: async () => ({ order: ['webgpu', 'webgl2', 'webasm', 'cpu'], attempts: [], available: false, note: 'no compute window in the browser bridge' }),
+      },
+    ),
+  );
+
+  const streams = new Set<ServerResponse>();
+  const push = <E extends EventName>(event: E, data: Events[E]) => {
+    for (const s of streams) s.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  const offJobs = jobs.onChange((list) => push('jobs', list));
+
+  const page = (name: string) =>
+    readFileSync(join(rendererDir, name), 'utf8')
+      .replaceAll("connect-src 'none'", "connect-src 'self'")
+      .replace('<script type="module"', '<script src="/__bridge/shim.js"></script>\n    <script type="module"');
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'POST' && url.pathname === '/__bridge/invoke') {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', async () => {
+        let reply;
+        try {
+          const { channel, payload } = JSON.parse(body) as { channel: unknown; payload: unknown };
+          reply = await dispatch(channel, payload === null ? undefined : payload);
+        } catch (error) {
+          reply = { ok: false, error: { name: 'BridgeError', message: (error as Error).message } };
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+      });
+      return;
+    }
+    if (url.pathname === '/__bridge/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (url.pathname === '/__bridge/shim.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(shimSource);
+      return;
+    }
+    const path = url.pathname === '/' ? 'index.html' : normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    const file = join(rendererDir, path);
+    if (path.startsWith('..') || !existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const content = path === 'index.html' ? page(path) : readFileSync(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(content);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    services: { projects, settings, jobs },
+    async close() {
+      offJobs();
+      for (const s of streams) s.end();
+      await jobs.shutdown();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
