@@ -1,7 +1,7 @@
 /**
  * One entry per process (electron-vite's template), with the folders at the top level as
- * DESIGN.md's card has them. The main bundle also carries the engine's sample worker, which the
- * runner starts as a worker thread; the preloads are CommonJS single files, as a sandboxed
+ * DESIGN.md's card has them. The main bundle also carries the engine's sample and results workers, which
+ * start as worker threads; the preloads are CommonJS single files, as a sandboxed
  * preload must be.
  */
 import { resolve } from 'node:path';
@@ -32,6 +32,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'main/index.ts'),
           sampleWorker: resolve(root, 'engine/io/sampleWorker.ts'),
+          resultsWorker: resolve(root, 'engine/io/resultsWorker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

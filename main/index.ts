@@ -14,6 +14,8 @@ import { JobQueue } from './services/job-queue';
 import { ProjectService } from './services/project-service';
 import { SettingsService } from './services/settings-service';
 import { JsonFileStore } from './services/json-store';
+import { ResultsService } from './services/results-service';
+import { writeFileAtomic } from '../engine/io/files';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devServer = process.env['ELECTRON_RENDERER_URL']; // set by `electron-vite dev` only
@@ -134,11 +136,12 @@ async function main(): Promise<void> {
     // The main bundle ships the engine's worker entry beside index.js (electron.vite.config.ts).
     workerScript: join(here, 'sampleWorker.js'),
   });
+  const results = new ResultsService({ workerScript: join(here, 'resultsWorker.js') });
   const compute = new ComputeHost((w) => loadPage(w, 'compute.html'), join(here, '../preload/compute.cjs'), (status) => send('compute', status));
 
   const dispatch = createDispatcher(
     createHandlers(
-      { projects, jobs, settings },
+      { projects, jobs, settings, results },
       {
         host: 'electron',
         versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node },
@@ -153,6 +156,17 @@ async function main(): Promise<void> {
         },
         computeStatus: () => compute.current(),
         computeProbe: () => compute.probe(),
+        saveExport: async (name, kind, bytes) => {
+          const options: Electron.SaveDialogOptions = {
+            title: 'Save export',
+            defaultPath: join(settings.preferences().projectsFolder, name),
+            filters: [{ name: kind.toUpperCase(), extensions: [kind] }],
+          };
+          const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+          if (result.canceled || !result.filePath) return null;
+          writeFileAtomic(result.filePath, bytes);
+          return { path: result.filePath };
+        },
       },
     ),
   );
@@ -193,6 +207,7 @@ async function main(): Promise<void> {
     event.preventDefault();
     quitting = true;
     compute.dispose();
+    void results.shutdown();
     void jobs.shutdown().finally(() => app.quit());
   });
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createProject, projectStatus } from '../engine/io/project';
 import { ProjectService } from '../main/services/project-service';
 import { SettingsService, defaultJobs } from '../main/services/settings-service';
+import { ResultsService } from '../main/services/results-service';
 import { JobQueue, estimateSecondsLeft, sampleFraction, stageWeights } from '../main/services/job-queue';
 import { createDispatcher } from '../main/ipc/dispatch';
 import { createHandlers } from '../main/ipc/handlers';
@@ -37,7 +38,8 @@ function services(stateDir = join(scratch, 'state')) {
   const projects = new ProjectService({ stateDir, trash: trashInto(join(scratch, 'trash')) });
   const settings = new SettingsService(stateDir, { projectsFolder: scratch });
   const jobs = new JobQueue({ stateDir, recentProjects: () => projects.recentPaths(), workers: () => 1 });
-  return { projects, settings, jobs, stateDir };
+  const results = new ResultsService();
+  return { projects, settings, jobs, results, stateDir };
 }
 
 function until(queue: JobQueue, test: (jobs: JobSnapshot[]) => boolean, timeoutMs = 60_000): Promise<JobSnapshot[]> {
@@ -139,7 +141,7 @@ describe('SettingsService and the IPC dispatcher', () => {
   it('checks every payload against the contract before a service sees it', async () => {
     const s = services();
     const dispatch = createDispatcher(
-      createHandlers(s, { host: 'bridge', versions: {}, chooseFolder: async () => null, computeStatus: () => ({ order: [], attempts: [], available: false }), computeProbe: async () => ({ order: [], attempts: [], available: false }) }),
+      createHandlers(s, { host: 'bridge', versions: {}, chooseFolder: async () => null, computeStatus: () => ({ order: [], attempts: [], available: false }), computeProbe: async () => ({ order: [], attempts: [], available: false }), saveExport: async () => null }),
     );
     expect(await dispatch('projects.nope', {})).toMatchObject({ ok: false, error: { name: 'ContractError' } });
     expect(await dispatch('constructor.name', {})).toMatchObject({ ok: false });
@@ -150,6 +152,8 @@ describe('SettingsService and the IPC dispatcher', () => {
     expect(existsSync(join(scratch, 'p'))).toBe(false);
     const created = await dispatch('projects.create', { dir: join(scratch, 'p'), settings: tiny(1) });
     expect(created.ok).toBe(true);
+    expect(await dispatch('results.mode', { dir: scratch, sampleId: 's0000', index: -1 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/results\.mode: index/) } });
+    expect(await dispatch('export.save', { name: '../escape.svg', kind: 'svg', base64: '' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/a file name, not a path/) } });
   });
 });
 

@@ -1,7 +1,7 @@
 /** `glassmodes analyze` and `glassmodes theory`: observables and theory into files (SPEC §5–6). */
-import { analyzeEnsemble, type AnalysisOptions, type AnalysisSummary } from '../../engine/analysis/ensemble';
+import type { AnalysisOptions, AnalysisSummary } from '../../engine/analysis/ensemble';
 import { seriesToCsv } from '../../engine/analysis/series';
-import { loadEnsemble, writeAnalysis } from '../../engine/io/analysisFiles';
+import { analyzeProjectFolder } from '../../engine/io/analysisFiles';
 import { writeFileAtomic } from '../../engine/io/files';
 import { bosonPeak, bandEdgeEstimate, criticalDisorder, finiteBoxGap, frequencyGrid, hetSeries, hetSpectrum, type HetParameters } from '../../engine/theory/het';
 import { numberOption, parse, UsageError } from '../args';
@@ -17,13 +17,7 @@ function pair(text: string | undefined, name: string): [number, number] | undefi
 
 /** Runs the analysis of a project folder and writes analysis/; returns the summary. */
 export function analyzeProject(dir: string, options: AnalysisOptions = {}, log: (line: string) => void = console.log): AnalysisSummary {
-  const ensemble = loadEnsemble(dir);
-  if (ensemble.samples.length === 0) throw new UsageError(`${dir} has no finished samples yet (${ensemble.missing.length} pending): run glassmodes run ${dir} first`);
-  if (ensemble.missing.length) log(`note: ${ensemble.missing.length} sample(s) not finished and not analysed: ${ensemble.missing.join(', ')}`);
-  const analysis = analyzeEnsemble(ensemble.samples, options);
-  const files = writeAnalysis(dir, ensemble, analysis, options);
-  log(`wrote ${files.length} files to ${dir}/analysis`);
-  return analysis.summary;
+  return analyzeProjectFolder(dir, options, log).summary;
 }
 
 export function formatSummary(s: AnalysisSummary): string[] {

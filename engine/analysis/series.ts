@@ -52,3 +52,35 @@ function formatNumber(x: number): string {
   if (x === -Infinity) return '-inf';
   return String(x);
 }
+
+/**
+ * The inverse of `seriesToCsv`: a header of `name [unit]` (or a plain name, unit '1') and rows of
+ * numbers ('NaN', 'inf', '-inf' as written). Refuses a malformed table with the row it stopped at.
+ */
+export function seriesFromCsv(name: string, description: string, text: string): Series {
+  const lines = text.split('\n').filter((line) => line.length > 0);
+  if (lines.length === 0) throw new SyntaxError(`${name}.csv is empty: expected a header row`);
+  const columns = lines[0].split(',').map((cell): SeriesColumn => {
+    const match = /^(.*?) \[(.*)\]$/.exec(cell);
+    return match ? { name: match[1], unit: match[2] } : { name: cell, unit: UNITS.none };
+  });
+  const data = columns.map(() => new Float64Array(lines.length - 1));
+  for (let row = 1; row < lines.length; row++) {
+    const cells = lines[row].split(',');
+    if (cells.length !== columns.length) throw new SyntaxError(`${name}.csv row ${row + 1}: ${cells.length} values, expected ${columns.length}`);
+    for (let c = 0; c < cells.length; c++) {
+      const value = parseNumber(cells[c]);
+      if (value === undefined) throw new SyntaxError(`${name}.csv row ${row + 1}: '${cells[c]}' is not a number`);
+      data[c][row - 1] = value;
+    }
+  }
+  return { name, description, columns, data };
+}
+
+function parseNumber(cell: string): number | undefined {
+  if (cell === 'NaN') return NaN;
+  if (cell === 'inf') return Infinity;
+  if (cell === '-inf') return -Infinity;
+  const value = Number(cell);
+  return cell.trim() !== '' && Number.isFinite(value) ? value : undefined;
+}

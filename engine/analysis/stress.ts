@@ -123,3 +123,49 @@ export function lowStressSlope(magnitudes: Float64Array, options: SlopeOptions =
   for (const s of sorted) if (s >= window[0] && s <= window[1]) inside++;
   return { value: fit.slope, error: fit.slopeError, window, automatic, bins: x.length, values: inside };
 }
+
+/**
+ * Per-particle stress σ_i = ½ Σ_j σ_ij over the pairs of particle i (Eqs. 86–87, half of each pair
+ * to each partner, no volume factor), d×d row-major per particle. Σ_i σ_i = Σ_pairs σ_ij.
+ */
+export function particleStresses(c: Contacts, dim: number, particles: number): Float64Array {
+  const dd = dim * dim;
+  const pair = pairStresses(c, dim);
+  const out = new Float64Array(particles * dd);
+  for (let p = 0; p < c.count; p++) {
+    for (let k = 0; k < dd; k++) {
+      const half = 0.5 * pair[p * dd + k];
+      out[c.i[p] * dd + k] += half;
+      out[c.j[p] * dd + k] += half;
+    }
+  }
+  return out;
+}
+
+/** Local pressure p_i = −(1/d) tr σ_i of per-particle stresses (Σ_i p_i = P·V, the virial pressure times the volume). */
+export function localPressures(stresses: Float64Array, dim: number): Float64Array {
+  const dd = dim * dim;
+  const n = stresses.length / dd;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let trace = 0;
+    for (let a = 0; a < dim; a++) trace += stresses[i * dd + a * dim + a];
+    out[i] = -trace / dim;
+  }
+  return out;
+}
+
+/** Local shear stress ‖dev σ_i‖ (Frobenius norm of the traceless part) of per-particle stresses. */
+export function localShearStresses(stresses: Float64Array, dim: number): Float64Array {
+  const dd = dim * dim;
+  const n = stresses.length / dd;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let trace = 0;
+    for (let a = 0; a < dim; a++) trace += stresses[i * dd + a * dim + a];
+    let sum = 0;
+    for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) sum += (stresses[i * dd + a * dim + b] - (a === b ? trace / dim : 0)) ** 2;
+    out[i] = Math.sqrt(sum);
+  }
+  return out;
+}

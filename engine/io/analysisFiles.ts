@@ -3,10 +3,10 @@
  * SampleInput, and writes every plotted series as CSV (header: names and units) plus
  * summary.json, atomically.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnsembleAnalysis, SampleInput } from '../analysis/ensemble';
-import { seriesToCsv } from '../analysis/series';
+import { analyzeEnsemble, type AnalysisOptions, type AnalysisSummary, type EnsembleAnalysis, type SampleInput } from '../analysis/ensemble';
+import { seriesFromCsv, seriesToCsv, type Series } from '../analysis/series';
 import { APP_VERSION } from '../version';
 import { readExtxyz, readNpy, writeFileAtomic, writeJsonAtomic } from './files';
 import { ProjectError, projectStatus, sampleDir, type ProjectFile } from './project';
@@ -64,4 +64,52 @@ export function writeAnalysis(dir: string, ensemble: LoadedEnsemble, analysis: E
   });
   written.push(summaryPath);
   return written;
+}
+
+/** summary.json as written by `writeAnalysis`: the summary plus where it came from. */
+export type StoredSummary = AnalysisSummary & {
+  provenance: { computedBy: string; date: string; samples: string[]; notAnalysed: string[]; options: unknown; series: Record<string, string> };
+};
+
+/**
+ * analysis/ read back: summary.json and every series it lists (analysis/<name>.csv). null when the
+ * project was never analysed; a ProjectError naming the file when one is missing or malformed.
+ */
+export function readAnalysis(dir: string): { series: Series[]; summary: StoredSummary } | null {
+  const folder = join(dir, 'analysis');
+  const summaryPath = join(folder, 'summary.json');
+  if (!existsSync(summaryPath)) return null;
+  let summary: StoredSummary;
+  try {
+    summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as StoredSummary;
+  } catch (error) {
+    throw new ProjectError(`${summaryPath} is not valid JSON (${(error as Error).message}): run glassmodes analyze ${dir} again`);
+  }
+  if (!summary?.provenance?.series || typeof summary.provenance.series !== 'object') {
+    throw new ProjectError(`${summaryPath} has no provenance.series list: it was not written by glassmodes analyze; run it again`);
+  }
+  const series = Object.entries(summary.provenance.series).map(([name, description]) => {
+    const path = join(folder, `${name}.csv`);
+    if (!existsSync(path)) throw new ProjectError(`${path} is missing although summary.json lists it: run glassmodes analyze ${dir} again`);
+    try {
+      return seriesFromCsv(name, description, readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new ProjectError(`${path}: ${(error as Error).message}`);
+    }
+  });
+  return { series, summary };
+}
+
+/**
+ * `glassmodes analyze` and the app's Analyse: the finished samples of a project through
+ * analyzeEnsemble, written to analysis/. Refuses a project with no finished sample.
+ */
+export function analyzeProjectFolder(dir: string, options: AnalysisOptions = {}, log: (line: string) => void = () => {}): EnsembleAnalysis {
+  const ensemble = loadEnsemble(dir);
+  if (ensemble.samples.length === 0) throw new ProjectError(`${dir} has no finished samples yet (${ensemble.missing.length} pending): run glassmodes run ${dir} first`);
+  if (ensemble.missing.length) log(`note: ${ensemble.missing.length} sample(s) not finished and not analysed: ${ensemble.missing.join(', ')}`);
+  const analysis = analyzeEnsemble(ensemble.samples, options);
+  const files = writeAnalysis(dir, ensemble, analysis, options);
+  log(`wrote ${files.length} files to ${dir}/analysis`);
+  return analysis;
 }

@@ -62,7 +62,7 @@ function workerExecArgv(): string[] {
 }
 
 /** A worker for the script: TypeScript sources go through tsWorkerBootstrap.mjs, which registers tsx. */
-function startWorker(script: string | URL): Worker {
+export function startWorker(script: string | URL): Worker {
   const href = typeof script === 'string' ? pathToFileURL(script).href : script.href;
   const execArgv = workerExecArgv();
   if (href.endsWith('.ts')) {

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { ProjectFile, SampleStatus } from '../../engine/io/project';
 import type { ProjectSettings } from '../../engine/model/settings';
+import type { AnalysisData, ModeData, ParticleFields, SampleSpectrum } from '../../engine/io/results';
 
 // ---- shared shapes (results are typed, payloads are validated) ------------------------------
 
@@ -115,6 +116,11 @@ export interface ConfigurationData {
   kind: 'config' | 'parent';
 }
 
+// Results for the views: defined beside the engine functions that produce them (engine/io/results.ts).
+export type { AnalysisData, ModeData, ParticleFields, SampleSpectrum, SeriesData } from '../../engine/io/results';
+
+export type ExportKind = 'svg' | 'png' | 'csv' | 'webm' | 'gif' | 'json';
+
 export type ValidationResult =
   | { ok: true; settings: ProjectSettings }
   | { ok: false; setting: string; allowed: string; message: string };
@@ -123,6 +129,7 @@ export type ValidationResult =
 
 const dir = z.string().min(1, 'a folder path is required').max(4096);
 const jobId = z.string().min(1).max(64);
+const sampleId = z.string().regex(/^s\d{4,}$/, 'a sample id such as s0000');
 const settingsInput = z.record(z.string(), z.unknown());
 const sampleRange = z
   .tuple([z.number().int().min(0), z.number().int().min(0)])
@@ -174,6 +181,28 @@ export const contract = {
     resume: call<JobSnapshot>()(z.object({ id: jobId })),
     remove: call<JobSnapshot[]>()(z.object({ id: jobId })),
     resumeOffers: call<ResumeOffer[]>()(none),
+  },
+  results: {
+    /** analysis/ as on disk (summary.json and every CSV); null when the project was never analysed. */
+    analysis: call<AnalysisData | null>()(z.object({ dir })),
+    /** Runs `glassmodes analyze` (same engine function, in a worker thread), writes analysis/, returns it. */
+    analyze: call<AnalysisData>()(z.object({ dir })),
+    spectrum: call<SampleSpectrum>()(z.object({ dir, sampleId })),
+    mode: call<ModeData>()(z.object({ dir, sampleId, index: z.number().int().min(0), gridSpacing: z.number().positive().max(100).optional() })),
+    particleFields: call<ParticleFields>()(z.object({ dir, sampleId })),
+  },
+  export: {
+    /**
+     * Saves an exported figure, table or movie: a save dialog in the app (null when cancelled); in
+     * the browser bridge, written to its export folder. The bytes travel as base64.
+     */
+    save: call<{ path: string } | null>()(
+      z.object({
+        name: z.string().min(1).max(255).regex(/^[^/\\]+$/, 'a file name, not a path'),
+        kind: z.enum(['svg', 'png', 'csv', 'webm', 'gif', 'json']),
+        base64: z.string().max(512 * 1024 * 1024),
+      }),
+    ),
   },
   compute: {
     status: call<ComputeStatus>()(none),

@@ -3,11 +3,13 @@
  * folder picker, the GPU compute host) come in as functions, so the Electron main process and the
  * browser test bridge serve the same handlers.
  */
+import { resolve } from 'node:path';
 import { APP_VERSION } from '../../engine/version';
-import type { AppInfo, ComputeStatus } from './contract';
+import type { AppInfo, ComputeStatus, ExportKind } from './contract';
 import type { Handlers } from './dispatch';
 import type { JobQueue } from '../services/job-queue';
 import type { ProjectService } from '../services/project-service';
+import type { ResultsService } from '../services/results-service';
 import type { SettingsService } from '../services/settings-service';
 
 export interface HostHooks {
@@ -16,10 +18,12 @@ export interface HostHooks {
   chooseFolder: (purpose: 'new' | 'open') => Promise<string | null>;
   computeStatus: () => ComputeStatus;
   computeProbe: () => Promise<ComputeStatus>;
+  /** Saves exported bytes: a save dialog in the app (null when cancelled), a folder in the bridge. */
+  saveExport: (name: string, kind: ExportKind, bytes: Uint8Array) => Promise<{ path: string } | null>;
 }
 
-export function createHandlers(services: { projects: ProjectService; jobs: JobQueue; settings: SettingsService }, host: HostHooks): Handlers {
-  const { projects, jobs, settings } = services;
+export function createHandlers(services: { projects: ProjectService; jobs: JobQueue; settings: SettingsService; results: ResultsService }, host: HostHooks): Handlers {
+  const { projects, jobs, settings, results } = services;
   return {
     app: {
       info: () => ({ version: APP_VERSION, platform: process.platform, versions: host.versions, host: host.host }),
@@ -50,6 +54,16 @@ export function createHandlers(services: { projects: ProjectService; jobs: JobQu
       resume: ({ id }) => jobs.resume(id),
       remove: ({ id }) => jobs.remove(id),
       resumeOffers: () => jobs.resumeOffers(),
+    },
+    results: {
+      analysis: ({ dir }) => results.analysis(resolve(dir)),
+      analyze: ({ dir }) => results.analyze(resolve(dir)),
+      spectrum: ({ dir, sampleId }) => results.spectrum(resolve(dir), sampleId),
+      mode: ({ dir, sampleId, index, gridSpacing }) => results.mode(resolve(dir), sampleId, index, gridSpacing),
+      particleFields: ({ dir, sampleId }) => results.particleFields(resolve(dir), sampleId),
+    },
+    export: {
+      save: ({ name, kind, base64 }) => host.saveExport(name, kind, Buffer.from(base64, 'base64')),
     },
     compute: {
       status: () => host.computeStatus(),

@@ -17,6 +17,8 @@ import type { EventName, Events } from '../../main/ipc/contract';
 import { JobQueue } from '../../main/services/job-queue';
 import { ProjectService } from '../../main/services/project-service';
 import { SettingsService } from '../../main/services/settings-service';
+import { ResultsService } from '../../main/services/results-service';
+import { writeFileAtomic } from '../../engine/io/files';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const rendererDir = join(repoRoot, 'out/renderer');
@@ -25,7 +27,9 @@ const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 
 export interface Bridge {
   url: string;
-  services: { projects: ProjectService; settings: SettingsService; jobs: JobQueue };
+  /** Where export.save writes in the bridge (the app shows a save dialog instead). */
+  exportDir: string;
+  services: { projects: ProjectService; settings: SettingsService; jobs: JobQueue; results: ResultsService };
   close(): Promise<void>;
 }
 
@@ -38,15 +42,23 @@ export async function startBridge(stateDir: string, workers = 1): Promise<Bridge
   const projects = new ProjectService({ stateDir, trash: async (path) => { mkdirSync(trash, { recursive: true }); renameSync(path, join(trash, `${Date.now()}-${basename(path)}`)); } });
   const settings = new SettingsService(stateDir, { jobs: workers });
   const jobs = new JobQueue({ stateDir, recentProjects: () => projects.recentPaths(), workers: () => settings.preferences().jobs });
+  const results = new ResultsService();
+  const exportDir = join(stateDir, 'exports');
   const dispatch = createDispatcher(
     createHandlers(
-      { projects, jobs, settings },
+      { projects, jobs, settings, results },
       {
         host: 'bridge',
         versions: { node: process.versions.node },
         chooseFolder: async () => null,
         computeStatus: () => ({ order: ['webgpu', 'webgl2', 'webasm', 'cpu'], attempts: [], available: false, note: 'no compute window in the browser bridge' }),
         computeProbe: async () => ({ order: ['webgpu', 'webgl2', 'webasm', 'cpu'], attempts: [], available: false, note: 'no compute window in the browser bridge' }),
+        // No save dialog in a browser: exports go to <stateDir>/exports/<name>, where tests read them.
+        saveExport: async (name, _kind, bytes) => {
+          const path = join(exportDir, name);
+          writeFileAtomic(path, bytes);
+          return { path };
+        },
       },
     ),
   );
@@ -104,11 +116,13 @@ export async function startBridge(stateDir: string, workers = 1): Promise<Bridge
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
-    services: { projects, settings, jobs },
+    exportDir,
+    services: { projects, settings, jobs, results },
     async close() {
       offJobs();
       for (const s of streams) s.end();
       await jobs.shutdown();
+      await results.shutdown();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -1,0 +1,226 @@
+/**
+ * What the app's views read from a project folder, as plain JSON-ready objects: the analysis/
+ * folder, one sample's spectrum with its stored modes' rotational fractions, one mode with its
+ * strain and vorticity (SPEC §5, Eqs. 52–54), and per-particle energy and stress fields. Every
+ * number comes from the engine function named for it; this module only loads files and packs
+ * the results (NaN travels as null over JSON).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { nonZeroSpectrum } from '../analysis/dos';
+import { elasticModuli } from '../analysis/elasticity';
+import type { AnalysisOptions } from '../analysis/ensemble';
+import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, modeRotationalFractions, rotationalFraction, strainAndVorticity } from '../analysis/modeGeometry';
+import { participationRatio } from '../analysis/participation';
+import type { Series } from '../analysis/series';
+import { localPressures, localShearStresses, particleStresses } from '../analysis/stress';
+import { contacts, makeGlass, particleEnergies, type Glass } from '../model/glass';
+import type { Configuration } from './extxyz';
+import { analyzeProjectFolder, readAnalysis, type StoredSummary } from './analysisFiles';
+import { readExtxyz, readNpy } from './files';
+import { ProjectError, projectStatus, sampleDir, type ProjectFile } from './project';
+
+/** A plotted series over JSON: arrays of numbers, NaN as null. */
+export interface SeriesData {
+  name: string;
+  description: string;
+  columns: { name: string; unit: string }[];
+  /** One array per column, all of one length. */
+  data: (number | null)[][];
+}
+
+/** A project's analysis/ folder: every series and summary.json (with its provenance). */
+export interface AnalysisData {
+  path: string;
+  name: string;
+  series: SeriesData[];
+  summary: StoredSummary;
+}
+
+/** One sample's spectrum (eigenvalues.npy, participation.npy) and what its stored modes are. */
+export interface SampleSpectrum {
+  sampleId: string;
+  dim: number;
+  particles: number;
+  /** All dN eigenvalues λ_k, ascending. */
+  eigenvalues: number[];
+  /** ω_k = √λ_k; null where λ_k < 0. */
+  frequencies: (number | null)[];
+  /** Indices of the d translational zero modes (SPEC §4). */
+  zeroModes: number[];
+  /** Participation ratio of every mode (SPEC §5). */
+  participation: number[];
+  /** Eigenvectors stored in modes.npy: the lowest `storedModes` indices. */
+  storedModes: number;
+  /** Rotational fraction of each stored mode (SPEC §5, Eqs. 52–54); null where undetermined. */
+  rotationalFraction: (number | null)[];
+  /** ω_0 = 2π v_T / L of this sample (SPEC §5). */
+  omega0: number;
+}
+
+/** One stored mode with its geometry, for the Modes view. */
+export interface ModeData {
+  sampleId: string;
+  /** Index into the ascending eigenvalue list (0-based; the zero modes come first). */
+  index: number;
+  dim: number;
+  side: number;
+  positions: number[];
+  diameters: number[];
+  eigenvalue: number;
+  /** √λ, null for λ < 0. */
+  omega: number | null;
+  participation: number;
+  /** null where undetermined (no particle with a determined gradient). */
+  rotationalFraction: number | null;
+  /** The unit eigenvector, dN components (particle-major). */
+  displacement: number[];
+  /** Per-particle vorticity η = ½∇×u: 3 components per particle in 3D, 1 in 2D (null where undetermined). */
+  vorticity: (number | null)[];
+  vorticityComponents: number;
+  /** Per-particle strain magnitude ‖ε‖ (Frobenius), null where undetermined. */
+  strain: (number | null)[];
+  /** Coarse-grained vorticity on a periodic grid (coarseGrainedVorticity). */
+  grid: { nodes: number; spacing: number; components: number; values: number[] };
+}
+
+/** Per-particle fields of an inherent structure, for colouring the configuration. */
+export interface ParticleFields {
+  sampleId: string;
+  /** Local energy e_i = ½ Σ_j φ(r_ij) (particleEnergies), ε; sums to V. */
+  energy: number[];
+  /** Local pressure p_i = −(1/d) tr σ_i, σ_i = ½ Σ_j r φ'(r) ê ê (no volume factor), ε. */
+  pressure: number[];
+  /** Local shear stress ‖dev σ_i‖ (Frobenius), ε. */
+  shearStress: number[];
+}
+
+/** Default grid spacing of the coarse-grained vorticity, in mean diameters. */
+export const DEFAULT_VORTICITY_SPACING = 1;
+
+const json = (values: ArrayLike<number>): (number | null)[] => Array.from(values, (x) => (Number.isFinite(x) ? x : null));
+
+export function seriesData(series: Series): SeriesData {
+  return { name: series.name, description: series.description, columns: series.columns, data: series.data.map(json) };
+}
+
+/** analysis/ as on disk; null when the project was never analysed. */
+export function analysisData(dir: string): AnalysisData | null {
+  const stored = readAnalysis(dir);
+  if (!stored) return null;
+  const { project } = projectStatus(dir);
+  return { path: dir, name: project.name, series: stored.series.map(seriesData), summary: stored.summary };
+}
+
+/** Runs the analysis (analyzeProjectFolder, as `glassmodes analyze`) and returns analysis/ as written. */
+export function analyzeAndRead(dir: string, options: AnalysisOptions = {}): AnalysisData {
+  analyzeProjectFolder(dir, options);
+  return analysisData(dir)!;
+}
+
+interface LoadedSample {
+  project: ProjectFile;
+  folder: string;
+  config: Configuration;
+  glass: Glass;
+}
+
+function loadSample(dir: string, sampleId: string): LoadedSample {
+  const { project, samples } = projectStatus(dir);
+  const status = samples.find((s) => s.id === sampleId);
+  if (!status) throw new ProjectError(`${sampleId} is not a sample of ${project.name}`);
+  const folder = sampleDir(dir, sampleId);
+  const configPath = join(folder, 'config.extxyz');
+  if (!existsSync(configPath)) throw new ProjectError(`${sampleId} has no inherent structure yet (${status.state}): run the project first`);
+  const config = readExtxyz(configPath);
+  return { project, folder, config, glass: makeGlass(project.settings.model, config.diameters) };
+}
+
+function readSpectrumFile(sample: LoadedSample, sampleId: string, file: string): Float64Array {
+  const path = join(sample.folder, file);
+  if (!existsSync(path)) {
+    const why = sample.project.settings.spectrum.enabled ? 'its spectrum stage has not run yet' : 'the project was created with the spectrum stage off (--no-spectrum)';
+    throw new ProjectError(`${sampleId} has no ${file}: ${why}`);
+  }
+  return readNpy(path).data;
+}
+
+/** One sample's spectrum, its participation ratios, the rotational fraction of its stored modes, and ω_0. */
+export function sampleSpectrum(dir: string, sampleId: string): SampleSpectrum {
+  const sample = loadSample(dir, sampleId);
+  const { glass, config } = sample;
+  const eigenvalues = readSpectrumFile(sample, sampleId, 'eigenvalues.npy');
+  const participation = readSpectrumFile(sample, sampleId, 'participation.npy');
+  const modes = readSpectrumFile(sample, sampleId, 'modes.npy');
+  const dn = config.positions.length;
+  const pairs = gradientNeighbours(config.positions, glass.box, glass.potential.cutoff);
+  return {
+    sampleId,
+    dim: glass.box.dim,
+    particles: config.diameters.length,
+    eigenvalues: Array.from(eigenvalues),
+    frequencies: Array.from(eigenvalues, (l) => (l >= 0 ? Math.sqrt(l) : null)),
+    zeroModes: nonZeroSpectrum(eigenvalues, glass.box.dim).zeroModes,
+    participation: Array.from(participation),
+    storedModes: Math.floor(modes.length / dn),
+    rotationalFraction: json(modeRotationalFractions(config.positions, glass.box, modes, pairs)),
+    omega0: elasticModuli(glass, config.positions).omega0,
+  };
+}
+
+/** One stored mode: its displacement field, per-particle strain and vorticity, and the coarse-grained vorticity. */
+export function modeData(dir: string, sampleId: string, index: number, gridSpacing = DEFAULT_VORTICITY_SPACING): ModeData {
+  const sample = loadSample(dir, sampleId);
+  const { glass, config } = sample;
+  const eigenvalues = readSpectrumFile(sample, sampleId, 'eigenvalues.npy');
+  const modes = readSpectrumFile(sample, sampleId, 'modes.npy');
+  const d = glass.box.dim;
+  const dn = config.positions.length;
+  const stored = Math.floor(modes.length / dn);
+  if (!Number.isInteger(index) || index < 0 || index >= stored) {
+    throw new ProjectError(`mode ${index} of ${sampleId} has no stored eigenvector: modes.npy holds the lowest ${stored} (0 to ${stored - 1}); raise --modes to store more`);
+  }
+  const pairs = gradientNeighbours(config.positions, glass.box, glass.potential.cutoff);
+  const sv = strainAndVorticity(displacementGradients(config.positions, glass.box, modes, pairs, index * dn));
+  const grid = coarseGrainedVorticity(config.positions, glass.box, sv, gridSpacing);
+  const n = config.diameters.length;
+  const dd = d * d;
+  const strain = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let k = 0; k < dd; k++) sum += sv.strain[i * dd + k] ** 2;
+    strain[i] = Math.sqrt(sum);
+  }
+  const lambda = eigenvalues[index];
+  const fraction = rotationalFraction(sv, d);
+  return {
+    sampleId,
+    index,
+    dim: d,
+    side: glass.box.side,
+    positions: Array.from(config.positions),
+    diameters: Array.from(config.diameters),
+    eigenvalue: lambda,
+    omega: lambda >= 0 ? Math.sqrt(lambda) : null,
+    participation: participationRatio(modes, d, index * dn, dn),
+    rotationalFraction: Number.isFinite(fraction) ? fraction : null,
+    displacement: Array.from(modes.subarray(index * dn, (index + 1) * dn)),
+    vorticity: json(sv.vorticity),
+    vorticityComponents: sv.vorticityComponents,
+    strain: json(strain),
+    grid: { nodes: grid.nodes, spacing: grid.spacing, components: grid.components, values: Array.from(grid.values) },
+  };
+}
+
+/** Local energy, pressure and shear stress of every particle of a sample's inherent structure. */
+export function particleFields(dir: string, sampleId: string): ParticleFields {
+  const { glass, config } = loadSample(dir, sampleId);
+  const d = glass.box.dim;
+  const stresses = particleStresses(contacts(glass, config.positions), d, config.diameters.length);
+  return {
+    sampleId,
+    energy: Array.from(particleEnergies(glass, config.positions)),
+    pressure: Array.from(localPressures(stresses, d)),
+    shearStress: Array.from(localShearStresses(stresses, d)),
+  };
+}

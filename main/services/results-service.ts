@@ -1,0 +1,92 @@
+/**
+ * Results for the views: analysis/, a sample's spectrum, one mode's geometry, per-particle fields.
+ * The reading and computing is engine/io/results.ts, run in one long-lived worker thread
+ * (engine/io/resultsWorker.ts) so the main process never blocks; requests queue in the worker.
+ * A worker that dies fails its pending requests with the reason and is restarted on the next one.
+ */
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../engine/io/runner';
+import type { ResultsMethod } from '../../engine/io/resultsWorker';
+import type { AnalysisData, ModeData, ParticleFields, SampleSpectrum } from '../../engine/io/results';
+
+export interface ResultsServiceOptions {
+  /** Worker script for bundled hosts (the Electron main bundle ships engine/io/resultsWorker). */
+  workerScript?: string | URL;
+}
+
+/** An error from the worker, keeping the engine's error name (ProjectError, FormatError, …). */
+class ResultsError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+export class ResultsService {
+  private worker?: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  constructor(private readonly options: ResultsServiceOptions = {}) {}
+
+  analysis(dir: string): Promise<AnalysisData | null> {
+    return this.request('analysisData', dir) as Promise<AnalysisData | null>;
+  }
+
+  analyze(dir: string): Promise<AnalysisData> {
+    return this.request('analyzeAndRead', dir) as Promise<AnalysisData>;
+  }
+
+  spectrum(dir: string, sampleId: string): Promise<SampleSpectrum> {
+    return this.request('sampleSpectrum', dir, sampleId) as Promise<SampleSpectrum>;
+  }
+
+  mode(dir: string, sampleId: string, index: number, gridSpacing?: number): Promise<ModeData> {
+    return this.request('modeData', dir, sampleId, index, gridSpacing) as Promise<ModeData>;
+  }
+
+  particleFields(dir: string, sampleId: string): Promise<ParticleFields> {
+    return this.request('particleFields', dir, sampleId) as Promise<ParticleFields>;
+  }
+
+  async shutdown(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private request(method: ResultsMethod, ...args: unknown[]): Promise<unknown> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref(); // a pending request keeps the process alive; an idle worker does not
+      worker.postMessage({ id, method, args });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker(this.options.workerScript ?? new URL('../../engine/io/resultsWorker.ts', import.meta.url));
+    worker.on('message', (reply: { id: number; ok: boolean; value?: unknown; error?: { name: string; message: string } }) => {
+      const entry = this.pending.get(reply.id);
+      if (!entry) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (reply.ok) entry.resolve(reply.value);
+      else entry.reject(new ResultsError(reply.error!.name, reply.error!.message));
+    });
+    const fail = (reason: string) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const [id, entry] of this.pending) {
+        this.pending.delete(id);
+        entry.reject(new ResultsError('ResultsError', reason));
+      }
+    };
+    worker.on('error', (error) => fail(`the results worker failed: ${error.message}`));
+    worker.on('exit', (code) => fail(`the results worker stopped (exit code ${code})`));
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+}
