@@ -7,7 +7,8 @@
  * picker or compute window (the compute page is driven directly by the GPU test).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { existsSync, readFileSync, renameSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { extname, join, normalize, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,6 +25,48 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const rendererDir = join(repoRoot, 'out/renderer');
 
 const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/** Newest modification time under a folder. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Test what the sources say, not a stale build: rebuilds out/ (electron-vite build) when renderer,
+ * main, preload or engine changed since the last build. Test files run in parallel, so one builds
+ * while the others wait on a lock folder.
+ */
+export async function ensureRendererBuild(): Promise<void> {
+  const lock = join(repoRoot, 'out/.e2e-build-lock');
+  const stale = () => {
+    const built = join(rendererDir, 'compute.html');
+    const sources = Math.max(...['renderer', 'main', 'engine', 'preload'].map((d) => newest(join(repoRoot, d))));
+    return !existsSync(built) || statSync(built).mtimeMs < sources;
+  };
+  mkdirSync(join(repoRoot, 'out'), { recursive: true });
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test file is building; a lock older than 5 minutes is left over from a killed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - t0 > 300_000) throw new Error(`waited 5 minutes for ${lock}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (stale()) execFileSync(process.execPath, [join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
 
 export interface Bridge {
   url: string;

@@ -4,15 +4,14 @@
 // samples, reopen a project; a screenshot of every view goes to test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProject, projectStatus } from '../../engine/io/project';
 import { readExtxyz } from '../../engine/io/files';
 import { makeGlass } from '../../engine/model/glass';
 import { computeSpectrum } from '../../engine/spectrum';
-import { startBridge, rendererDir, repoRoot, type Bridge } from './bridge';
+import { ensureRendererBuild, startBridge, repoRoot, type Bridge } from './bridge';
 
 const shots = join(repoRoot, 'test-results/screenshots');
 let scratch: string;
@@ -42,24 +41,9 @@ async function fillSetup(folder: string, fields: Record<string, string>) {
 
 const jobCard = (name: string) => page.locator(`article[aria-label="Job ${name}"]`);
 
-/** Newest modification time under a folder (sources the renderer build depends on). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return t;
-}
-
 beforeAll(async () => {
   if (!existsSync('/usr/bin/chromium')) throw new Error('these tests need Debian Chromium at /usr/bin/chromium: apt-get install -y chromium');
-  // Test what the sources say, not a stale build: rebuild when renderer, contract or engine changed.
-  const built = join(rendererDir, 'compute.html');
-  const sources = Math.max(...['renderer', 'main', 'engine', 'preload'].map((d) => newest(join(repoRoot, d))));
-  if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' });
-  }
+  await ensureRendererBuild();
   mkdirSync(shots, { recursive: true });
   scratch = mkdtempSync(join(tmpdir(), 'glassmodes-e2e-'));
   bridge = await startBridge(join(scratch, 'state'), 1);
