@@ -10,6 +10,7 @@ import { UsageError } from './args';
 import { analyzeCommand, ANALYZE_USAGE, theoryCommand, THEORY_USAGE } from './commands/analysis';
 import { demoCommand, DEMO_USAGE } from './commands/demo';
 import { compareCommand, COMPARE_USAGE } from './commands/compare';
+import { figureCommand, FIGURE_USAGE } from './commands/figure';
 import { infoCommand, INFO_USAGE, newCommand, NEW_USAGE, runCommand, RUN_USAGE } from './commands/project';
 
 type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   compare: { usage: COMPARE_USAGE, summary: 'inherent-structure energy (and s, G, ω_0) across projects at different T*', run: compareCommand },
   demo: { usage: DEMO_USAGE, summary: 'the main job: small glasses at two T*, tapers 2 and ∞, spectra, analysis, a report', run: demoCommand },
   theory: { usage: THEORY_USAGE, summary: 'HET-SCBA curves (continuum or finite box) as CSV', run: theoryCommand },
+  figure: { usage: FIGURE_USAGE, summary: 'one figure (dos, idos, level-ratio, stress, het, …) as SVG or PNG, drawn as the app draws it', run: figureCommand },
 };
 
 function help(): string {
