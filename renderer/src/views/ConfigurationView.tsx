@@ -1,128 +1,370 @@
-import { useEffect, useRef, useState } from 'react';
-import * as THREE from 'three';
-import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { ConfigurationData } from '../../../main/ipc/contract';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ConfigurationData, ParticleFields, SampleSpectrum } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
 import { useStore } from '../store';
+import { ColourBar } from '../three/ColourBar';
+import { finiteRange, type ColourMapName } from '../three/colourMaps';
+import { createConfigurationScene, type ConfigurationScene, type Slab } from '../three/configurationScene';
+import { formatValue } from '../three/format';
+import { particleAmplitudes } from '../three/modeScene';
+import { createOrbitControls } from '../three/orbit';
+import { axisNames, type Axis } from '../three/vorticitySlice';
+import '../three/views.css';
 
 /**
- * One sample's inherent structure (or its parent at T*) drawn as particles of their diameters:
- * disks in 2D, spheres in 3D, coloured by diameter. The view owns its scene and disposes of it.
+ * One sample's inherent structure (or its parent at T*) drawn as particles of their diameters —
+ * spheres in 3D, disks in 2D — coloured by a per-particle field, with a slab cut and picking.
+ * The scene itself is three/configurationScene.ts; this view owns it and disposes of it.
  */
-function Scene({ data }: { data: ConfigurationData }) {
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const element = host.current!;
-    const width = element.clientWidth;
-    const height = element.clientHeight;
-    const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
-    renderer.setPixelRatio(window.devicePixelRatio);
-    renderer.setSize(width, height);
-    renderer.setClearColor(0xfbfcfe);
-    element.appendChild(renderer.domElement);
 
-    const scene = new THREE.Scene();
-    const { dim, side, positions, diameters } = data;
-    const n = diameters.length;
-    const aspect = width / height;
-    const camera =
-      dim === 2
-        ? new THREE.OrthographicCamera((-side * 0.55 * aspect), side * 0.55 * aspect, side * 0.55, -side * 0.55, -10, 10)
-        : new THREE.PerspectiveCamera(40, aspect, 0.1, side * 20);
-    if (dim === 3) camera.position.set(side * 1.6, side * 1.2, side * 2.2);
-    const controls = new OrbitControls(camera, renderer.domElement);
-    controls.enableRotate = dim === 3;
+type ColourField = 'diameter' | 'energy' | 'pressure' | 'shearStress' | 'modeAmplitude';
+const fieldLabels: Record<ColourField, string> = {
+  diameter: 'diameter a_i',
+  energy: 'local energy e_i',
+  pressure: 'local pressure p_i',
+  shearStress: 'local shear stress ‖dev σ_i‖',
+  modeAmplitude: 'mode amplitude |e_i|',
+};
+/** Fields of the inherent structure only (the engine computes them at the quenched minimum). */
+const inherentOnly: ColourField[] = ['energy', 'pressure', 'shearStress', 'modeAmplitude'];
 
-    const geometry = dim === 2 ? new THREE.CircleGeometry(0.5, 32) : new THREE.SphereGeometry(0.5, 20, 14);
-    const material = dim === 2 ? new THREE.MeshBasicMaterial() : new THREE.MeshStandardMaterial({ roughness: 0.55 });
-    const mesh = new THREE.InstancedMesh(geometry, material, n);
-    const [lo, hi] = [Math.min(...diameters), Math.max(...diameters)];
-    const matrix = new THREE.Matrix4();
-    const color = new THREE.Color();
-    for (let i = 0; i < n; i++) {
-      const a = diameters[i];
-      const x = positions[dim * i] - side / 2;
-      const y = positions[dim * i + 1] - side / 2;
-      const z = dim === 3 ? positions[dim * i + 2] - side / 2 : 0;
-      matrix.makeScale(a, a, a).setPosition(x, y, z);
-      mesh.setMatrixAt(i, matrix);
-      color.setHSL(0.62 - 0.55 * ((a - lo) / Math.max(hi - lo, 1e-12)), 0.55, 0.55);
-      mesh.setColorAt(i, color);
-    }
-    scene.add(mesh);
-    // The periodic box.
-    const box = new THREE.LineSegments(
-      new THREE.EdgesGeometry(dim === 2 ? new THREE.PlaneGeometry(side, side) : new THREE.BoxGeometry(side, side, side)),
-      new THREE.LineBasicMaterial({ color: 0x667085 }),
-    );
-    scene.add(box);
-    if (dim === 3) {
-      scene.add(new THREE.AmbientLight(0xffffff, 0.6));
-      const light = new THREE.DirectionalLight(0xffffff, 1.6);
-      light.position.set(1, 2, 3);
-      scene.add(light);
-    }
-    let frame = 0;
-    const loop = () => {
-      controls.update();
-      renderer.render(scene, camera);
-      frame = requestAnimationFrame(loop);
-    };
-    loop();
-    return () => {
-      cancelAnimationFrame(frame);
-      controls.dispose();
-      geometry.dispose();
-      material.dispose();
-      mesh.dispose();
-      box.geometry.dispose();
-      (box.material as THREE.Material).dispose();
-      renderer.dispose();
-      element.removeChild(renderer.domElement);
-    };
-  }, [data]);
-  return <div ref={host} className="viewer" aria-label="Configuration view" />;
+interface Colouring {
+  field: ColourField;
+  label: string;
+  values: ArrayLike<number | null>;
+  map: ColourMapName;
+  range: [number, number];
 }
 
-export function ConfigurationView() {
+interface SlabChoice {
+  axis: Axis | 'none';
+  centre: number;
+  thickness: number;
+}
+
+function Scene({ data, colouring, slab, picked, onPick }: { data: ConfigurationData; colouring: Colouring; slab: Slab | null; picked: number | undefined; onPick: (index: number | undefined) => void }) {
+  const host = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const sceneRef = useRef<ConfigurationScene>(undefined);
+  const requestRenderRef = useRef<() => void>(() => {});
+  const onPickRef = useRef(onPick);
+  onPickRef.current = onPick;
+
+  useEffect(() => {
+    const element = host.current!;
+    const canvas = canvasRef.current!;
+    const scene = createConfigurationScene(canvas, data, { width: Math.max(1, element.clientWidth), height: Math.max(1, element.clientHeight), pixelRatio: window.devicePixelRatio });
+    sceneRef.current = scene;
+    const controls = createOrbitControls(scene.camera, canvas, data.dim);
+    // Drawn on demand: one frame per camera move, none while nothing changes.
+    let pending = 0;
+    const requestRender = () => {
+      if (pending) return;
+      pending = requestAnimationFrame(() => {
+        pending = 0;
+        scene.render();
+      });
+    };
+    controls.addEventListener('change', requestRender);
+    const resize = new ResizeObserver(() => {
+      scene.resize(Math.max(1, element.clientWidth), Math.max(1, element.clientHeight), window.devicePixelRatio);
+      requestRender();
+    });
+    resize.observe(element);
+
+    // A click (not a drag of the camera) picks the particle under the pointer.
+    let down: { x: number; y: number } | undefined;
+    const onDown = (e: PointerEvent) => (down = { x: e.clientX, y: e.clientY });
+    const onUp = (e: PointerEvent) => {
+      if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4) return;
+      const rect = canvas.getBoundingClientRect();
+      const index = scene.pick(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
+      onPickRef.current(index);
+    };
+    canvas.addEventListener('pointerdown', onDown);
+    canvas.addEventListener('pointerup', onUp);
+    scene.render();
+    requestRenderRef.current = requestRender;
+    return () => {
+      requestRenderRef.current = () => {};
+      cancelAnimationFrame(pending);
+      resize.disconnect();
+      canvas.removeEventListener('pointerdown', onDown);
+      canvas.removeEventListener('pointerup', onUp);
+      controls.dispose();
+      scene.dispose();
+      // The canvas goes with the view: give its WebGL context back now rather than at garbage collection.
+      scene.renderer.forceContextLoss();
+      sceneRef.current = undefined;
+    };
+  }, [data]);
+
+  const render = () => requestRenderRef.current();
+
+  useEffect(() => {
+    sceneRef.current?.setColours(colouring.values, colouring.map, colouring.range);
+    render();
+  }, [data, colouring]);
+  useEffect(() => {
+    sceneRef.current?.setSlab(slab);
+    render();
+  }, [data, slab?.axis, slab?.centre, slab?.thickness]);
+  useEffect(() => {
+    sceneRef.current?.highlight(picked);
+    render();
+  }, [data, picked]);
+
+  return (
+    <div ref={host} className="viewer" aria-label="Configuration view" data-particles={data.diameters.length}>
+      <canvas ref={canvasRef} />
+    </div>
+  );
+}
+
+export function ConfigurationView({ params }: { params: URLSearchParams }) {
   const project = useStore((s) => s.project);
   const withConfig = project?.samples.filter((s) => s.state === 'quenched' || s.state === 'done') ?? [];
   const withParent = project?.samples.filter((s) => s.state !== 'pending' && s.state !== 'sampling' && s.state !== 'failed') ?? [];
+  const requested = params.get('sample');
+  const requestedKind: 'config' | 'parent' = params.get('kind') === 'parent' ? 'parent' : 'config';
   const [choice, setChoice] = useState<{ id: string; kind: 'config' | 'parent' }>();
+  const fallback = (requested && (requestedKind === 'config' ? withConfig : withParent).some((s) => s.id === requested) ? { id: requested, kind: requestedKind } : undefined) ?? (withConfig[0] ? { id: withConfig[0].id, kind: 'config' as const } : withParent[0] ? { id: withParent[0].id, kind: 'parent' as const } : undefined);
+  const selected = choice ?? fallback;
   const [data, setData] = useState<ConfigurationData>();
   const [error, setError] = useState<string>();
-  const selected = choice ?? (withConfig[0] ? { id: withConfig[0].id, kind: 'config' as const } : undefined);
+
+  const [field, setField] = useState<ColourField>('diameter');
+  const [fields, setFields] = useState<ParticleFields>();
+  const [spectrum, setSpectrum] = useState<SampleSpectrum>();
+  const [modeIndex, setModeIndex] = useState<number>();
+  const [amplitudes, setAmplitudes] = useState<{ index: number; values: Float64Array }>();
+  const [fieldError, setFieldError] = useState<string>();
+  const [slabChoice, setSlabChoice] = useState<SlabChoice>({ axis: 'none', centre: 0, thickness: 2 });
+  const [picked, setPicked] = useState<number>();
 
   useEffect(() => {
     setData(undefined);
     setError(undefined);
+    setFields(undefined);
+    setSpectrum(undefined);
+    setAmplitudes(undefined);
+    setFieldError(undefined);
+    setPicked(undefined);
     if (!project || !selected) return;
+    let live = true;
     api.projects
       .configuration({ dir: project.path, sampleId: selected.id, kind: selected.kind })
-      .then(setData)
-      .catch((e) => setError(errorText(e)));
+      .then((d) => {
+        if (!live) return;
+        setData(d);
+        setSlabChoice((s) => ({ ...s, centre: d.side / 2, thickness: Math.min(d.side, Math.max(1, d.side / 5)) }));
+      })
+      .catch((e) => live && setError(errorText(e)));
+    return () => {
+      live = false;
+    };
   }, [project?.path, selected?.id, selected?.kind]);
+
+  const isInherent = selected?.kind === 'config';
+  const effectiveField: ColourField = isInherent || !inherentOnly.includes(field) ? field : 'diameter';
+
+  // Per-particle fields of the inherent structure, asked for once per sample when first needed.
+  useEffect(() => {
+    if (!project || !selected || !isInherent || fields || fieldError) return;
+    if (effectiveField !== 'energy' && effectiveField !== 'pressure' && effectiveField !== 'shearStress') return;
+    let live = true;
+    api.results
+      .particleFields({ dir: project.path, sampleId: selected.id })
+      .then((f) => live && setFields(f))
+      .catch((e) => live && setFieldError(`Local fields: ${errorText(e)}`));
+    return () => {
+      live = false;
+    };
+  }, [project?.path, selected?.id, isInherent, effectiveField, fields, fieldError]);
+
+  // For |e_i|: the spectrum lists the stored modes; the chosen mode's eigenvector gives the amplitudes.
+  useEffect(() => {
+    if (!project || !selected || !isInherent || effectiveField !== 'modeAmplitude' || spectrum || fieldError) return;
+    let live = true;
+    api.results
+      .spectrum({ dir: project.path, sampleId: selected.id })
+      .then((s) => {
+        if (!live) return;
+        setSpectrum(s);
+        const first = firstSelectableMode(s);
+        setModeIndex((m) => (m !== undefined && m < s.storedModes ? m : first));
+      })
+      .catch((e) => live && setFieldError(`Spectrum: ${errorText(e)}`));
+    return () => {
+      live = false;
+    };
+  }, [project?.path, selected?.id, isInherent, effectiveField, spectrum, fieldError]);
+
+  useEffect(() => {
+    if (!project || !selected || !data || effectiveField !== 'modeAmplitude' || modeIndex === undefined || amplitudes?.index === modeIndex) return;
+    let live = true;
+    api.results
+      .mode({ dir: project.path, sampleId: selected.id, index: modeIndex })
+      .then((m) => live && setAmplitudes({ index: m.index, values: particleAmplitudes(m.displacement, m.dim) }))
+      .catch((e) => live && setFieldError(`Mode ${modeIndex}: ${errorText(e)}`));
+    return () => {
+      live = false;
+    };
+  }, [project?.path, selected?.id, data, effectiveField, modeIndex, amplitudes?.index]);
+
+  const colouring = useMemo<Colouring | undefined>(() => {
+    if (!data) return undefined;
+    let values: ArrayLike<number | null> | undefined;
+    if (effectiveField === 'diameter') values = data.diameters;
+    else if (effectiveField === 'modeAmplitude') values = amplitudes?.index === modeIndex ? amplitudes?.values : undefined;
+    else values = fields?.[effectiveField];
+    if (!values) return undefined;
+    const label = effectiveField === 'modeAmplitude' ? `${fieldLabels.modeAmplitude} of mode ${modeIndex}` : fieldLabels[effectiveField];
+    return { field: effectiveField, label, values, map: 'sequential', range: finiteRange(values) };
+  }, [data, effectiveField, fields, amplitudes, modeIndex]);
+  // Until a field arrives, the particles keep their diameter colours.
+  const shown = useMemo<Colouring | undefined>(() => colouring ?? (data ? { field: 'diameter', label: fieldLabels.diameter, values: data.diameters, map: 'sequential', range: finiteRange(data.diameters) } : undefined), [colouring, data]);
+
+  const slab: Slab | null = data && slabChoice.axis !== 'none' && slabChoice.axis < data.dim ? { axis: slabChoice.axis, centre: slabChoice.centre, thickness: slabChoice.thickness } : null;
 
   if (!project) return <Empty text="Open a project to see its configurations." />;
   if (withParent.length === 0) return <Empty text="No sample of this project has a configuration yet: run it first." />;
   const meta = project.samples.find((s) => s.id === selected?.id)?.meta;
+  const loadingField = !colouring && !fieldError && effectiveField !== 'diameter';
   return (
     <section aria-labelledby="config-title">
       <h1 id="config-title">Configuration</h1>
       <div className="row" style={{ marginBottom: 8 }}>
-        <select aria-label="Sample" value={selected ? `${selected.id}:${selected.kind}` : ''} onChange={(e) => { const [id, kind] = e.target.value.split(':'); setChoice({ id, kind: kind as 'config' | 'parent' }); }}>
+        <select
+          aria-label="Sample"
+          value={selected ? `${selected.id}:${selected.kind}` : ''}
+          onChange={(e) => {
+            const [id, kind] = e.target.value.split(':');
+            setChoice({ id, kind: kind as 'config' | 'parent' });
+          }}
+        >
           {withConfig.map((s) => (
-            <option key={`${s.id}:config`} value={`${s.id}:config`}>{s.id} — inherent structure</option>
+            <option key={`${s.id}:config`} value={`${s.id}:config`}>
+              {s.id} — inherent structure
+            </option>
           ))}
           {withParent.map((s) => (
-            <option key={`${s.id}:parent`} value={`${s.id}:parent`}>{s.id} — parent at T*</option>
+            <option key={`${s.id}:parent`} value={`${s.id}:parent`}>
+              {s.id} — parent at T*
+            </option>
           ))}
         </select>
-        {data ? <span className="muted">N = {data.diameters.length}, L = {data.side.toFixed(4)}, colour: diameter (blue small → red large){meta?.energyPerParticle !== undefined && selected?.kind === 'config' ? `, E/N = ${meta.energyPerParticle.toPrecision(10)}` : ''}</span> : null}
+        {data ? (
+          <span className="muted">
+            N = {data.diameters.length}, L = {data.side.toFixed(4)}, d = {data.dim}
+            {meta?.energyPerParticle !== undefined && selected?.kind === 'config' ? `, E/N = ${meta.energyPerParticle.toPrecision(10)}` : ''}
+          </span>
+        ) : null}
       </div>
-      {error ? <div className="notice error">{error}</div> : data ? <Scene data={data} /> : <p className="muted">Loading…</p>}
+      {error ? (
+        <div className="notice error">{error}</div>
+      ) : !data || !shown ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <div className="lab">
+          <div className="lab-controls">
+            <fieldset>
+              <legend>Colour</legend>
+              <label>
+                Colour by
+                <select aria-label="Colour by" value={effectiveField} onChange={(e) => { setField(e.target.value as ColourField); setFieldError(undefined); }}>
+                  <option value="diameter">diameter</option>
+                  <option value="energy" disabled={!isInherent}>local energy</option>
+                  <option value="pressure" disabled={!isInherent}>local pressure</option>
+                  <option value="shearStress" disabled={!isInherent}>local shear stress</option>
+                  <option value="modeAmplitude" disabled={!isInherent}>mode amplitude |e_i|</option>
+                </select>
+              </label>
+              {!isInherent ? <p className="muted">Local fields and modes belong to the inherent structure: choose it to colour by them.</p> : null}
+              {effectiveField === 'modeAmplitude' && spectrum ? (
+                <label>
+                  Mode (index, zero modes first)
+                  <select aria-label="Mode" value={modeIndex ?? ''} onChange={(e) => setModeIndex(Number(e.target.value))}>
+                    {Array.from({ length: spectrum.storedModes }, (_, k) => k)
+                      .filter((k) => !spectrum.zeroModes.includes(k))
+                      .map((k) => (
+                        <option key={k} value={k}>
+                          {k}: ω = {formatValue(spectrum.frequencies[k], 5)}
+                        </option>
+                      ))}
+                  </select>
+                </label>
+              ) : null}
+              {fieldError ? <div className="notice error">{fieldError}</div> : loadingField ? <p className="muted">Loading {fieldLabels[effectiveField]}…</p> : null}
+            </fieldset>
+            <fieldset>
+              <legend>Slab</legend>
+              <label>
+                Keep a slab along
+                <select aria-label="Slab axis" value={String(slabChoice.axis)} onChange={(e) => setSlabChoice((s) => ({ ...s, axis: e.target.value === 'none' ? 'none' : (Number(e.target.value) as Axis) }))}>
+                  <option value="none">— whole box —</option>
+                  {axisNames.slice(0, data.dim).map((name, k) => (
+                    <option key={name} value={k}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Position <span className="value">{slabChoice.centre.toFixed(2)}</span>
+                <input type="range" aria-label="Slab position" min={0} max={data.side} step={data.side / 200} value={slabChoice.centre} disabled={!slab} onChange={(e) => setSlabChoice((s) => ({ ...s, centre: Number(e.target.value) }))} />
+              </label>
+              <label>
+                Thickness <span className="value">{slabChoice.thickness.toFixed(2)}</span>
+                <input type="range" aria-label="Slab thickness" min={0.2} max={data.side} step={data.side / 200} value={slabChoice.thickness} disabled={!slab} onChange={(e) => setSlabChoice((s) => ({ ...s, thickness: Number(e.target.value) }))} />
+              </label>
+            </fieldset>
+            <fieldset className="pick-panel" aria-label="Picked particle" data-index={picked ?? ''} data-diameter={picked !== undefined ? data.diameters[picked] : ''}>
+              <legend>Picked particle</legend>
+              {picked === undefined ? (
+                <p className="muted">Click a particle (a drag turns the view).</p>
+              ) : (
+                <PickedParticle index={picked} data={data} colouring={shown} />
+              )}
+            </fieldset>
+          </div>
+          <div className="lab-stage">
+            <Scene data={data} colouring={shown} slab={slab} picked={picked} onPick={setPicked} />
+            <div className="legends">
+              <ColourBar name="Colour bar" label={shown.label} map={shown.map} min={shown.range[0]} max={shown.range[1]} />
+            </div>
+            <p className="muted">{data.dim === 3 ? 'Drag to turn, wheel to zoom, right-drag to pan.' : 'Drag to pan, wheel to zoom.'} The wire frame is the periodic box.</p>
+          </div>
+        </div>
+      )}
     </section>
   );
+}
+
+function PickedParticle({ index, data, colouring }: { index: number; data: ConfigurationData; colouring: Colouring }) {
+  const position: number[] = [];
+  for (let a = 0; a < data.dim; a++) {
+    const x = data.positions[data.dim * index + a];
+    position.push(x - data.side * Math.floor(x / data.side));
+  }
+  const value = colouring.values[index];
+  return (
+    <dl className="facts">
+      <dt>index</dt>
+      <dd className="picked-index">{index}</dd>
+      <dt>position</dt>
+      <dd>({position.map((x) => x.toFixed(4)).join(', ')})</dd>
+      <dt>diameter</dt>
+      <dd className="picked-diameter">{data.diameters[index].toPrecision(6)}</dd>
+      <dt>{colouring.label}</dt>
+      <dd className="picked-value">{value === null ? 'not defined' : formatValue(value, 6)}</dd>
+    </dl>
+  );
+}
+
+function firstSelectableMode(spectrum: SampleSpectrum): number | undefined {
+  for (let k = 0; k < spectrum.storedModes; k++) if (!spectrum.zeroModes.includes(k)) return k;
+  return undefined;
 }
 
 function Empty({ text }: { text: string }) {
