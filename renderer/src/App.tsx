@@ -6,7 +6,10 @@ import { ProjectsView } from './views/ProjectsView';
 import { RunSetupView } from './views/RunSetupView';
 import { JobsView } from './views/JobsView';
 import { ConfigurationView } from './views/ConfigurationView';
-import { NotAvailableView } from './views/NotAvailableView';
+import { ModesView } from './views/ModesView';
+import { SpectraView } from './views/SpectraView';
+import { TheoryView } from './views/TheoryView';
+import { ExportView } from './views/ExportView';
 
 function View({ id, params }: { id: ViewId; params: URLSearchParams }) {
   switch (id) {
@@ -17,9 +20,15 @@ function View({ id, params }: { id: ViewId; params: URLSearchParams }) {
     case 'jobs':
       return <JobsView />;
     case 'configuration':
-      return <ConfigurationView />;
-    default:
-      return <NotAvailableView view={id} />;
+      return <ConfigurationView params={params} />;
+    case 'modes':
+      return <ModesView params={params} />;
+    case 'spectra':
+      return <SpectraView params={params} />;
+    case 'theory':
+      return <TheoryView params={params} />;
+    case 'export':
+      return <ExportView params={params} />;
   }
 }
 

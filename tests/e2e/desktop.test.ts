@@ -1,9 +1,9 @@
 // The desktop renderer in Debian's Chromium, driven by playwright-core, against the real
 // main-process services through the test bridge (DESIGN.md "Testing where the desktop binary is
 // missing"): create a project, run it to completion, cancel one midway and keep its finished
-// samples, reopen a project; a screenshot of every view goes to test-results/screenshots/.
+// samples, reopen a project, walk every view; a screenshot of every view goes to test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { readExtxyz } from '../../engine/io/files';
 import { makeGlass } from '../../engine/model/glass';
 import { computeSpectrum } from '../../engine/spectrum';
 import { ensureRendererBuild, startBridge, repoRoot, type Bridge } from './bridge';
+import { launchChromium, openAppPage } from './app';
 
 const shots = join(repoRoot, 'test-results/screenshots');
 let scratch: string;
@@ -42,29 +43,12 @@ async function fillSetup(folder: string, fields: Record<string, string>) {
 const jobCard = (name: string) => page.locator(`article[aria-label="Job ${name}"]`);
 
 beforeAll(async () => {
-  if (!existsSync('/usr/bin/chromium')) throw new Error('these tests need Debian Chromium at /usr/bin/chromium: apt-get install -y chromium');
+  browser = await launchChromium();
   await ensureRendererBuild();
   mkdirSync(shots, { recursive: true });
   scratch = mkdtempSync(join(tmpdir(), 'glassmodes-e2e-'));
   bridge = await startBridge(join(scratch, 'state'), 1);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      // gpu.js's GPU backends on SwiftShader (DESIGN.md), for the compute page.
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--enable-unsafe-webgpu',
-      '--use-webgpu-adapter=swiftshader',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(bridge.url);
-  await page.waitForSelector('h1:has-text("Projects")');
+  page = await openAppPage(browser, bridge, { width: 1280, height: 860 });
 });
 
 afterAll(async () => {
@@ -169,7 +153,7 @@ describe('desktop renderer on the real services', () => {
     await shot('08-projects-reopened');
   });
 
-  it('renders every view: the configuration from disk, and honest placeholders where engines are missing', async () => {
+  it('renders every view on the finished project: configuration, modes, spectra after Analyse, theory, export', async () => {
     await page.click('table[aria-label="Recent projects"] tr:has-text("first-glass") button:has-text("Open")');
     await page.waitForSelector('section[aria-label="Open project"] h2:has-text("first-glass")');
     await go('Configuration');
@@ -177,11 +161,22 @@ describe('desktop renderer on the real services', () => {
     await expect(page.locator('section').first().textContent()).resolves.toMatch(/N = 64, L = 8\.0000/);
     await page.waitForTimeout(300);
     await shot('09-configuration');
-    for (const [view, file] of [['Modes', '10-modes'], ['Spectra', '11-spectra'], ['Theory', '12-theory'], ['Export', '13-export']] as const) {
-      await go(view);
-      await page.waitForSelector('[aria-label="Not available yet"]');
-      await shot(file);
-    }
+    // The setup form computes spectra by default, so the first project has modes to show.
+    await go('Modes');
+    await page.waitForSelector('table[aria-label="Mode list"]', { timeout: 30_000 });
+    await page.waitForSelector('canvas', { timeout: 30_000 });
+    await shot('10-modes');
+    await go('Spectra');
+    await page.click('button:has-text("Analyse")');
+    await page.waitForSelector('article.figure-card[data-figure="idos"]', { timeout: 60_000 });
+    expect(existsSync(join(scratch, 'first-glass/analysis/summary.json'))).toBe(true);
+    await shot('11-spectra');
+    await go('Theory');
+    await page.waitForSelector('article.figure-card[data-figure="het"]', { timeout: 60_000 });
+    await shot('12-theory');
+    await go('Export');
+    await page.waitForSelector('fieldset[aria-label="Mode movie"]');
+    await shot('13-export');
     await go('Jobs');
     await shot('14-jobs');
   });

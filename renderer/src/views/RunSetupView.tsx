@@ -76,8 +76,9 @@ function get(settings: ProjectSettings, key: string): unknown {
 function initialValues(): Values {
   const v: Values = {};
   for (const g of groups) for (const f of g.fields) v[f.key] = String(get(DEFAULT_SETTINGS, f.key));
-  // A first project that finishes in seconds: small 2D glass, random parents, no spectrum yet.
-  Object.assign(v, { 'model.dim': '2', 'model.particles': '100', 'spectrum.enabled': 'false', 'spectrum.storedModes': '', samples: '4' });
+  // A first project that finishes in seconds: small 2D glass, random parents, with its spectrum
+  // (dN = 200: milliseconds), so Spectra, Modes and Export have something to show at once.
+  Object.assign(v, { 'model.dim': '2', 'model.particles': '100', 'spectrum.enabled': 'true', 'spectrum.storedModes': '', samples: '4' });
   return v;
 }
 
