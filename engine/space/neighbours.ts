@@ -133,3 +133,109 @@ export function refreshVerletList(list: VerletList, positions: Float64Array, box
   list.rebuilds++;
   return true;
 }
+
+/**
+ * A cell grid kept up to date one particle at a time, for Monte Carlo: cells of side ≥ range/2, so
+ * every particle within `range` of a point lies in the 5^d cells around the point's cell (about
+ * half the candidates of 3^d cells of side ≥ range); where fewer than 5 such cells fit per side,
+ * cells of side ≥ range and 3^d of them; where fewer than 3 fit, one cell holds everyone (all
+ * pairs, minimum image). A move updates one particle's cell in O(1); nothing is ever rebuilt.
+ */
+export interface CellGrid {
+  dim: number;
+  side: number;
+  /** Cells per side. */
+  cells: number;
+  /** Member slots per cell (grows when a cell overflows). */
+  capacity: number;
+  /** members[cell · capacity + s], s < count[cell]. */
+  members: Int32Array;
+  count: Int32Array;
+  cellOf: Int32Array;
+  slotOf: Int32Array;
+  /** The (2·reach + 1)^d cells around each cell (just the one cell when cells = 1), stencilSize per cell. */
+  stencil: Int32Array;
+  stencilSize: number;
+}
+
+/** The cell of a point (any coordinates: wrapped into the box first). */
+export function cellOfPoint(grid: CellGrid, x: number, y: number, z: number): number {
+  const c = grid.cells;
+  if (c === 1) return 0;
+  const scale = c / grid.side;
+  let kx = Math.floor(x * scale) % c;
+  let ky = Math.floor(y * scale) % c;
+  if (kx < 0) kx += c;
+  if (ky < 0) ky += c;
+  if (grid.dim === 2) return ky * c + kx;
+  let kz = Math.floor(z * scale) % c;
+  if (kz < 0) kz += c;
+  return (kz * c + ky) * c + kx;
+}
+
+export function createCellGrid(positions: Float64Array, box: Box, range: number): CellGrid {
+  const d = box.dim;
+  const n = positions.length / d;
+  const half = Math.floor((2 * box.side) / range);
+  const whole = Math.floor(box.side / range);
+  const [c, reach] = half >= 5 ? [half, 2] : whole >= 3 ? [whole, 1] : [1, 0];
+  const total = c ** d;
+  const width = 2 * reach + 1;
+  const stencilSize = width ** d;
+  const stencil = new Int32Array(total * stencilSize);
+  for (let cell = 0; cell < total; cell++) {
+    const kx = cell % c;
+    const ky = Math.floor(cell / c) % c;
+    const kz = d === 3 ? Math.floor(cell / (c * c)) : 0;
+    let s = 0;
+    for (let oz = d === 3 ? -reach : 0; oz <= (d === 3 ? reach : 0); oz++)
+      for (let oy = -reach; oy <= reach; oy++)
+        for (let ox = -reach; ox <= reach; ox++) {
+          const x = (kx + ox + c) % c;
+          const y = (ky + oy + c) % c;
+          const z = (kz + oz + c) % c;
+          stencil[cell * stencilSize + s++] = d === 3 ? (z * c + y) * c + x : y * c + x;
+        }
+  }
+  const capacity = Math.max(8, Math.ceil((3 * n) / total));
+  const grid: CellGrid = {
+    dim: d,
+    side: box.side,
+    cells: c,
+    capacity,
+    members: new Int32Array(total * capacity),
+    count: new Int32Array(total),
+    cellOf: new Int32Array(n),
+    slotOf: new Int32Array(n),
+    stencil,
+    stencilSize,
+  };
+  for (let i = 0; i < n; i++) addToCell(grid, i, cellOfPoint(grid, positions[d * i], positions[d * i + 1], d === 3 ? positions[d * i + 2] : 0));
+  return grid;
+}
+
+function addToCell(grid: CellGrid, i: number, cell: number): void {
+  if (grid.count[cell] === grid.capacity) {
+    const capacity = grid.capacity * 2;
+    const members = new Int32Array(grid.count.length * capacity);
+    for (let k = 0; k < grid.count.length; k++) members.set(grid.members.subarray(k * grid.capacity, k * grid.capacity + grid.count[k]), k * capacity);
+    grid.members = members;
+    grid.capacity = capacity;
+  }
+  const slot = grid.count[cell]++;
+  grid.members[cell * grid.capacity + slot] = i;
+  grid.cellOf[i] = cell;
+  grid.slotOf[i] = slot;
+}
+
+/** Particle i now sits at (x, y, z): moves it to that point's cell if it changed. */
+export function moveInCellGrid(grid: CellGrid, i: number, x: number, y: number, z: number): void {
+  const cell = cellOfPoint(grid, x, y, z);
+  const old = grid.cellOf[i];
+  if (cell === old) return;
+  const last = grid.members[old * grid.capacity + grid.count[old] - 1];
+  grid.members[old * grid.capacity + grid.slotOf[i]] = last;
+  grid.slotOf[last] = grid.slotOf[i];
+  grid.count[old]--;
+  addToCell(grid, i, cell);
+}
