@@ -142,16 +142,18 @@ export function particleStresses(c: Contacts, dim: number, particles: number): F
   return out;
 }
 
+/** tr σ_i of the d×d tensor of particle i in a per-particle array. */
+function traceOf(stresses: Float64Array, i: number, dim: number): number {
+  let trace = 0;
+  for (let a = 0; a < dim; a++) trace += stresses[i * dim * dim + a * dim + a];
+  return trace;
+}
+
 /** Local pressure p_i = −(1/d) tr σ_i of per-particle stresses (Σ_i p_i = P·V, the virial pressure times the volume). */
 export function localPressures(stresses: Float64Array, dim: number): Float64Array {
-  const dd = dim * dim;
-  const n = stresses.length / dd;
+  const n = stresses.length / (dim * dim);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let trace = 0;
-    for (let a = 0; a < dim; a++) trace += stresses[i * dd + a * dim + a];
-    out[i] = -trace / dim;
-  }
+  for (let i = 0; i < n; i++) out[i] = -traceOf(stresses, i, dim) / dim;
   return out;
 }
 
@@ -161,8 +163,7 @@ export function localShearStresses(stresses: Float64Array, dim: number): Float64
   const n = stresses.length / dd;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let trace = 0;
-    for (let a = 0; a < dim; a++) trace += stresses[i * dd + a * dim + a];
+    const trace = traceOf(stresses, i, dim);
     let sum = 0;
     for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) sum += (stresses[i * dd + a * dim + b] - (a === b ? trace / dim : 0)) ** 2;
     out[i] = Math.sqrt(sum);
