@@ -353,6 +353,21 @@ describe('Export view', () => {
     expectOscillation(decoded.frames, 12);
   });
 
+  it('exports two modes side by side (a link from the Modes view) as one WebM, each panel labelled', async () => {
+    await page.evaluate(() => (window.location.hash = '#/export?sample=s0000&mode=2&compare=12'));
+    await page.waitForFunction(() => (document.querySelector('select[aria-label="Compare with"]') as HTMLSelectElement | null)?.value === '12');
+    await setMovie({ width: 240, height: 120, length: 1, unit: 'periods', periodSeconds: 1, fps: 12, format: 'WebM' });
+    const path = await exportedMovie();
+    expect(basename(path)).toBe('mode-s0000-2-vs-12.webm');
+    const decoded = await decodeWebm(path, 3);
+    expect(decoded.failure).toBeNull();
+    expect(decoded.codec).toBe('vp9');
+    expect([decoded.width, decoded.height]).toEqual([240, 120]);
+    expect(decoded.frames).toHaveLength(12);
+    writeFileSync(join(shots, 'export-movie-side-by-side-frame.png'), Buffer.from(decoded.keptFrame!, 'base64'));
+    await page.selectOption('select[aria-label="Compare with"]', '');
+  });
+
   it('saves nothing when an export is cancelled midway', async () => {
     const before = exportedFiles();
     // 60 s at 24 fps: 1440 frames, far more than are encoded before the click.

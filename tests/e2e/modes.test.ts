@@ -8,7 +8,7 @@
 // test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -248,6 +248,22 @@ describe('Modes view', () => {
     await page.waitForTimeout(400);
     expect(await canvasPixels('[aria-label="Second mode"] .viewer canvas')).not.toBe(before);
     await shot('modes-07-compare-turned');
+  });
+
+  it('saves the two views side by side as one labelled PNG, and links to a movie of the same two modes', async () => {
+    const hash = await page.evaluate(() => window.location.hash);
+    const compare = Number(new URLSearchParams(hash.split('?')[1]).get('compare'));
+    const widths = await page.$$eval('.viewport .viewer canvas', (cs) => cs.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]));
+    await page.click('button:has-text("Save picture (PNG)")');
+    await page.waitForSelector('[role="status"]:has-text("Saved")');
+    const path = join(bridge.exportDir, `mode-s0000-3-vs-${compare}.png`);
+    const png = readFileSync(path);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // IHDR: width and height, big-endian, at bytes 16 and 20.
+    expect(png.readUInt32BE(16)).toBe(widths[0][0] + widths[1][0]);
+    expect(png.readUInt32BE(20)).toBe(Math.max(widths[0][1], widths[1][1]));
+    const link = await page.getAttribute('a:has-text("Movie of these modes")', 'href');
+    expect(link).toBe(`#/export?sample=s0000&mode=3&compare=${compare}`);
   });
 
   it('2D: η colours the disks on a diverging map, over the coarse-grained field', async () => {

@@ -1,7 +1,9 @@
 /**
- * A mode movie: the oscillation r_i + A sin(2πt/T) e_i of one stored mode, drawn by the Modes
- * view's scene (three/modeScene.ts) at one phase per frame and encoded by encodeMovie. A period
- * spans a whole number of frames, so a movie of whole periods loops without a jump.
+ * A mode movie: the oscillation r_i + A sin(2πt/T) e_i of one stored mode, or of two side by side
+ * (e.g. a type-I and a type-II mode, as the Modes view compares them), drawn by the Modes view's
+ * scene (three/modeScene.ts) at one phase per frame, each panel labelled with its mode, ω, PR and
+ * rotational fraction, and encoded by encodeMovie. A period spans a whole number of frames, so a
+ * movie of whole periods loops without a jump.
  */
 import type { ModeData } from '../../../main/ipc/contract';
 import { createModeScene, largestParticleDisplacement, type ParticleColouring } from '../three/modeScene';
@@ -56,29 +58,70 @@ export function sceneAmplitude(mode: Pick<ModeData, 'displacement' | 'dim'>, lar
   return largest > 0 ? largestDisplacement / largest : 0;
 }
 
-/** 'mode-s0000-3.webm': the sample, the mode index (0-based, as in eigenvalues.npy) and the format. */
-export function modeMovieName(sampleId: string, index: number, format: MovieFormat): string {
-  return `mode-${sampleId}-${index}.${format}`;
+/**
+ * 'mode-s0000-3.webm', or 'mode-s0000-3-vs-18.webm' for two modes side by side: the sample, the
+ * mode indices (0-based, as in eigenvalues.npy) and the format.
+ */
+export function modeMovieName(sampleId: string, indices: number | number[], format: string): string {
+  return `mode-${sampleId}-${[indices].flat().join('-vs-')}.${format}`;
+}
+
+/** The label of a panel: 'mode 3 · ω = 1.027 · PR 0.23 · rot. 0.31'. */
+export function modePanelLabel(mode: Pick<ModeData, 'index' | 'omega' | 'participation' | 'rotationalFraction'>): string {
+  const omega = mode.omega === null ? 'ω unstable' : `ω = ${mode.omega.toPrecision(4)}`;
+  const rotation = mode.rotationalFraction === null ? '' : ` · rot. ${mode.rotationalFraction.toFixed(2)}`;
+  return `mode ${mode.index} · ${omega} · PR ${mode.participation.toFixed(2)}${rotation}`;
+}
+
+/**
+ * Draws rendered panels side by side into one 2D canvas, each with its label in the top-left
+ * corner: the frame of a comparison movie, and the picture the Modes view saves.
+ */
+export function composePanels(target: HTMLCanvasElement, panels: { image: CanvasImageSource; width: number; label: string }[], background = '#ffffff'): HTMLCanvasElement {
+  const context = target.getContext('2d')!;
+  context.fillStyle = background;
+  context.fillRect(0, 0, target.width, target.height);
+  const fontSize = Math.max(10, Math.round(target.height / 28));
+  context.font = `${fontSize}px sans-serif`;
+  context.textBaseline = 'top';
+  let x = 0;
+  for (const panel of panels) {
+    context.drawImage(panel.image, x, 0, panel.width, target.height);
+    context.fillStyle = '#1b2430';
+    context.fillText(panel.label, x + fontSize / 2, fontSize / 2, panel.width - fontSize);
+    x += panel.width;
+  }
+  return target;
 }
 
 const white = 0xffffff;
 
 export async function encodeModeMovie(
-  mode: ModeData,
+  modes: ModeData | ModeData[],
   settings: ModeMovieSettings,
   options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<EncodedMovie> {
   const { width, height, format, fps } = settings;
+  const list = [modes].flat();
   const timing = movieTiming(settings);
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const scene = createModeScene(
-    canvas,
-    mode,
-    { amplitude: sceneAmplitude(mode, settings.largestDisplacement), showArrows: settings.showArrows, showVorticity: settings.showVorticity, colourBy: settings.colourBy, background: white },
-    { width, height },
-  );
+  // Panels of equal width (even, as video encoders want), the last one taking what is left.
+  const panelWidth = 2 * Math.floor(width / list.length / 2);
+  const panels = list.map((mode, k) => {
+    const w = k === list.length - 1 ? width - panelWidth * (list.length - 1) : panelWidth;
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = height;
+    const scene = createModeScene(
+      canvas,
+      mode,
+      { amplitude: sceneAmplitude(mode, settings.largestDisplacement), showArrows: settings.showArrows, showVorticity: settings.showVorticity, colourBy: settings.colourBy, background: white },
+      { width: w, height },
+    );
+    return { canvas, scene, width: w, label: modePanelLabel(mode) };
+  });
+  const frame = document.createElement('canvas');
+  frame.width = width;
+  frame.height = height;
   try {
     return await encodeMovie({
       format,
@@ -88,15 +131,18 @@ export async function encodeModeMovie(
       frames: timing.frames,
       background: '#ffffff',
       drawFrame: (index) => {
-        scene.renderFrame(framePhase(index, timing.framesPerPeriod));
-        return canvas;
+        const phase = framePhase(index, timing.framesPerPeriod);
+        for (const panel of panels) panel.scene.renderFrame(phase);
+        return composePanels(frame, panels.map((p) => ({ image: p.canvas, width: p.width, label: p.label })));
       },
       onProgress: options.onProgress,
       signal: options.signal,
     });
   } finally {
-    scene.dispose();
-    // Give the WebGL context back now: a browser keeps only a few alive, and each export makes one.
-    scene.renderer.forceContextLoss();
+    for (const panel of panels) {
+      panel.scene.dispose();
+      // Give the WebGL context back now: a browser keeps only a few alive, and each export makes one.
+      panel.scene.renderer.forceContextLoss();
+    }
   }
 }

@@ -140,10 +140,12 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
   const samples = project.samples.filter((s) => s.state === 'done' && s.meta?.spectrum);
   const requestedSample = params.get('sample');
   const requestedMode = params.get('mode');
+  const requestedCompare = params.get('compare');
   const [sampleId, setSampleId] = useState<string | undefined>(() => (samples.some((s) => s.id === requestedSample) ? requestedSample! : samples[0]?.id));
   const [spectrum, setSpectrum] = useState<SampleSpectrum>();
   const [spectrumError, setSpectrumError] = useState<string>();
   const [modeIndex, setModeIndex] = useState<number>();
+  const [compareIndex, setCompareIndex] = useState<number>();
   const [form, setForm] = useState<MovieForm>(defaultForm);
   const [job, setJob] = useState<MovieJob>();
   const [outcome, setOutcome] = useState<MovieOutcome>();
@@ -170,12 +172,14 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
         const wanted = requestedMode !== null && sampleId === requestedSample ? Number(requestedMode) : NaN;
         const firstNonZero = Array.from({ length: s.storedModes }, (_, k) => k).find((k) => !s.zeroModes.includes(k));
         setModeIndex(Number.isInteger(wanted) && wanted >= 0 && wanted < s.storedModes ? wanted : firstNonZero ?? 0);
+        const compare = requestedCompare !== null && sampleId === requestedSample ? Number(requestedCompare) : NaN;
+        setCompareIndex(Number.isInteger(compare) && compare >= 0 && compare < s.storedModes ? compare : undefined);
       })
       .catch((error) => live && setSpectrumError(errorText(error)));
     return () => {
       live = false;
     };
-  }, [dir, sampleId, requestedMode]);
+  }, [dir, sampleId, requestedMode, requestedCompare]);
 
   // Leaving the view stops an export in progress.
   useEffect(() => () => abort.current?.abort(), []);
@@ -193,15 +197,16 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
     setOutcome(undefined);
     setJob({ stage: 'loading', done: 0, total: timing.frames });
     try {
-      const mode = await api.results.mode({ dir, sampleId, index: modeIndex });
+      const indices = compareIndex === undefined ? [modeIndex] : [modeIndex, compareIndex];
+      const modes = await Promise.all(indices.map((index) => api.results.mode({ dir, sampleId, index })));
       if (controller.signal.aborted) throw new DOMException('cancelled', 'AbortError');
-      const movie = await encodeModeMovie(mode, settings, {
+      const movie = await encodeModeMovie(modes, settings, {
         signal: controller.signal,
         onProgress: (done, total) => setJob({ stage: 'encoding', done, total }),
       });
       if (controller.signal.aborted) throw new DOMException('cancelled', 'AbortError');
       setJob({ stage: 'saving', done: timing.frames, total: timing.frames });
-      const saved = await api.export.save({ name: modeMovieName(sampleId, modeIndex, settings.format), kind: settings.format, base64: bytesToBase64(movie.bytes) });
+      const saved = await api.export.save({ name: modeMovieName(sampleId, indices, settings.format), kind: settings.format, base64: bytesToBase64(movie.bytes) });
       const { bytes, ...summary } = movie;
       setOutcome(saved ? { kind: 'saved', path: saved.path, movie: { ...summary, byteLength: bytes.length } } : { kind: 'not-saved' });
     } catch (error) {
@@ -226,7 +231,7 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
     <fieldset aria-label="Mode movie">
       <legend>Mode movie</legend>
       <p className="muted">
-        One stored mode oscillating, r<sub>i</sub> + A sin(2πt/T) e<sub>i</sub>, drawn as in the Modes view; a movie of whole periods loops without a jump.
+        One stored mode oscillating, r<sub>i</sub> + A sin(2πt/T) e<sub>i</sub>, or two side by side, drawn as in the Modes view; a movie of whole periods loops without a jump.
       </p>
       <div className="form-grid">
         <label className="field">
@@ -251,6 +256,20 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
               : null}
           </select>
           <span className="hint">{spectrumError ? <span className="error">{spectrumError}</span> : spectrum ? `${spectrum.storedModes} stored modes (0-based, ascending ω)` : 'loading the spectrum…'}</span>
+        </label>
+        <label className="field">
+          Side by side with
+          <select aria-label="Compare with" value={compareIndex ?? ''} disabled={busy || !spectrum} onChange={(e) => setCompareIndex(e.target.value === '' ? undefined : Number(e.target.value))}>
+            <option value="">— one mode only —</option>
+            {spectrum
+              ? Array.from({ length: spectrum.storedModes }, (_, k) => (
+                  <option key={k} value={k}>
+                    {modeLabel(spectrum, k)}
+                  </option>
+                ))
+              : null}
+          </select>
+          <span className="hint">e.g. a type-I and a type-II mode; each panel is labelled with its ω, PR and rotational fraction</span>
         </label>
         <label className="field">
           Size (pixels)

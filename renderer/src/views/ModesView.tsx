@@ -9,6 +9,8 @@ import { createModeScene, largestParticleDisplacement, type ModeScene, type Mode
 import { createOrbitControls, linkCameras } from '../three/orbit';
 import { axisNames, type Axis } from '../three/vorticitySlice';
 import '../three/views.css';
+import { composePanels, modeMovieName, modePanelLabel } from '../export/modeMovie';
+import { bytesToBase64 } from '../export/base64';
 
 /**
  * The Modes view: one stored mode of a sample (or two side by side, with linked cameras) animated as
@@ -224,6 +226,26 @@ export function ModesView({ params }: { params: URLSearchParams }) {
   const sampleSpectrum = spectrum?.key === spectrumKey ? spectrum.value : undefined;
 
   const [allowZero, setAllowZero] = useState(false);
+  const [saved, setSaved] = useState<string>();
+
+  /** The viewports as they are now, side by side with their labels, as a PNG through export.save. */
+  async function savePicture(sample: string, modes: ModeData[]) {
+    try {
+      const canvases = modes.map((m) => document.querySelector<HTMLCanvasElement>(`.viewer[data-mode="${m.index}"] canvas`));
+      if (canvases.some((c) => !c)) throw new Error('the views are not drawn yet');
+      const target = document.createElement('canvas');
+      target.width = canvases.reduce((w, c) => w + c!.width, 0);
+      target.height = Math.max(...canvases.map((c) => c!.height));
+      composePanels(target, canvases.map((c, k) => ({ image: c!, width: c!.width, label: modePanelLabel(modes[k]) })));
+      const blob = await new Promise<Blob | null>((resolve) => target.toBlob(resolve, 'image/png'));
+      if (!blob) throw new Error('the browser could not encode the PNG');
+      const name = modeMovieName(sample, modes.map((m) => m.index), 'png');
+      const result = await api.export.save({ name, kind: 'png', base64: bytesToBase64(new Uint8Array(await blob.arrayBuffer())) });
+      setSaved(result ? `Saved ${result.path}` : 'Not saved');
+    } catch (error) {
+      setSaved(`Could not save the picture: ${errorText(error)}`);
+    }
+  }
   const [peak, setPeak] = useState(0.3);
   const [playback, setPlayback] = useState<Playback>({ playing: true, speed: 0.5, trueRatio: false });
   const [showArrows, setShowArrows] = useState(true);
@@ -354,6 +376,19 @@ export function ModesView({ params }: { params: URLSearchParams }) {
           <input type="number" aria-label="Compare with mode" min={0} step={1} value={compareIndex ?? ''} placeholder="—" style={{ width: 80 }} onChange={(e) => go({ compare: e.target.value === '' ? null : Number(e.target.value) })} />
         </label>
         {compareIndex !== undefined ? <button onClick={() => go({ compare: null })}>Single view</button> : null}
+        {firstMode && sampleId ? (
+          <>
+            <button onClick={() => void savePicture(sampleId, secondMode ? [firstMode, secondMode] : [firstMode])}>Save picture (PNG)</button>
+            <a className="button" href={`#/export?${new URLSearchParams({ sample: sampleId, mode: String(firstMode.index), ...(secondMode ? { compare: String(secondMode.index) } : {}) })}`}>
+              Movie of {secondMode ? 'these modes' : 'this mode'}…
+            </a>
+          </>
+        ) : null}
+        {saved ? (
+          <span className="muted" role="status">
+            {saved}
+          </span>
+        ) : null}
         {sampleSpectrum ? (
           <span className="muted">
             d = {sampleSpectrum.dim}, N = {sampleSpectrum.particles}, {sampleSpectrum.storedModes} stored modes of {sampleSpectrum.eigenvalues.length}, ω₀ = {formatValue(sampleSpectrum.omega0, 4)}
