@@ -11,7 +11,8 @@ import { virialPressure } from '../engine/analysis/elasticity';
 import { gradientNeighbours, modeRotationalFractions } from '../engine/analysis/modeGeometry';
 import { participationRatio } from '../engine/analysis/participation';
 import { contacts, makeGlass, particleEnergies, totalEnergy } from '../engine/model/glass';
-import { readAnalysis } from '../engine/io/analysisFiles';
+import { loadEnsemble, readAnalysis } from '../engine/io/analysisFiles';
+import { analyzeEnsemble } from '../engine/analysis/ensemble';
 import { readExtxyz, readNpy } from '../engine/io/files';
 import { createProject } from '../engine/io/project';
 import { runProject } from '../engine/io/runner';
@@ -85,6 +86,23 @@ describe('analysis/ read back', () => {
     mkdirSync(join(broken, 'analysis'), { recursive: true });
     writeFileSync(join(broken, 'analysis/summary.json'), '{"samples": 1');
     await expect(results.analysis(broken)).rejects.toThrow(/summary\.json is not valid JSON.*run glassmodes analyze/);
+  });
+});
+
+describe('one sample alone', () => {
+  it('is the analysis of that sample as its own ensemble, computed without writing', async () => {
+    rmSync(join(dir, 'analysis'), { recursive: true, force: true });
+    const single = await results.sampleAnalysis(dir, 's0001');
+    expect(single.summary.samples).toBe(1);
+    expect(single.summary.provenance.samples).toEqual(['s0001']);
+    expect(single.name).toMatch(/· s0001$/);
+    const ensemble = loadEnsemble(dir, ['s0001']);
+    const direct = analyzeEnsemble(ensemble.samples);
+    const dos = direct.series.find((x) => x.name === 'dos_linear')!;
+    expect(single.series.find((x) => x.name === 'dos_linear')!.data[1]).toEqual(Array.from(dos.data[1], (x) => (Number.isFinite(x) ? x : null)));
+    expect(single.summary.s.value).toBe(direct.summary.s.value);
+    expect(await results.analysis(dir)).toBeNull(); // nothing written
+    await expect(results.sampleAnalysis(dir, 's0007')).rejects.toThrow(/s0007 is not a sample/);
   });
 });
 

@@ -18,10 +18,12 @@ export interface LoadedEnsemble {
   missing: string[];
 }
 
-/** The finished samples of a project (inherent structure and spectrum on disk). */
-export function loadEnsemble(dir: string): LoadedEnsemble {
-  const { project, samples } = projectStatus(dir);
+/** The finished samples of a project (inherent structure and spectrum on disk), or only those named. */
+export function loadEnsemble(dir: string, only?: string[]): LoadedEnsemble {
+  const { project, samples: all } = projectStatus(dir);
   if (!project.settings.spectrum.enabled) throw new ProjectError(`${dir}: this project was created with the spectrum stage off (--no-spectrum), so there is nothing to analyse`);
+  for (const id of only ?? []) if (!all.some((s) => s.id === id)) throw new ProjectError(`${id} is not a sample of ${project.name}`);
+  const samples = only ? all.filter((s) => only.includes(s.id)) : all;
   const done = samples.filter((s) => s.state === 'done');
   const missing = samples.filter((s) => s.state !== 'done').map((s) => s.id);
   const loaded = done.map((s): SampleInput => {

@@ -16,7 +16,9 @@ import type { Series } from '../analysis/series';
 import { localPressures, localShearStresses, particleStresses } from '../analysis/stress';
 import { contacts, makeGlass, particleEnergies, type Glass } from '../model/glass';
 import type { Configuration } from './extxyz';
-import { analyzeProjectFolder, readAnalysis, type StoredSummary } from './analysisFiles';
+import { analyzeEnsemble } from '../analysis/ensemble';
+import { APP_VERSION } from '../version';
+import { analyzeProjectFolder, loadEnsemble, readAnalysis, type StoredSummary } from './analysisFiles';
 import { readExtxyz, readNpy } from './files';
 import { ProjectError, projectStatus, sampleDir, type ProjectFile } from './project';
 
@@ -116,6 +118,28 @@ export function analysisData(dir: string): AnalysisData | null {
 export function analyzeAndRead(dir: string, options: AnalysisOptions = {}): AnalysisData {
   analyzeProjectFolder(dir, options);
   return analysisData(dir)!;
+}
+
+/**
+ * The observables of one sample alone (analyzeEnsemble on that sample), computed in memory and not
+ * written: what the Spectra view shows when a user looks at a single sample instead of the ensemble.
+ */
+export function sampleAnalysis(dir: string, sampleId: string, options: AnalysisOptions = {}): AnalysisData {
+  const ensemble = loadEnsemble(dir, [sampleId]);
+  if (ensemble.samples.length === 0) throw new ProjectError(`${sampleId} has not finished yet: run the project first`);
+  const analysis = analyzeEnsemble(ensemble.samples, options);
+  const summary: StoredSummary = {
+    ...analysis.summary,
+    provenance: {
+      computedBy: `glassmodes ${APP_VERSION}: one sample, in memory (not written to analysis/)`,
+      date: new Date().toISOString(),
+      samples: [sampleId],
+      notAnalysed: [],
+      options,
+      series: Object.fromEntries(analysis.series.map((s) => [s.name, s.description])),
+    },
+  };
+  return { path: dir, name: `${ensemble.project.name} · ${sampleId}`, series: analysis.series.map(seriesData), summary };
 }
 
 interface LoadedSample {

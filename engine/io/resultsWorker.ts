@@ -4,12 +4,12 @@
  * { id, ok: true, value } or { id, ok: false, error: { name, message } }.
  */
 import { parentPort } from 'node:worker_threads';
-import { analysisData, analyzeAndRead, modeData, particleFields, sampleSpectrum } from './results';
+import { analysisData, analyzeAndRead, modeData, particleFields, sampleAnalysis, sampleSpectrum } from './results';
 
 if (!parentPort) throw new Error('resultsWorker must run in a worker thread');
 const port = parentPort;
 
-const methods = { analysisData, analyzeAndRead, sampleSpectrum, modeData, particleFields } as const;
+const methods = { analysisData, analyzeAndRead, sampleAnalysis, sampleSpectrum, modeData, particleFields } as const;
 export type ResultsMethod = keyof typeof methods;
 
 port.on('message', (message: { id: number; method: ResultsMethod; args: unknown[] }) => {

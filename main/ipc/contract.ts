@@ -187,6 +187,8 @@ export const contract = {
     analysis: call<AnalysisData | null>()(z.object({ dir })),
     /** Runs `glassmodes analyze` (same engine function, in a worker thread), writes analysis/, returns it. */
     analyze: call<AnalysisData>()(z.object({ dir })),
+    /** The observables of one sample alone, computed in memory (nothing written). */
+    sampleAnalysis: call<AnalysisData>()(z.object({ dir, sampleId })),
     spectrum: call<SampleSpectrum>()(z.object({ dir, sampleId })),
     mode: call<ModeData>()(z.object({ dir, sampleId, index: z.number().int().min(0), gridSpacing: z.number().positive().max(100).optional() })),
     particleFields: call<ParticleFields>()(z.object({ dir, sampleId })),

@@ -58,6 +58,7 @@ export function createHandlers(services: { projects: ProjectService; jobs: JobQu
     results: {
       analysis: ({ dir }) => results.analysis(resolve(dir)),
       analyze: ({ dir }) => results.analyze(resolve(dir)),
+      sampleAnalysis: ({ dir, sampleId }) => results.sampleAnalysis(resolve(dir), sampleId),
       spectrum: ({ dir, sampleId }) => results.spectrum(resolve(dir), sampleId),
       mode: ({ dir, sampleId, index, gridSpacing }) => results.mode(resolve(dir), sampleId, index, gridSpacing),
       particleFields: ({ dir, sampleId }) => results.particleFields(resolve(dir), sampleId),

@@ -37,6 +37,10 @@ export class ResultsService {
     return this.request('analyzeAndRead', dir) as Promise<AnalysisData>;
   }
 
+  sampleAnalysis(dir: string, sampleId: string): Promise<AnalysisData> {
+    return this.request('sampleAnalysis', dir, sampleId) as Promise<AnalysisData>;
+  }
+
   spectrum(dir: string, sampleId: string): Promise<SampleSpectrum> {
     return this.request('sampleSpectrum', dir, sampleId) as Promise<SampleSpectrum>;
   }

@@ -163,6 +163,16 @@ describe('Spectra view', () => {
     await dos.locator('input[aria-label="PNG resolution (dpi)"]').fill('300');
   });
 
+  it('shows one sample alone, analysed in memory, and back to the ensemble', async () => {
+    await route('#/spectra');
+    await page.waitForSelector(`${card('dos')} .gm-figure`);
+    await page.selectOption('select[aria-label="Scope"]', 's0001');
+    await page.waitForSelector('.summary-line:has-text("spectra-m2 · s0001: 1 sample(s)")', { timeout: 60_000 });
+    await page.waitForSelector(`${card('dos')} .gm-figure`);
+    await page.selectOption('select[aria-label="Scope"]', 'ensemble');
+    await page.waitForSelector('.summary-line:has-text("spectra-m2: 2 sample(s)")');
+  });
+
   it('overlays another analysed project in its own colour', async () => {
     await page.check('input[aria-label="Overlay spectra-minf"]');
     await page.waitForSelector(`${card('dos')} circle[data-trace="dos-1"]`);

@@ -1,6 +1,7 @@
 /**
  * Spectra: the open project's analysis/ as figures (DOS, reduced DOS, F(ω), participation ratio,
- * level-spacing ratios, local stresses), other analysed projects overlaid on demand, and one
+ * level-spacing ratios, local stresses), for the ensemble or for one sample alone (computed in
+ * memory by the same engine function), other analysed projects overlaid on demand, and one
  * sample's modes to pick from: a click on a point opens that mode, a click in the DOS or F(ω)
  * opens the stored mode nearest that ω. Analyses a project that has none yet.
  */
@@ -59,6 +60,9 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
     return asked && doneSamples.includes(asked) ? asked : doneSamples[0];
   });
   const [spectrum, setSpectrum] = useState<SampleSpectrum>();
+  /** 'ensemble', or the id of the one sample the figures show. */
+  const [scope, setScope] = useState<string>('ensemble');
+  const [single, setSingle] = useState<{ sampleId: string; data?: AnalysisData; error?: string }>();
   const [spectrumError, setSpectrumError] = useState<string>();
 
   useEffect(() => {
@@ -91,6 +95,19 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
     };
   }, [dir, sampleId]);
 
+  useEffect(() => {
+    if (scope === 'ensemble') return;
+    let live = true;
+    setSingle({ sampleId: scope });
+    api.results
+      .sampleAnalysis({ dir, sampleId: scope })
+      .then((data) => live && setSingle({ sampleId: scope, data }))
+      .catch((e) => live && setSingle({ sampleId: scope, error: errorText(e) }));
+    return () => {
+      live = false;
+    };
+  }, [dir, scope]);
+
   const analyse = async () => {
     setAnalysing(true);
     setLoadError(undefined);
@@ -117,11 +134,13 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
     }
   };
 
+  // What the figures show for this project: the ensemble (analysis/), or one sample alone.
+  const shown = scope === 'ensemble' ? analysis : single?.sampleId === scope ? single.data : undefined;
   const projects = useMemo(() => {
-    if (!analysis) return [];
+    if (!shown) return [];
     const extra = recent.map((r) => overlays[r.path]).flatMap((o) => (o?.state === 'ready' ? [o.data] : []));
-    return [analysis, ...extra];
-  }, [analysis, overlays, recent]);
+    return [shown, ...extra];
+  }, [shown, overlays, recent]);
 
   const figures = useMemo(() => SPECTRAL_FIGURES.map((f) => ({ ...f, figure: tryFigure(() => buildFigure({ kind: f.kind, projects })) })), [projects]);
   const sampleFigure = useMemo(() => (spectrum ? tryFigure(() => buildFigure({ kind: 'sample-modes', projects: analysis ? [analysis] : [], sample: spectrum })) : null), [spectrum, analysis]);
@@ -166,12 +185,12 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
     );
   }
 
-  const s = analysis.summary;
+  const s = (shown ?? analysis).summary;
   const hint = spectrum ? `Click in the plot to open the stored mode of ${sampleId} nearest that ω.` : undefined;
   return (
     <>
       <p className="summary-line">
-        {analysis.name}: {s.samples} sample(s), d = {s.dim}, N = {s.particles}, taper m = {s.taper === 'inf' ? '∞' : s.taper}, T* = {s.parentTemperature === 'inf' ? '∞' : s.parentTemperature}; s = {formatNumber(s.s.value)} [{formatNumber(s.s.low)}, {formatNumber(s.s.high)}], ω₀ = {formatNumber(s.omega0)}
+        {(shown ?? analysis).name}: {s.samples} sample(s), d = {s.dim}, N = {s.particles}, taper m = {s.taper === 'inf' ? '∞' : s.taper}, T* = {s.parentTemperature === 'inf' ? '∞' : s.parentTemperature}; s = {formatNumber(s.s.value)} [{formatNumber(s.s.low)}, {formatNumber(s.s.high)}], ω₀ = {formatNumber(s.omega0)}
         {s.unstableSamples.length ? <strong className="figure-error"> — unstable samples: {s.unstableSamples.join(', ')}</strong> : null}
       </p>
       <div className="panel spectra-controls">
@@ -198,6 +217,19 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
           })}
         </fieldset>
         <label className="field">
+          Show
+          <select aria-label="Scope" value={scope} onChange={(e) => setScope(e.target.value)}>
+            <option value="ensemble">the ensemble ({analysis.summary.samples} samples, analysis/)</option>
+            {doneSamples.map((id) => (
+              <option key={id} value={id}>
+                one sample: {id}
+              </option>
+            ))}
+          </select>
+          {scope !== 'ensemble' && single?.error ? <span className="figure-error">{single.error}</span> : null}
+          {scope !== 'ensemble' && !shown && !single?.error ? <span className="muted">analysing {scope}…</span> : null}
+        </label>
+        <label className="field">
           Sample for picking modes
           <select aria-label="Sample" value={sampleId ?? ''} onChange={(e) => setSampleId(e.target.value)}>
             {doneSamples.map((id) => (
@@ -211,7 +243,7 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
 
       <div className="figure-grid">
         {figures.map((f) => (
-          <FigureCard key={f.kind} figure={f.figure} heading={f.heading} exportName={`${analysis.name}-${f.kind}`} hint={f.clickOpensMode ? hint : undefined} onPlotClick={f.clickOpensMode && spectrum ? openNearest : undefined} />
+          <FigureCard key={f.kind} figure={f.figure} heading={f.heading} exportName={`${(shown ?? analysis).name.replace(' · ', '-')}-${f.kind}`} hint={f.clickOpensMode ? hint : undefined} onPlotClick={f.clickOpensMode && spectrum ? openNearest : undefined} />
         ))}
       </div>
 
