@@ -5,7 +5,7 @@ import type { Contacts } from '../engine/model/glass';
 import type { Box } from '../engine/space/box';
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioWindows } from '../engine/analysis/levelSpacing';
 import { participationRatio, participationRatios } from '../engine/analysis/participation';
-import { lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes } from '../engine/analysis/stress';
+import { STRESS_FLOOR, lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution } from '../engine/analysis/stress';
 import { histogram, logEdges } from '../engine/analysis/histogram';
 import { fitPowerLaw } from '../engine/analysis/fit';
 import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity } from '../engine/analysis/modeGeometry';
@@ -191,6 +191,25 @@ function expectedSlope(taper: number | 'inf', window: [number, number], bins: nu
 }
 
 describe('local stresses (Eqs. 6, 86–90, 11)', () => {
+  it('the log-binned P(σ) stays finite when the T_∞ taper sends stresses down to subnormal numbers', () => {
+    const rng = createRng(9);
+    // Magnitudes spread over 320 decades, as r φ'(r) of T_∞ pairs near r_c are, some subnormal.
+    const magnitudes = Float64Array.from({ length: 5000 }, () => 10 ** (-322 * uniform(rng)));
+    const h = stressDistribution(magnitudes, 60);
+    expect(h.edges[0]).toBe(STRESS_FLOOR);
+    for (let b = 0; b < h.centres.length; b++) {
+      expect(Number.isFinite(h.density[b])).toBe(true);
+      expect(h.centres[b]).toBeGreaterThan(h.edges[b]);
+      expect(h.centres[b]).toBeLessThan(h.edges[b + 1]);
+    }
+    // Uniform in log σ: P(σ) ∝ 1/σ, a slope of −1 on log–log axes, and the mass below the floor is left out of the bins only.
+    const fit = fitPowerLaw(h.centres, h.density);
+    expect(fit.slope).toBeCloseTo(-1, 1);
+    const binned = h.counts.reduce((a, c) => a + c, 0);
+    expect(binned / h.total).toBeCloseTo(280 / 322, 1);
+    expect(h.total).toBe(5000);
+  });
+
   it('σ^(αβ) = ê^α ê^β r φ′(r): trace r φ′, symmetric, off-diagonal magnitudes per plane', () => {
     const c = syntheticPairs(2, 50, 0.5, 3);
     const s = pairStresses(c, 3);

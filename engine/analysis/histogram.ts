@@ -58,7 +58,8 @@ export function histogram(values: ArrayLike<number>, edges: Float64Array, geomet
   const centres = new Float64Array(bins);
   const density = new Float64Array(bins);
   for (let b = 0; b < bins; b++) {
-    centres[b] = geometricCentres ? Math.sqrt(edges[b] * edges[b + 1]) : 0.5 * (edges[b] + edges[b + 1]);
+    // exp of the mean log, not √(ab): the product of two tiny edges underflows to 0.
+    centres[b] = geometricCentres ? Math.exp(0.5 * (Math.log(edges[b]) + Math.log(edges[b + 1]))) : 0.5 * (edges[b] + edges[b + 1]);
     density[b] = total > 0 ? counts[b] / (total * (edges[b + 1] - edges[b])) : 0;
   }
   return { edges, centres, counts, density, total };

@@ -50,7 +50,15 @@ export function predictedStressExponent(taper: Taper, potential: 'ipl' | 'lj' = 
 
 export interface StressDistribution extends Histogram {}
 
-/** Log-binned density of positive stress magnitudes over [min, max] of the data (zeros are skipped). */
+/**
+ * The lowest stress a default log-binned range starts at. The T_∞ taper sends r φ'(r) through
+ * every decade down to subnormal numbers as r → r_c; a bin that narrow has a density
+ * count/(total · width) beyond float64 (Infinity). Magnitudes below the floor still count in the
+ * normalisation, in no bin.
+ */
+export const STRESS_FLOOR = 1e-280;
+
+/** Log-binned density of positive stress magnitudes over [max(min, STRESS_FLOOR), max] of the data (zeros are skipped). */
 export function stressDistribution(magnitudes: Float64Array, bins = 60, range?: [number, number]): StressDistribution {
   const positive = magnitudes.filter((s) => s > 0 && Number.isFinite(s));
   if (positive.length === 0) throw new RangeError('no positive stresses to bin');
@@ -63,7 +71,7 @@ export function stressDistribution(magnitudes: Float64Array, bins = 60, range?: 
       if (s < mn) mn = s;
       if (s > mx) mx = s;
     }
-    lo ??= mn;
+    lo ??= Math.max(mn, STRESS_FLOOR);
     hi ??= mx * (1 + 1e-12);
     if (!(hi > lo)) hi = lo * 2;
   }
