@@ -12,6 +12,7 @@ import { demoCommand, DEMO_USAGE } from './commands/demo';
 import { compareCommand, COMPARE_USAGE } from './commands/compare';
 import { figureCommand, FIGURE_USAGE } from './commands/figure';
 import { infoCommand, INFO_USAGE, newCommand, NEW_USAGE, runCommand, RUN_USAGE } from './commands/project';
+import { relaxationCommand, RELAXATION_USAGE } from './commands/relaxation';
 
 type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
 
@@ -23,12 +24,14 @@ export const COMMANDS: Record<string, Command> = {
   compare: { usage: COMPARE_USAGE, summary: 'inherent-structure energy (and s, G, ω_0) across projects at different T*', run: compareCommand },
   demo: { usage: DEMO_USAGE, summary: 'the main job: small glasses at two T*, tapers 2 and ∞, spectra, analysis, a report', run: demoCommand },
   theory: { usage: THEORY_USAGE, summary: 'HET-SCBA curves (continuum or finite box) as CSV', run: theoryCommand },
+  relaxation: { usage: RELAXATION_USAGE, summary: 'τ_α(T) of swap-free MC and the mode-coupling fit for T_d (long runs near T_d: a cluster job)', run: relaxationCommand },
   figure: { usage: FIGURE_USAGE, summary: 'one figure (dos, idos, level-ratio, stress, het, …) as SVG or PNG, drawn as the app draws it', run: figureCommand },
 };
 
 function help(): string {
   const lines = [`glassmodes ${APP_VERSION}: vibrational modes of model glasses (Schirmacher et al., Nat. Commun. 2024)`, '', 'commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)} ${c.summary}`, `            ${c.usage}`);
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(width)} ${c.summary}`, `${' '.repeat(width + 3)}${c.usage}`);
   return lines.join('\n');
 }
 

@@ -1,0 +1,301 @@
+/**
+ * `glassmodes relaxation`: the α-relaxation time τ_α(T) of swap-free Monte Carlo and the
+ * mode-coupling fit τ_α = A (T − T_d)^(−γ) that estimates the dynamical temperature T_d, which the
+ * paper does not give (SPEC §7). Writes <out>/fs.csv, <out>/tau.csv and <out>/summary.json
+ * (docs/RELAXATION.md).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_WAVEVECTOR } from '../../engine/analysis/relaxation';
+import { makeSeries, seriesFromCsv, seriesToCsv } from '../../engine/analysis/series';
+import { writeFileAtomic, writeJsonAtomic } from '../../engine/io/files';
+import { parseTaper, SettingsError, type ModelSettings } from '../../engine/model/settings';
+import { fitRelaxationTimes, runRelaxation, validateRelaxationPlan, type RelaxationPlan } from '../../engine/pipeline/relaxationRun';
+import type { ModeCouplingFit } from '../../engine/theory/modeCoupling';
+import { APP_VERSION } from '../../engine/version';
+import { numberOption, parse, UsageError } from '../args';
+import { formatDuration, progressBar } from '../progress';
+
+export const RELAXATION_USAGE =
+  'glassmodes relaxation --temperatures <T1,T2,...> --equilibrate <sweeps> --sweeps <sweeps> --out <dir> [--dim 2|3] [--particles <N>] [--taper 2|inf|<m>] [--potential ipl|lj] [--density <rho>] [--seed <s>] [--k <k>] [--points-per-decade <n>] [--swap-probability <p>] [--max-displacement <delta>]' +
+  ' | glassmodes relaxation --combine <dir>... --out <dir>' +
+  '  (τ_α near T_d needs 10^5–10^7 sweeps per temperature at N = 1000: a cluster job, one temperature per task, then --combine; docs/RELAXATION.md)';
+
+/** The flag a user types for each setting the plan may refuse, so that a refusal names it. */
+const FLAGS: Record<string, string> = {
+  temperatures: '--temperatures',
+  sweeps: '--sweeps',
+  equilibrationSweeps: '--equilibrate',
+  wavevector: '--k',
+  pointsPerDecade: '--points-per-decade',
+  'model.dim': '--dim',
+  'model.particles': '--particles',
+  'model.taper': '--taper',
+  'model.potential': '--potential',
+  'model.density': '--density',
+  'sampling.swapProbability': '--swap-probability',
+  'sampling.maxDisplacement': '--max-displacement',
+  seed: '--seed',
+};
+
+/** `0.3,0.4,0.5` → numbers; a part that is not a number is passed on as text for the gate to refuse. */
+function temperatureList(text: string): unknown[] {
+  return text.split(',').map((part) => {
+    const t = Number(part);
+    return part.trim() !== '' && !Number.isNaN(t) ? t : part;
+  });
+}
+
+/** The plan and the output folder from the command line; refuses bad input before anything runs. */
+export function relaxationPlanFromArgs(args: string[]): { plan: RelaxationPlan; out: string } {
+  const { values, positionals } = parse(
+    args,
+    {
+      temperatures: { type: 'string' },
+      equilibrate: { type: 'string' },
+      sweeps: { type: 'string' },
+      out: { type: 'string' },
+      dim: { type: 'string' },
+      particles: { type: 'string' },
+      taper: { type: 'string' },
+      potential: { type: 'string' },
+      density: { type: 'string' },
+      seed: { type: 'string' },
+      k: { type: 'string' },
+      'points-per-decade': { type: 'string' },
+      'swap-probability': { type: 'string' },
+      'max-displacement': { type: 'string' },
+    },
+    RELAXATION_USAGE,
+  );
+  if (positionals.length) throw new UsageError(`relaxation takes no positional arguments (the folder is --out)\nusage: ${RELAXATION_USAGE}`);
+  if (values.temperatures === undefined || values.sweeps === undefined || values.equilibrate === undefined || !values.out) {
+    throw new UsageError(`relaxation needs --temperatures, --equilibrate, --sweeps and --out\nusage: ${RELAXATION_USAGE}`);
+  }
+  const model: Partial<ModelSettings> = {};
+  const dim = numberOption(values.dim, 'dim', true);
+  if (dim !== undefined) model.dim = dim as 2 | 3;
+  const particles = numberOption(values.particles, 'particles', true);
+  if (particles !== undefined) model.particles = particles;
+  const density = numberOption(values.density, 'density');
+  if (density !== undefined) model.density = density;
+  if (values.potential !== undefined) model.potential = values.potential as ModelSettings['potential'];
+  try {
+    if (values.taper !== undefined) model.taper = parseTaper(values.taper);
+    const plan = validateRelaxationPlan({
+      model,
+      temperatures: temperatureList(values.temperatures) as number[],
+      equilibrationSweeps: numberOption(values.equilibrate, 'equilibrate', true),
+      sweeps: numberOption(values.sweeps, 'sweeps', true),
+      seed: numberOption(values.seed, 'seed', true),
+      wavevector: numberOption(values.k, 'k'),
+      pointsPerDecade: numberOption(values['points-per-decade'], 'points-per-decade', true),
+      swapProbability: numberOption(values['swap-probability'], 'swap-probability'),
+      maxDisplacement: numberOption(values['max-displacement'], 'max-displacement'),
+    });
+    return { plan, out: values.out };
+  } catch (error) {
+    if (error instanceof SettingsError && FLAGS[error.setting]) throw new SettingsError(`${error.setting} (${FLAGS[error.setting]})`, error.allowed, error.got, error.why);
+    throw error;
+  }
+}
+
+/** Progress on stderr as `glassmodes run` shows it: a bar redrawn in place on a TTY, plain lines in a log. */
+function createScanReporter(stream: NodeJS.WriteStream = process.stderr) {
+  const tty = stream.isTTY === true;
+  const started = Date.now();
+  let lastDraw = 0;
+  let lastTenth = 0;
+  let lastTemperature = '';
+  return {
+    update(fraction: number, message: string) {
+      const now = Date.now();
+      const elapsed = (now - started) / 1000;
+      const eta = fraction > 0.02 ? (elapsed * (1 - fraction)) / fraction : NaN;
+      const line = `relaxation ${progressBar(fraction)} ${(100 * fraction).toFixed(0).padStart(3)}% eta ${formatDuration(eta)}  ${message}`;
+      if (tty) {
+        if (now - lastDraw < 100 && fraction < 1) return;
+        lastDraw = now;
+        stream.write('\r\x1b[2K' + line.slice(0, (stream.columns ?? 120) - 1));
+        return;
+      }
+      const temperature = message.split(':')[0];
+      const tenth = Math.floor(fraction * 10);
+      if (temperature !== lastTemperature || tenth > lastTenth) {
+        lastTemperature = temperature;
+        lastTenth = Math.max(lastTenth, tenth);
+        stream.write(line + '\n');
+      }
+    },
+    finish() {
+      if (tty) stream.write('\n');
+    },
+  };
+}
+
+/** One temperature of a scan, as written to a scan folder and read back by --combine. */
+interface ScanRow {
+  temperature: number;
+  seed: number;
+  equilibrationSweeps: number;
+  sweeps: number;
+  times: ArrayLike<number>;
+  fs: ArrayLike<number>;
+  tauAlpha: number | null;
+  tauAlphaLowerBound: number | null;
+  acceptance: unknown;
+  energyPerParticle: unknown;
+  largestUnwrapStep: number;
+}
+
+interface ScanMeta {
+  model: ModelSettings;
+  wavevector: number;
+  command: string;
+  settings: unknown;
+  seed: number | number[];
+}
+
+const fsColumn = (temperature: number) => `Fs(T=${temperature})`;
+
+/**
+ * The three files of a scan, each written atomically: fs.csv (one lag column, the union of every
+ * temperature's lags, and one F_s column per temperature, NaN at lags a run did not record),
+ * tau.csv and summary.json, with the mode-coupling fit when at least 3 temperatures relaxed.
+ */
+function writeScanFiles(dir: string, rows: ScanRow[], meta: ScanMeta): { fit: ModeCouplingFit | null; fitNote: string | null } {
+  const times = [...new Set(rows.flatMap((r) => Array.from(r.times)))].sort((a, b) => a - b);
+  const fs = makeSeries('fs', `self-intermediate scattering function F_s(k = ${meta.wavevector}, t) of swap-free MC, one column per temperature`, [
+    ['t', 'sweeps', times],
+    ...rows.map((r): [string, string, number[]] => {
+      const at = new Map(Array.from(r.times, (t, j) => [t, r.fs[j]] as const));
+      return [fsColumn(r.temperature), '1', times.map((t) => at.get(t) ?? NaN)];
+    }),
+  ]);
+  const tau = makeSeries('tau', 'α-relaxation time, F_s(k, τ_α) = 1/e; NaN where F_s stayed above 1/e (then tau_alpha > tau_alpha_lower_bound)', [
+    ['T', 'eps', rows.map((r) => r.temperature)],
+    ['tau_alpha', 'sweeps', rows.map((r) => r.tauAlpha ?? NaN)],
+    ['tau_alpha_lower_bound', 'sweeps', rows.map((r) => r.tauAlphaLowerBound ?? NaN)],
+  ]);
+  const { fit, note } = fitRelaxationTimes(rows);
+  const summary = {
+    temperatures: rows.map((r) => r.temperature),
+    tauAlpha: rows.map((r) => r.tauAlpha),
+    tauAlphaLowerBound: rows.map((r) => r.tauAlphaLowerBound),
+    units: { temperature: 'eps (k_B = 1)', tauAlpha: 'swap-free MC sweeps (one sweep = N attempts)', wavevector: '1/a' },
+    wavevector: meta.wavevector,
+    model: meta.model,
+    fit: fit && { Td: fit.Td, gamma: fit.gamma, A: fit.A, residual: fit.residual, points: fit.points, atBoundary: fit.atBoundary },
+    fitNote: note,
+    runs: rows.map(({ times: _t, fs: _f, ...rest }) => rest),
+    provenance: { command: meta.command, settings: meta.settings, seed: meta.seed, version: APP_VERSION, date: new Date().toISOString() },
+  };
+  writeFileAtomic(join(dir, 'fs.csv'), seriesToCsv(fs));
+  writeFileAtomic(join(dir, 'tau.csv'), seriesToCsv(tau));
+  writeJsonAtomic(join(dir, 'summary.json'), summary);
+  return { fit, fitNote: note };
+}
+
+function report(rows: ScanRow[], fit: ModeCouplingFit | null, fitNote: string | null): void {
+  console.log('T         tau_alpha [sweeps]   swap-free sweeps');
+  for (const r of rows) {
+    const tau = r.tauAlpha !== null ? r.tauAlpha.toFixed(1) : `> ${r.tauAlphaLowerBound}`;
+    console.log(`${String(r.temperature).padEnd(9)} ${tau.padEnd(20)} ${r.sweeps}`);
+  }
+  if (fit) console.log(`mode-coupling fit τ = A (T − T_d)^(−γ): T_d = ${fit.Td.toPrecision(5)}, γ = ${fit.gamma.toPrecision(4)}, A = ${fit.A.toPrecision(4)}, Σ(Δ ln τ)² = ${fit.residual.toPrecision(3)}`);
+  if (fitNote) console.log(`${fit ? 'note' : 'no fit'}: ${fitNote}`);
+}
+
+/** Reads the temperatures of one scan folder back (summary.json and fs.csv). */
+function readScan(dir: string): { rows: ScanRow[]; model: ModelSettings; wavevector: number; seed: number } {
+  const path = join(dir, 'summary.json');
+  if (!existsSync(path) || !existsSync(join(dir, 'fs.csv'))) throw new UsageError(`${dir} holds no relaxation scan (summary.json and fs.csv from glassmodes relaxation)`);
+  const summary = JSON.parse(readFileSync(path, 'utf8'));
+  if (!Array.isArray(summary.runs) || !summary.model || typeof summary.wavevector !== 'number') throw new UsageError(`${path} is not the summary of a relaxation scan`);
+  const table = seriesFromCsv('fs', '', readFileSync(join(dir, 'fs.csv'), 'utf8'));
+  const rows = (summary.runs as Omit<ScanRow, 'times' | 'fs'>[]).map((run): ScanRow => {
+    const column = table.columns.findIndex((c) => c.name === fsColumn(run.temperature));
+    if (column < 0) throw new UsageError(`${join(dir, 'fs.csv')} has no column ${fsColumn(run.temperature)}`);
+    const times: number[] = [];
+    const fs: number[] = [];
+    table.data[0].forEach((t, j) => {
+      if (!Number.isNaN(table.data[column][j])) {
+        times.push(t);
+        fs.push(table.data[column][j]);
+      }
+    });
+    return { ...run, times, fs };
+  });
+  return { rows, model: summary.model, wavevector: summary.wavevector, seed: summary.provenance?.seed };
+}
+
+/** --combine: the temperatures of several scans (e.g. one per cluster task) in one table and one fit. */
+function combineCommand(dirs: string[], out: string, args: string[]): number {
+  if (dirs.length === 0) throw new UsageError(`--combine takes the scan folders to combine\nusage: ${RELAXATION_USAGE}`);
+  const scans = dirs.map((dir) => ({ dir, ...readScan(dir) }));
+  const first = scans[0];
+  for (const scan of scans) {
+    if (JSON.stringify(scan.model) !== JSON.stringify(first.model)) throw new UsageError(`${scan.dir} simulated another model than ${first.dir}: τ_α of different models cannot be fitted together`);
+    if (scan.wavevector !== first.wavevector) throw new UsageError(`${scan.dir} measured F_s at k = ${scan.wavevector}, ${first.dir} at k = ${first.wavevector}`);
+  }
+  const rows: ScanRow[] = [];
+  const from = new Map<number, string>();
+  for (const scan of scans) {
+    for (const row of scan.rows) {
+      if (from.has(row.temperature)) throw new UsageError(`T = ${row.temperature} is in both ${from.get(row.temperature)} and ${scan.dir}; combine one measurement per temperature`);
+      from.set(row.temperature, scan.dir);
+      rows.push(row);
+    }
+  }
+  rows.sort((a, b) => b.temperature - a.temperature);
+  const seeds = [...new Set(scans.map((s) => s.seed))];
+  const { fit, fitNote } = writeScanFiles(out, rows, {
+    model: first.model,
+    wavevector: first.wavevector,
+    command: ['glassmodes', 'relaxation', ...args].join(' '),
+    settings: { model: first.model, wavevector: first.wavevector, combined: dirs },
+    seed: seeds.length === 1 ? seeds[0] : seeds,
+  });
+  report(rows, fit, fitNote);
+  console.log(`combined ${rows.length} temperature(s) from ${dirs.length} scan(s) into ${out}`);
+  return 0;
+}
+
+export function relaxationCommand(args: string[]): number {
+  if (args.includes('--combine')) {
+    const { values, positionals } = parse(args, { combine: { type: 'boolean' }, out: { type: 'string' } }, RELAXATION_USAGE);
+    if (!values.out) throw new UsageError(`--combine needs --out\nusage: ${RELAXATION_USAGE}`);
+    return combineCommand(positionals, values.out, args);
+  }
+  const { plan, out } = relaxationPlanFromArgs(args);
+  const m = plan.model;
+  console.log(
+    `relaxation: d = ${m.dim}, N = ${m.particles}, ${m.potential} taper m = ${m.taper}, T = ${plan.temperatures.join(', ')}; ` +
+      `${plan.equilibrationSweeps} swap sweeps (p_swap = ${plan.swapProbability}, δ = ${plan.maxDisplacement}) then ${plan.sweeps} swap-free sweeps, ` +
+      `k = ${plan.wavevector === DEFAULT_WAVEVECTOR ? '2π' : plan.wavevector}, seed ${plan.seed}`,
+  );
+  const reporter = createScanReporter();
+  const t0 = performance.now();
+  const result = runRelaxation(plan, reporter.update);
+  reporter.finish();
+  const rows = result.runs.map(({ temperature, seed, times, fs, tauAlpha, tauAlphaLowerBound, acceptance, energyPerParticle, largestUnwrapStep }): ScanRow => ({
+    temperature,
+    seed,
+    equilibrationSweeps: plan.equilibrationSweeps,
+    sweeps: plan.sweeps,
+    times,
+    fs,
+    tauAlpha,
+    tauAlphaLowerBound,
+    acceptance,
+    energyPerParticle,
+    largestUnwrapStep,
+  }));
+  const { fit, fitNote } = writeScanFiles(out, rows, { model: m, wavevector: plan.wavevector, command: ['glassmodes', 'relaxation', ...args].join(' '), settings: plan, seed: plan.seed });
+  report(rows, fit, fitNote);
+  for (const r of result.runs) {
+    console.log(`  T = ${r.temperature}: swap-free acceptance ${r.acceptance.measurement.displacement.toFixed(3)}, E/N after equilibration ${r.energyPerParticle.equilibrated.toFixed(5)}, at the end ${r.energyPerParticle.final.toFixed(5)}`);
+  }
+  console.log(`wrote ${join(out, 'fs.csv')}, tau.csv, summary.json in ${formatDuration((performance.now() - t0) / 1000)}`);
+  return 0;
+}
