@@ -122,6 +122,19 @@ function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(2)} MB`;
 }
 
+/** One option per stored mode of a sample, labelled by modeLabel. */
+function StoredModeOptions({ spectrum }: { spectrum: SampleSpectrum }) {
+  return (
+    <>
+      {Array.from({ length: spectrum.storedModes }, (_, k) => (
+        <option key={k} value={k}>
+          {modeLabel(spectrum, k)}
+        </option>
+      ))}
+    </>
+  );
+}
+
 function modeLabel(spectrum: SampleSpectrum, index: number): string {
   const omega = spectrum.frequencies[index];
   const pr = spectrum.participation[index];
@@ -247,13 +260,7 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
         <label className="field">
           Mode
           <select aria-label="Mode" value={modeIndex ?? ''} disabled={busy || !spectrum} onChange={(e) => setModeIndex(Number(e.target.value))}>
-            {spectrum
-              ? Array.from({ length: spectrum.storedModes }, (_, k) => (
-                  <option key={k} value={k}>
-                    {modeLabel(spectrum, k)}
-                  </option>
-                ))
-              : null}
+            {spectrum ? <StoredModeOptions spectrum={spectrum} /> : null}
           </select>
           <span className="hint">{spectrumError ? <span className="error">{spectrumError}</span> : spectrum ? `${spectrum.storedModes} stored modes (0-based, ascending ω)` : 'loading the spectrum…'}</span>
         </label>
@@ -261,13 +268,7 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
           Side by side with
           <select aria-label="Compare with" value={compareIndex ?? ''} disabled={busy || !spectrum} onChange={(e) => setCompareIndex(e.target.value === '' ? undefined : Number(e.target.value))}>
             <option value="">— one mode only —</option>
-            {spectrum
-              ? Array.from({ length: spectrum.storedModes }, (_, k) => (
-                  <option key={k} value={k}>
-                    {modeLabel(spectrum, k)}
-                  </option>
-                ))
-              : null}
+            {spectrum ? <StoredModeOptions spectrum={spectrum} /> : null}
           </select>
           <span className="hint">e.g. a type-I and a type-II mode; each panel is labelled with its ω, PR and rotational fraction</span>
         </label>
