@@ -1,15 +1,18 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { api } from './api';
 import { navigate, useRoute, views, type ViewId } from './router';
 import { useStore, setState } from './store';
 import { ProjectsView } from './views/ProjectsView';
 import { RunSetupView } from './views/RunSetupView';
 import { JobsView } from './views/JobsView';
-import { ConfigurationView } from './views/ConfigurationView';
-import { ModesView } from './views/ModesView';
-import { SpectraView } from './views/SpectraView';
-import { TheoryView } from './views/TheoryView';
-import { ExportView } from './views/ExportView';
+
+// The views that carry three.js, recharts or the movie encoders load when first opened, so the
+// app starts on the small Projects/Run setup/Jobs bundle.
+const ConfigurationView = lazy(() => import('./views/ConfigurationView').then((m) => ({ default: m.ConfigurationView })));
+const ModesView = lazy(() => import('./views/ModesView').then((m) => ({ default: m.ModesView })));
+const SpectraView = lazy(() => import('./views/SpectraView').then((m) => ({ default: m.SpectraView })));
+const TheoryView = lazy(() => import('./views/TheoryView').then((m) => ({ default: m.TheoryView })));
+const ExportView = lazy(() => import('./views/ExportView').then((m) => ({ default: m.ExportView })));
 
 function View({ id, params }: { id: ViewId; params: URLSearchParams }) {
   switch (id) {
@@ -66,7 +69,9 @@ export function App() {
             </button>
           </div>
         ) : null}
-        <View id={route.view} params={route.params} />
+        <Suspense fallback={<p className="muted">Loading the view…</p>}>
+          <View id={route.view} params={route.params} />
+        </Suspense>
       </main>
     </div>
   );
