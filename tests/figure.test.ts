@@ -145,6 +145,10 @@ describe('glassmodes figure draws what analysis/ holds', () => {
       expect(root.getAttribute('font-family')).toContain('DejaVu Sans');
       expect(root.querySelector('rect.gm-background')!.getAttribute('fill')).toBe('#ffffff');
       expect(root.querySelectorAll('svg.gm-panel').length).toBeGreaterThanOrEqual(1);
+      // It says how it was made: the glassmodes version, and for data figures the analysis it drew.
+      const desc = root.querySelector('desc')!.textContent!;
+      expect(desc, kind).toMatch(/drawn by glassmodes \d+\.\d+\.\d+/);
+      if (!['het', 'het-box', 'boson-peak'].includes(kind)) expect(desc, kind).toMatch(/data: .*glassmodes \d+\.\d+\.\d+ analyze, \d{4}-\d\d-\d\dT/);
     }
   });
 

@@ -4,6 +4,7 @@ import { FigureDataError, FIGURE_KINDS, type FigureKind, type FigureModel } from
 import { dosFigure, integratedDosFigure, participationFigure, reducedDosFigure, sampleModesFigure } from './spectral';
 import { levelRatioFigure, stressFigure } from './statistics';
 import { bosonPeakFigure, ghetFigure, hetFigure, type HetFigureOptions } from './theory';
+import { APP_VERSION } from '../../../engine/version';
 
 export interface FigureRequest {
   kind: FigureKind;
@@ -20,7 +21,24 @@ export interface FigureRequest {
 /** Default HET parameters: the paper's Fig. 1 example and the CLI's reference case. */
 export const DEFAULT_THEORY: HetFigureOptions = { gamma: 0.1, bulk: 3, box: null };
 
+/**
+ * Where the data of a figure came from, one line per project, for the exported SVG's <desc>:
+ * the project, its folder, how and when its analysis was computed, from which samples.
+ */
+export function provenanceNotes(projects: AnalysisData[]): string[] {
+  return projects.map((p) => {
+    const from = p.summary.provenance;
+    const how = from ? `${from.computedBy}, ${from.date}, samples ${from.samples.join(' ')}` : 'no provenance recorded';
+    return `data: ${p.name} (${p.path}): ${how}`;
+  });
+}
+
 export function buildFigure(request: FigureRequest): FigureModel {
+  const model = buildFigureModel(request);
+  return { ...model, provenance: [...provenanceNotes(request.projects ?? []), `drawn by glassmodes ${APP_VERSION}`] };
+}
+
+function buildFigureModel(request: FigureRequest): FigureModel {
   const projects = request.projects ?? [];
   switch (request.kind) {
     case 'dos':

@@ -110,6 +110,8 @@ export interface FigureModel {
   panels: Panel[];
   /** Facts worth a line under the figure (γ_c, fit windows, what is missing). */
   notes: string[];
+  /** Where the data came from and what drew it (buildFigure): written into an exported SVG's <desc>, not drawn. */
+  provenance?: string[];
 }
 
 /** A figure's overall size in CSS pixels: its panels side by side. */

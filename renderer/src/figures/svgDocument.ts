@@ -128,7 +128,8 @@ export function standaloneSvg(figure: Element, model: FigureModel, options: Stan
   const offsets = panelOffsets(model);
   const children: (SvgNode | string)[] = [];
   children.push({ name: 'title', attributes: [], children: [model.title] });
-  if (model.notes.length) children.push({ name: 'desc', attributes: [], children: [model.notes.join('\n')] });
+  const description = [...model.notes, ...(model.provenance ?? [])];
+  if (description.length) children.push({ name: 'desc', attributes: [], children: [description.join('\n')] });
   if (options.fontDataUrl) children.push({ name: 'style', attributes: [['type', 'text/css']], children: [fontFaceRule(options.fontDataUrl)] });
   children.push({ name: 'rect', attributes: [['class', 'gm-background'], ['x', '0'], ['y', '0'], ['width', String(width)], ['height', String(height)], ['fill', '#ffffff']], children: [] });
   model.panels.forEach((panel, index) => {
