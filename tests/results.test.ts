@@ -2,7 +2,7 @@
 // pressure, analysis/ read back exactly as written, a sample's spectrum and one mode's geometry,
 // all through the results worker the main process uses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seriesFromCsv, seriesToCsv, makeSeries } from '../engine/analysis/series';
@@ -122,6 +122,17 @@ describe('sample spectrum and modes', () => {
     const fractions = modeRotationalFractions(config.positions, glass.box, modes, gradientNeighbours(config.positions, glass.box, glass.potential.cutoff));
     expect(spectrum.rotationalFraction[7]).toBe(fractions[7]);
     expect(spectrum.omega0).toBeGreaterThan(0);
+  });
+
+  it('keeps a sample spectrum until its files change', async () => {
+    const first = await results.spectrum(dir, 's0001');
+    expect(await results.spectrum(dir, 's0001')).toBe(first);
+    const file = join(dir, 'samples/s0001/eigenvalues.npy');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(file, later, later);
+    const again = await results.spectrum(dir, 's0001');
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 
   it('gives one mode with unit displacement, its PR, vorticity per particle and a coarse-grained grid', async () => {

@@ -4,6 +4,8 @@
  * (engine/io/resultsWorker.ts) so the main process never blocks; requests queue in the worker.
  * A worker that dies fails its pending requests with the reason and is restarted on the next one.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../engine/io/runner';
 import type { ResultsMethod } from '../../engine/io/resultsWorker';
@@ -13,6 +15,8 @@ export interface ResultsServiceOptions {
   /** Worker script for bundled hosts (the Electron main bundle ships engine/io/resultsWorker). */
   workerScript?: string | URL;
 }
+
+const SPECTRUM_CACHE_SIZE = 8;
 
 /** An error from the worker, keeping the engine's error name (ProjectError, FormatError, …). */
 class ResultsError extends Error {
@@ -26,6 +30,8 @@ export class ResultsService {
   private worker?: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  /** Recent sample spectra (ω₀ needs the elastic moduli: ~1 s at N = 1000), keyed by the files they come from. */
+  private readonly spectra = new Map<string, Promise<SampleSpectrum>>();
 
   constructor(private readonly options: ResultsServiceOptions = {}) {}
 
@@ -41,8 +47,27 @@ export class ResultsService {
     return this.request('sampleAnalysis', dir, sampleId) as Promise<AnalysisData>;
   }
 
+  /**
+   * A sample's spectrum; the views ask for it on every visit, so the last few are kept, each under
+   * the modification times of the files it was computed from (a re-run sample is computed again).
+   */
   spectrum(dir: string, sampleId: string): Promise<SampleSpectrum> {
-    return this.request('sampleSpectrum', dir, sampleId) as Promise<SampleSpectrum>;
+    const folder = join(dir, 'samples', sampleId);
+    const stamp = ['config.extxyz', 'eigenvalues.npy', 'modes.npy'].map((f) => {
+      try {
+        return statSync(join(folder, f)).mtimeMs;
+      } catch {
+        return 'missing';
+      }
+    });
+    const key = JSON.stringify([dir, sampleId, stamp]);
+    const cached = this.spectra.get(key);
+    if (cached) return cached;
+    const result = this.request('sampleSpectrum', dir, sampleId) as Promise<SampleSpectrum>;
+    this.spectra.set(key, result);
+    result.catch(() => this.spectra.delete(key)); // an error is not kept: the next call tries again
+    while (this.spectra.size > SPECTRUM_CACHE_SIZE) this.spectra.delete(this.spectra.keys().next().value!);
+    return result;
   }
 
   mode(dir: string, sampleId: string, index: number, gridSpacing?: number): Promise<ModeData> {
