@@ -181,6 +181,7 @@ async function main(): Promise<void> {
     });
   });
   jobs.onChange((list) => send('jobs', list));
+  results.onAnalysisProgress((event) => send('analysis', event));
 
   buildMenu(projects);
   const openWindow = () => {

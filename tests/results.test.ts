@@ -71,7 +71,15 @@ describe('analysis/ read back', () => {
 
   it('is null before the analysis, equal to what was written after it, and a damaged summary is refused', async () => {
     expect(await results.analysis(dir)).toBeNull();
+    const progress: { fraction: number; message: string; dir: string }[] = [];
+    const off = results.onAnalysisProgress((event) => progress.push(event));
     const analysed = await results.analyze(dir);
+    off();
+    // Progress along the way: from 0, never backwards, through each sample's moduli, to 1.
+    expect(progress[0].fraction).toBe(0);
+    expect(progress.at(-1)).toMatchObject({ fraction: 1, dir });
+    for (let k = 1; k < progress.length; k++) expect(progress[k].fraction).toBeGreaterThanOrEqual(progress[k - 1].fraction);
+    expect(progress.map((p) => p.message)).toContain('elastic moduli of s0001 (2/2)');
     expect(analysed.summary.samples).toBe(2);
     expect(analysed.summary.provenance?.samples).toEqual(['s0000', 's0001']);
     const again = await results.analysis(dir);

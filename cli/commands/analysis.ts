@@ -1,5 +1,6 @@
 /** `glassmodes analyze` and `glassmodes theory`: observables and theory into files (SPEC §5–6). */
-import type { AnalysisOptions, AnalysisSummary } from '../../engine/analysis/ensemble';
+import type { AnalysisOptions, AnalysisProgress, AnalysisSummary } from '../../engine/analysis/ensemble';
+import { progressBar } from '../progress';
 import { seriesToCsv } from '../../engine/analysis/series';
 import { analyzeProjectFolder } from '../../engine/io/analysisFiles';
 import { writeFileAtomic } from '../../engine/io/files';
@@ -15,9 +16,32 @@ function pair(text: string | undefined, name: string): [number, number] | undefi
   return [parts[0], parts[1]];
 }
 
+/**
+ * Progress of an analysis on stderr: a bar redrawn in place on a terminal; in a log, a line at each
+ * quarter. Returns the callback and a function that ends the bar's line.
+ */
+export function analysisProgress(stream: NodeJS.WriteStream = process.stderr): { onProgress: AnalysisProgress; end: () => void } {
+  let quarter = -1;
+  let drawn = false;
+  return {
+    onProgress: (fraction, message) => {
+      if (stream.isTTY) {
+        stream.write(`\r\x1b[2Kanalyse ${progressBar(fraction)} ${(100 * fraction).toFixed(0).padStart(3)}% ${message}`);
+        drawn = true;
+      } else if (Math.floor(4 * fraction) > quarter) {
+        quarter = Math.floor(4 * fraction);
+        stream.write(`analyse ${(100 * fraction).toFixed(0)}%: ${message}\n`);
+      }
+    },
+    end: () => {
+      if (drawn) stream.write('\n');
+    },
+  };
+}
+
 /** Runs the analysis of a project folder and writes analysis/; returns the summary. */
-export function analyzeProject(dir: string, options: AnalysisOptions = {}, log: (line: string) => void = console.log): AnalysisSummary {
-  return analyzeProjectFolder(dir, options, log).summary;
+export function analyzeProject(dir: string, options: AnalysisOptions = {}, log: (line: string) => void = console.log, onProgress?: AnalysisProgress): AnalysisSummary {
+  return analyzeProjectFolder(dir, options, log, onProgress).summary;
 }
 
 export function formatSummary(s: AnalysisSummary): string[] {
@@ -46,7 +70,13 @@ export function analyzeCommand(args: string[]): number {
   if (bootstrap !== undefined) options.bootstrapResamples = bootstrap;
   const ratio = numberOption(values['ratio-window'], 'ratio-window', true);
   if (ratio !== undefined) options.ratioEdgeWidth = ratio;
-  const summary = analyzeProject(positionals[0], options, values.quiet ? () => {} : console.log);
+  const progress = values.quiet ? undefined : analysisProgress();
+  let summary: AnalysisSummary;
+  try {
+    summary = analyzeProject(positionals[0], options, values.quiet ? () => {} : console.log, progress?.onProgress);
+  } finally {
+    progress?.end();
+  }
   if (!values.quiet) for (const line of formatSummary(summary)) console.log(line);
   return 0;
 }

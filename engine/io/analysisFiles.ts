@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeEnsemble, type AnalysisOptions, type AnalysisSummary, type EnsembleAnalysis, type SampleInput } from '../analysis/ensemble';
+import { analyzeEnsemble, type AnalysisOptions, type AnalysisProgress, type AnalysisSummary, type EnsembleAnalysis, type SampleInput } from '../analysis/ensemble';
 import { seriesFromCsv, seriesToCsv, type Series } from '../analysis/series';
 import { APP_VERSION } from '../version';
 import { readExtxyz, readNpy, writeFileAtomic, writeJsonAtomic } from './files';
@@ -106,11 +106,12 @@ export function readAnalysis(dir: string): { series: Series[]; summary: StoredSu
  * `glassmodes analyze` and the app's Analyse: the finished samples of a project through
  * analyzeEnsemble, written to analysis/. Refuses a project with no finished sample.
  */
-export function analyzeProjectFolder(dir: string, options: AnalysisOptions = {}, log: (line: string) => void = () => {}): EnsembleAnalysis {
+export function analyzeProjectFolder(dir: string, options: AnalysisOptions = {}, log: (line: string) => void = () => {}, onProgress?: AnalysisProgress): EnsembleAnalysis {
+  onProgress?.(0, 'reading the finished samples');
   const ensemble = loadEnsemble(dir);
   if (ensemble.samples.length === 0) throw new ProjectError(`${dir} has no finished samples yet (${ensemble.missing.length} pending): run glassmodes run ${dir} first`);
   if (ensemble.missing.length) log(`note: ${ensemble.missing.length} sample(s) not finished and not analysed: ${ensemble.missing.join(', ')}`);
-  const analysis = analyzeEnsemble(ensemble.samples, options);
+  const analysis = analyzeEnsemble(ensemble.samples, options, onProgress);
   const files = writeAnalysis(dir, ensemble, analysis, options);
   log(`wrote ${files.length} files to ${dir}/analysis`);
   return analysis;

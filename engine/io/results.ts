@@ -16,7 +16,7 @@ import type { Series } from '../analysis/series';
 import { localPressures, localShearStresses, particleStresses } from '../analysis/stress';
 import { contacts, makeGlass, particleEnergies, type Glass } from '../model/glass';
 import type { Configuration } from './extxyz';
-import { analyzeEnsemble } from '../analysis/ensemble';
+import { analyzeEnsemble, type AnalysisProgress } from '../analysis/ensemble';
 import { APP_VERSION } from '../version';
 import { analyzeProjectFolder, loadEnsemble, readAnalysis, type StoredSummary } from './analysisFiles';
 import { readExtxyz, readNpy } from './files';
@@ -115,8 +115,8 @@ export function analysisData(dir: string): AnalysisData | null {
 }
 
 /** Runs the analysis (analyzeProjectFolder, as `glassmodes analyze`) and returns analysis/ as written. */
-export function analyzeAndRead(dir: string, options: AnalysisOptions = {}): AnalysisData {
-  analyzeProjectFolder(dir, options);
+export function analyzeAndRead(dir: string, options: AnalysisOptions = {}, onProgress?: AnalysisProgress): AnalysisData {
+  analyzeProjectFolder(dir, options, undefined, onProgress);
   return analysisData(dir)!;
 }
 
@@ -124,10 +124,10 @@ export function analyzeAndRead(dir: string, options: AnalysisOptions = {}): Anal
  * The observables of one sample alone (analyzeEnsemble on that sample), computed in memory and not
  * written: what the Spectra view shows when a user looks at a single sample instead of the ensemble.
  */
-export function sampleAnalysis(dir: string, sampleId: string, options: AnalysisOptions = {}): AnalysisData {
+export function sampleAnalysis(dir: string, sampleId: string, options: AnalysisOptions = {}, onProgress?: AnalysisProgress): AnalysisData {
   const ensemble = loadEnsemble(dir, [sampleId]);
   if (ensemble.samples.length === 0) throw new ProjectError(`${sampleId} has not finished yet: run the project first`);
-  const analysis = analyzeEnsemble(ensemble.samples, options);
+  const analysis = analyzeEnsemble(ensemble.samples, options, onProgress);
   const summary: StoredSummary = {
     ...analysis.summary,
     provenance: {

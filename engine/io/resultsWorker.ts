@@ -1,7 +1,8 @@
 /**
  * Worker-thread entry for the app's result reads (engine/io/results.ts), so that loading and
  * analysing a project never blocks the main process. Messages in: { id, method, args }; out:
- * { id, ok: true, value } or { id, ok: false, error: { name, message } }.
+ * { id, ok: true, value } or { id, ok: false, error: { name, message } }, and for an analysis
+ * { id, progress: { fraction, message } } along the way.
  */
 import { parentPort } from 'node:worker_threads';
 import { analysisData, analyzeAndRead, modeData, particleFields, sampleAnalysis, sampleSpectrum } from './results';
@@ -12,11 +13,20 @@ const port = parentPort;
 const methods = { analysisData, analyzeAndRead, sampleAnalysis, sampleSpectrum, modeData, particleFields } as const;
 export type ResultsMethod = keyof typeof methods;
 
+/** Methods that report progress, and the position of their progress callback among the arguments. */
+const progressArgument: Partial<Record<ResultsMethod, number>> = { analyzeAndRead: 2, sampleAnalysis: 3 };
+
 port.on('message', (message: { id: number; method: ResultsMethod; args: unknown[] }) => {
   try {
     const fn = methods[message.method] as (...args: unknown[]) => unknown;
     if (typeof fn !== 'function') throw new Error(`unknown results method '${String(message.method)}'`);
-    port.postMessage({ id: message.id, ok: true, value: fn(...message.args) });
+    const args = [...message.args];
+    const at = progressArgument[message.method];
+    if (at !== undefined) {
+      while (args.length < at) args.push(undefined);
+      args[at] = (fraction: number, text: string) => port.postMessage({ id: message.id, progress: { fraction, message: text } });
+    }
+    port.postMessage({ id: message.id, ok: true, value: fn(...args) });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     port.postMessage({ id: message.id, ok: false, error: { name: e.name, message: e.message } });

@@ -231,15 +231,24 @@ export type GlassmodesApi = {
   on<E extends EventName>(event: E, listener: (data: Events[E]) => void): () => void;
 };
 
+/** Progress of an analysis in flight (results.analyze, or results.sampleAnalysis with its sampleId). */
+export interface AnalysisProgressEvent {
+  dir: string;
+  sampleId?: string;
+  fraction: number;
+  message: string;
+}
+
 /** Pushed from main to the renderer. */
 export interface Events {
   jobs: JobSnapshot[];
   compute: ComputeStatus;
+  analysis: AnalysisProgressEvent;
   /** A menu item asked the renderer to go somewhere (e.g. 'projects', 'setup'). */
   navigate: string;
 }
 export type EventName = keyof Events;
-export const eventNames = ['jobs', 'compute', 'navigate'] as const satisfies readonly EventName[];
+export const eventNames = ['jobs', 'compute', 'analysis', 'navigate'] as const satisfies readonly EventName[];
 
 /** Every call as 'namespace.method', for building the API object without listing it twice. */
 export const channels: string[] = Object.entries(contract).flatMap(([ns, calls]) => Object.keys(calls).map((m) => `${ns}.${m}`));

@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../engine/io/runner';
 import type { ResultsMethod } from '../../engine/io/resultsWorker';
 import type { AnalysisData, ModeData, ParticleFields, SampleSpectrum } from '../../engine/io/results';
+import type { AnalysisProgressEvent } from '../ipc/contract';
 
 export interface ResultsServiceOptions {
   /** Worker script for bundled hosts (the Electron main bundle ships engine/io/resultsWorker). */
@@ -29,7 +30,8 @@ class ResultsError extends Error {
 export class ResultsService {
   private worker?: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; onProgress?: (p: AnalysisProgressEvent) => void }>();
+  private readonly progressListeners = new Set<(event: AnalysisProgressEvent) => void>();
   /** Recent sample spectra (ω₀ needs the elastic moduli: ~1 s at N = 1000), keyed by the files they come from. */
   private readonly spectra = new Map<string, Promise<SampleSpectrum>>();
 
@@ -40,11 +42,17 @@ export class ResultsService {
   }
 
   analyze(dir: string): Promise<AnalysisData> {
-    return this.request('analyzeAndRead', dir) as Promise<AnalysisData>;
+    return this.requestWithProgress({ dir }, 'analyzeAndRead', dir) as Promise<AnalysisData>;
   }
 
   sampleAnalysis(dir: string, sampleId: string): Promise<AnalysisData> {
-    return this.request('sampleAnalysis', dir, sampleId) as Promise<AnalysisData>;
+    return this.requestWithProgress({ dir, sampleId }, 'sampleAnalysis', dir, sampleId) as Promise<AnalysisData>;
+  }
+
+  /** Progress of every analysis in flight (the app forwards it to the renderer). */
+  onAnalysisProgress(listener: (event: AnalysisProgressEvent) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
   }
 
   /**
@@ -84,11 +92,21 @@ export class ResultsService {
     if (worker) await worker.terminate();
   }
 
+  private requestWithProgress(what: { dir: string; sampleId?: string }, method: ResultsMethod, ...args: unknown[]): Promise<unknown> {
+    return this.send(method, args, (p) => {
+      for (const l of this.progressListeners) l({ ...what, fraction: p.fraction, message: p.message });
+    });
+  }
+
   private request(method: ResultsMethod, ...args: unknown[]): Promise<unknown> {
+    return this.send(method, args);
+  }
+
+  private send(method: ResultsMethod, args: unknown[], onProgress?: (p: AnalysisProgressEvent) => void): Promise<unknown> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onProgress });
       worker.ref(); // a pending request keeps the process alive; an idle worker does not
       worker.postMessage({ id, method, args });
     });
@@ -97,9 +115,13 @@ export class ResultsService {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = startWorker(this.options.workerScript ?? new URL('../../engine/io/resultsWorker.ts', import.meta.url));
-    worker.on('message', (reply: { id: number; ok: boolean; value?: unknown; error?: { name: string; message: string } }) => {
+    worker.on('message', (reply: { id: number; ok?: boolean; value?: unknown; error?: { name: string; message: string }; progress?: { fraction: number; message: string } }) => {
       const entry = this.pending.get(reply.id);
       if (!entry) return;
+      if (reply.progress) {
+        entry.onProgress?.({ dir: '', ...reply.progress });
+        return;
+      }
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
       if (reply.ok) entry.resolve(reply.value);

@@ -111,6 +111,7 @@ export async function startBridge(stateDir: string, workers = 1): Promise<Bridge
     for (const s of streams) s.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   const offJobs = jobs.onChange((list) => push('jobs', list));
+  const offAnalysis = results.onAnalysisProgress((event) => push('analysis', event));
 
   const page = (name: string) =>
     readFileSync(join(rendererDir, name), 'utf8')
@@ -163,6 +164,7 @@ export async function startBridge(stateDir: string, workers = 1): Promise<Bridge
     services: { projects, settings, jobs, results },
     async close() {
       offJobs();
+      offAnalysis();
       for (const s of streams) s.end();
       await jobs.shutdown();
       await results.shutdown();

@@ -6,7 +6,7 @@
  * opens the stored mode nearest that ω. Analyses a project that has none yet.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AnalysisData, ProjectDetail, RecentProject, SampleSpectrum } from '../../../main/ipc/contract';
+import type { AnalysisData, AnalysisProgressEvent, ProjectDetail, RecentProject, SampleSpectrum } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
 import { formatNumber } from '../figures/axes';
 import { buildFigure } from '../figures/build';
@@ -63,6 +63,15 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
   /** 'ensemble', or the id of the one sample the figures show. */
   const [scope, setScope] = useState<string>('ensemble');
   const [single, setSingle] = useState<{ sampleId: string; data?: AnalysisData; error?: string }>();
+  /** The latest progress of an analysis of this project in flight (ensemble, or one sample). */
+  const [progress, setProgress] = useState<AnalysisProgressEvent>();
+  useEffect(() => api.on('analysis', (event) => event.dir === dir && setProgress(event)), [dir]);
+  const progressOf = (sample?: string) =>
+    progress && progress.sampleId === sample && progress.fraction < 1 ? (
+      <span className="analysis-progress" role="status" aria-label="Analysis progress">
+        <progress max={1} value={progress.fraction} /> {Math.round(100 * progress.fraction)}% {progress.message}
+      </span>
+    ) : null;
   const [spectrumError, setSpectrumError] = useState<string>();
 
   useEffect(() => {
@@ -109,6 +118,7 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
   }, [dir, scope]);
 
   const analyse = async () => {
+    setProgress(undefined);
     setAnalysing(true);
     setLoadError(undefined);
     try {
@@ -179,6 +189,7 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
         <button className="primary" onClick={() => void analyse()} disabled={analysing || doneSamples.length === 0}>
           {analysing ? 'Analysing…' : 'Analyse'}
         </button>
+        {analysing ? progressOf(undefined) : null}
         {doneSamples.length === 0 ? <p className="muted">No sample has finished yet: run the project first.</p> : null}
         {loadError ? <p className="figure-error" role="alert">{loadError}</p> : null}
       </div>
@@ -198,6 +209,7 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
           <button onClick={() => void analyse()} disabled={analysing}>
             {analysing ? 'Analysing…' : 'Analyse again'}
           </button>
+          {analysing ? progressOf(undefined) : null}
           {loadError ? <p className="figure-error" role="alert">{loadError}</p> : null}
         </div>
         <fieldset className="overlay-list" aria-label="Overlay projects">
@@ -227,7 +239,7 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
             ))}
           </select>
           {scope !== 'ensemble' && single?.error ? <span className="figure-error">{single.error}</span> : null}
-          {scope !== 'ensemble' && !shown && !single?.error ? <span className="muted">analysing {scope}…</span> : null}
+          {scope !== 'ensemble' && !shown && !single?.error ? (progressOf(scope) ?? <span className="muted">analysing {scope}…</span>) : null}
         </label>
         <label className="field">
           Sample for picking modes
