@@ -23,6 +23,9 @@
  * Eigenvectors are held as rows (row k = eigenvector k), as in symmetricEigen.ts.
  */
 import { applyReflectorsToRows, householderTridiagonalize, tridiagonalQL, type SymmetricEigen } from './symmetricEigen';
+import { gemmNT } from './gemm';
+
+export { gemmNT } from './gemm';
 
 const EPS = 2 ** -52;
 
@@ -390,104 +393,6 @@ export function secularRoot(j: number, K: number, d: Float64Array, z: Float64Arr
   }
   for (let i = 0; i < K; i++) out[off + i] = shifts[i] - tau;
   return { lambda: d0 + tau, iterations };
-}
-
-/**
- * C[rowOff[j] + col + c] = Σ_p A[aOff + j·lda + p] · Bt[bOff + c·ldb + p] for j < M, c < N, p < kd
- * (C = A·B with B given transposed, so that both operands run contiguously along p; `accumulate`:
- * C += A·B). Blocked for the
- * caches (kc × nc panels of Bt) with a 4 × 4 register tile of dot products.
- */
-export function gemmNT(M: number, N: number, kd: number, A: Float64Array, aOff: number, lda: number, Bt: Float64Array, bOff: number, ldb: number, C: Float64Array, rowOff: Int32Array, col: number, accumulate = false): void {
-  if (M === 0 || N === 0) return;
-  if (kd === 0) {
-    if (accumulate) return;
-    for (let j = 0; j < M; j++) C.fill(0, rowOff[j] + col, rowOff[j] + col + N);
-    return;
-  }
-  const KC = 384;
-  const NC = 64;
-  for (let p0 = 0; p0 < kd; p0 += KC) {
-    const p1 = Math.min(kd, p0 + KC);
-    const first = p0 === 0 && !accumulate;
-    for (let c0 = 0; c0 < N; c0 += NC) {
-      const c1 = Math.min(N, c0 + NC);
-      let j = 0;
-      for (; j + 4 <= M; j += 4) {
-        const a0 = aOff + j * lda;
-        const a1 = a0 + lda;
-        const a2 = a1 + lda;
-        const a3 = a2 + lda;
-        const r0 = rowOff[j] + col;
-        const r1 = rowOff[j + 1] + col;
-        const r2 = rowOff[j + 2] + col;
-        const r3 = rowOff[j + 3] + col;
-        let c = c0;
-        for (; c + 4 <= c1; c += 4) {
-          const b0 = bOff + c * ldb;
-          const b1 = b0 + ldb;
-          const b2 = b1 + ldb;
-          const b3 = b2 + ldb;
-          let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-          let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-          let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
-          let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-          for (let p = p0; p < p1; p++) {
-            const x0 = A[a0 + p];
-            const x1 = A[a1 + p];
-            const x2 = A[a2 + p];
-            const x3 = A[a3 + p];
-            const y0 = Bt[b0 + p];
-            const y1 = Bt[b1 + p];
-            const y2 = Bt[b2 + p];
-            const y3 = Bt[b3 + p];
-            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-            s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-            s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
-          }
-          if (first) {
-            C[r0 + c] = s00; C[r0 + c + 1] = s01; C[r0 + c + 2] = s02; C[r0 + c + 3] = s03;
-            C[r1 + c] = s10; C[r1 + c + 1] = s11; C[r1 + c + 2] = s12; C[r1 + c + 3] = s13;
-            C[r2 + c] = s20; C[r2 + c + 1] = s21; C[r2 + c + 2] = s22; C[r2 + c + 3] = s23;
-            C[r3 + c] = s30; C[r3 + c + 1] = s31; C[r3 + c + 2] = s32; C[r3 + c + 3] = s33;
-          } else {
-            C[r0 + c] += s00; C[r0 + c + 1] += s01; C[r0 + c + 2] += s02; C[r0 + c + 3] += s03;
-            C[r1 + c] += s10; C[r1 + c + 1] += s11; C[r1 + c + 2] += s12; C[r1 + c + 3] += s13;
-            C[r2 + c] += s20; C[r2 + c + 1] += s21; C[r2 + c + 2] += s22; C[r2 + c + 3] += s23;
-            C[r3 + c] += s30; C[r3 + c + 1] += s31; C[r3 + c + 2] += s32; C[r3 + c + 3] += s33;
-          }
-        }
-        for (; c < c1; c++) {
-          const b0 = bOff + c * ldb;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let p = p0; p < p1; p++) {
-            const y = Bt[b0 + p];
-            s0 += A[a0 + p] * y;
-            s1 += A[a1 + p] * y;
-            s2 += A[a2 + p] * y;
-            s3 += A[a3 + p] * y;
-          }
-          if (first) {
-            C[r0 + c] = s0; C[r1 + c] = s1; C[r2 + c] = s2; C[r3 + c] = s3;
-          } else {
-            C[r0 + c] += s0; C[r1 + c] += s1; C[r2 + c] += s2; C[r3 + c] += s3;
-          }
-        }
-      }
-      for (; j < M; j++) {
-        const a0 = aOff + j * lda;
-        const r0 = rowOff[j] + col;
-        for (let c = c0; c < c1; c++) {
-          const b0 = bOff + c * ldb;
-          let s = 0;
-          for (let p = p0; p < p1; p++) s += A[a0 + p] * Bt[b0 + p];
-          if (first) C[r0 + c] = s;
-          else C[r0 + c] += s;
-        }
-      }
-    }
-  }
 }
 
 /** Seconds per stage of `symmetricEigenDivideConquer`. */

@@ -1,16 +1,19 @@
 /**
  * The float64 dense symmetric eigensolver of the engine ("the float64 dense reference", SPEC §4):
- * Householder tridiagonalisation, implicit QL with Wilkinson shifts on the tridiagonal matrix,
- * back-transformation of the eigenvectors by the stored reflectors.
+ * Householder tridiagonalisation (blocked, LAPACK dsytrd-style), implicit QL with Wilkinson shifts
+ * or divide and conquer on the tridiagonal matrix, back-transformation of the eigenvectors by the
+ * stored reflectors (compact WY). docs/SPECTRUM.md, "Blocked Householder stages".
  *
  * Everything is row-major Float64Array, and every inner loop runs along a row:
  *  - the reduction works on the lower triangle from the last row upwards (as EISPACK tred2), so a
  *    Householder vector is a contiguous row prefix and the symmetric matrix–vector product and the
- *    rank-2 update are fused row sweeps;
+ *    rank-2 updates are row sweeps or row-wise matrix products (`gemmNT`);
  *  - eigenvectors are held transposed (row k = eigenvector k), so a Givens rotation of QL combines
- *    two contiguous rows and the back-transformation applies each reflector to a block of rows.
+ *    two contiguous rows and the back-transformation is a product with blocks of reflectors from the
+ *    right.
  */
 import { tridiagonalDivideConquer } from './divideConquer';
+import { gemmNT } from './gemm';
 
 export interface SymmetricEigen {
   /** Eigenvalues, ascending. */
@@ -30,19 +33,19 @@ export interface Tridiagonal {
   betas: Float64Array;
 }
 
+/** Tridiagonalisation block size (reflectors per panel) of `householderTridiagonalize` (bench/linalg.bench.ts). */
+export const TRIDIAGONAL_BLOCK = 32;
+/** Below this order the trailing matrix is reduced one reflector at a time (LAPACK dsytrd's nx). */
+const TRIDIAGONAL_CROSSOVER = 128;
+/** Rows per `gemmNT` call of the rank-2nb trailing update. */
+const TRAILING_ROWS = 32;
+
 /**
- * Householder reduction of a symmetric matrix to tridiagonal form T = Qᵀ A Q (Golub & Van Loan,
- * Matrix Computations, 4th ed., Alg. 8.3.1; row-wise as in EISPACK tred2). Only the lower triangle
- * of `a` is read; `a` is overwritten (the reflectors end up in its strictly lower part).
- * Q = P_(n−1) P_(n−2) ⋯ P_2, P_i = I − β_i v_i v_iᵀ with v_i supported on indices 0 … i−1.
+ * Rows from … 1 of the unblocked Householder reduction (GVL Alg. 8.3.1, row-wise as EISPACK tred2):
+ * the leading (from+1) × (from+1) block of `a` (lower triangle) is reduced in place.
  */
-export function householderTridiagonalize(a: Float64Array, n: number): Tridiagonal {
-  if (a.length !== n * n) throw new RangeError(`matrix holds ${a.length} numbers, expected ${n}×${n}`);
-  const diagonal = new Float64Array(n);
-  const offDiagonal = new Float64Array(n);
-  const betas = new Float64Array(n);
-  const p = new Float64Array(n);
-  for (let i = n - 1; i >= 1; i--) {
+function reduceRowsUnblocked(a: Float64Array, n: number, from: number, offDiagonal: Float64Array, betas: Float64Array, p: Float64Array): void {
+  for (let i = from; i >= 1; i--) {
     const l = i - 1; // v lives in a[i][0..l]
     const row = i * n;
     if (l === 0) {
@@ -97,7 +100,207 @@ export function householderTridiagonalize(a: Float64Array, n: number): Tridiagon
       for (let k = 0; k <= j; k++) a[rj + k] -= vj * p[k] + wj * a[row + k];
     }
   }
+}
+
+/**
+ * Householder reduction of a symmetric matrix to tridiagonal form T = Qᵀ A Q, one reflector at a time
+ * (Golub & Van Loan, Matrix Computations, 4th ed., Alg. 8.3.1; row-wise as in EISPACK tred2): each
+ * step reads the trailing matrix twice (symmetric matrix–vector product, rank-2 update). The reference
+ * for `householderTridiagonalize` (tests/linalg-blocked.test.ts); same contract.
+ */
+export function householderTridiagonalizeUnblocked(a: Float64Array, n: number): Tridiagonal {
+  if (a.length !== n * n) throw new RangeError(`matrix holds ${a.length} numbers, expected ${n}×${n}`);
+  const diagonal = new Float64Array(n);
+  const offDiagonal = new Float64Array(n);
+  const betas = new Float64Array(n);
+  reduceRowsUnblocked(a, n, n - 1, offDiagonal, betas, new Float64Array(n));
   for (let i = 0; i < n; i++) diagonal[i] = a[i * n + i];
+  offDiagonal[0] = 0;
+  return { diagonal, offDiagonal, reflectors: a, betas };
+}
+
+/**
+ * p[0 … m−1] = A v for the leading m × m block of the symmetric `a` (its lower triangle read row by
+ * row), v = a[vOff … vOff+m−1]. Four rows at a time: one pass over their common columns gives four
+ * dot products (the upper triangle's contribution) and one combined update of p (the lower one's).
+ */
+function symmetricTimesVector(a: Float64Array, n: number, m: number, vOff: number, p: Float64Array): void {
+  p.fill(0, 0, m);
+  let r = 0;
+  for (; r + 4 <= m; r += 4) {
+    const a0 = r * n;
+    const a1 = a0 + n;
+    const a2 = a1 + n;
+    const a3 = a2 + n;
+    const v0 = a[vOff + r];
+    const v1 = a[vOff + r + 1];
+    const v2 = a[vOff + r + 2];
+    const v3 = a[vOff + r + 3];
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = 0; k < r; k++) {
+      const x = a[vOff + k];
+      const y0 = a[a0 + k];
+      const y1 = a[a1 + k];
+      const y2 = a[a2 + k];
+      const y3 = a[a3 + k];
+      s0 += y0 * x;
+      s1 += y1 * x;
+      s2 += y2 * x;
+      s3 += y3 * x;
+      p[k] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+    }
+    p[r] += s0;
+    p[r + 1] += s1;
+    p[r + 2] += s2;
+    p[r + 3] += s3;
+    // the 4 × 4 diagonal block
+    for (let t = r; t < r + 4; t++) {
+      const at = t * n;
+      const vt = a[vOff + t];
+      let s = 0;
+      for (let k = r; k < t; k++) {
+        const atk = a[at + k];
+        s += atk * a[vOff + k];
+        p[k] += atk * vt;
+      }
+      p[t] += s + a[at + t] * vt;
+    }
+  }
+  for (; r < m; r++) {
+    const ar = r * n;
+    const vr = a[vOff + r];
+    let s = 0;
+    for (let k = 0; k < r; k++) {
+      const ark = a[ar + k];
+      s += ark * a[vOff + k];
+      p[k] += ark * vr;
+    }
+    p[r] += s + a[ar + r] * vr;
+  }
+}
+
+/**
+ * Householder reduction of a symmetric matrix to tridiagonal form T = Qᵀ A Q (Golub & Van Loan,
+ * Matrix Computations, 4th ed., Alg. 8.3.1; row-wise as in EISPACK tred2), blocked as LAPACK
+ * dsytrd/dlatrd (UPLO = 'U' in column-major terms, which is our row-major lower triangle): `block`
+ * reflectors are generated at a time from the matrix with the pending update applied on the fly
+ * (A − V Wᵀ − W Vᵀ, W the panel of the vectors w_i of the rank-2 updates), then the trailing matrix
+ * gets one rank-2·block update A ← A − V Wᵀ − W Vᵀ as a matrix product (`gemmNT`). Half the flops
+ * (the symmetric matrix–vector products) stay level 2, but the trailing matrix is read once per
+ * reflector instead of twice, and the other half runs at matrix-product speed.
+ * Only the lower triangle of `a` is read; `a` is overwritten (the reflectors end up in its strictly
+ * lower part, its strictly upper part becomes scratch). Q = P_(n−1) P_(n−2) ⋯ P_2,
+ * P_i = I − β_i v_i v_iᵀ with v_i supported on indices 0 … i−1 (row i, columns 0 … i−1).
+ */
+export function householderTridiagonalize(a: Float64Array, n: number, block = TRIDIAGONAL_BLOCK): Tridiagonal {
+  if (a.length !== n * n) throw new RangeError(`matrix holds ${a.length} numbers, expected ${n}×${n}`);
+  const diagonal = new Float64Array(n);
+  const offDiagonal = new Float64Array(n);
+  const betas = new Float64Array(n);
+  const p = new Float64Array(n);
+  const nb = Math.max(1, block);
+  let i = n - 1;
+  if (nb > 1 && n > TRIDIAGONAL_CROSSOVER) {
+    const wp = new Float64Array(nb * n); // row q: w of the q-th reflector of the panel (ld n)
+    const dv = new Float64Array(nb); // w_q · v
+    const vv = new Float64Array(nb); // v_q · v
+    const left = new Float64Array(n * 2 * nb); // row r: (−v_q[r])_q, (−w_q[r])_q
+    const right = new Float64Array(n * 2 * nb); // row c: (w_q[c])_q, (v_q[c])_q
+    const rowOff = Int32Array.from({ length: n }, (_, r) => r * n);
+    while (i - nb >= TRIDIAGONAL_CROSSOVER) {
+      const top = i;
+      for (let j = 0; j < nb; j++, i--) {
+        const row = i * n;
+        const l = i - 1;
+        // Row i of A − V Wᵀ − W Vᵀ (columns 0 … i) over the panel so far.
+        for (let q = 0; q < j; q++) {
+          const vq = (top - q) * n;
+          const wq = q * n;
+          const vi = a[vq + i];
+          const wi = wp[wq + i];
+          for (let k = 0; k <= i; k++) a[row + k] -= vi * wp[wq + k] + wi * a[vq + k];
+        }
+        const wj = j * n;
+        // Householder vector of x = a[i][0..l], as the unblocked step.
+        let scale = 0;
+        for (let k = 0; k <= l; k++) scale += Math.abs(a[row + k]);
+        if (scale === 0) {
+          offDiagonal[i] = 0;
+          betas[i] = 0;
+          wp.fill(0, wj, wj + l + 1); // v = 0 (the row is zero), w = 0
+          continue;
+        }
+        let sigma = 0;
+        for (let k = 0; k <= l; k++) {
+          const x = a[row + k] / scale;
+          a[row + k] = x;
+          sigma += x * x;
+        }
+        const f = a[row + l];
+        const g = f >= 0 ? -Math.sqrt(sigma) : Math.sqrt(sigma);
+        offDiagonal[i] = scale * g;
+        const h = sigma - f * g;
+        a[row + l] = f - g;
+        const beta = 1 / h;
+        betas[i] = beta;
+        // p = A v over the leading (l+1) × (l+1) block of the not yet updated matrix (lower triangle).
+        symmetricTimesVector(a, n, l + 1, row, p);
+        // p −= V (Wᵀ v) + W (Vᵀ v) over the panel so far.
+        for (let q = 0; q < j; q++) {
+          const vq = (top - q) * n;
+          const wq = q * n;
+          let sw = 0;
+          let sv = 0;
+          for (let k = 0; k <= l; k++) {
+            const x = a[row + k];
+            sw += wp[wq + k] * x;
+            sv += a[vq + k] * x;
+          }
+          dv[q] = sw;
+          vv[q] = sv;
+        }
+        for (let q = 0; q < j; q++) {
+          const vq = (top - q) * n;
+          const wq = q * n;
+          const sw = dv[q];
+          const sv = vv[q];
+          for (let k = 0; k <= l; k++) p[k] -= a[vq + k] * sw + wp[wq + k] * sv;
+        }
+        // w = β p − (β² vᵀp / 2) v
+        let vp = 0;
+        for (let k = 0; k <= l; k++) {
+          p[k] *= beta;
+          vp += a[row + k] * p[k];
+        }
+        const half = 0.5 * beta * vp;
+        for (let k = 0; k <= l; k++) wp[wj + k] = p[k] - half * a[row + k];
+      }
+      // Trailing matrix (rows and columns 0 … i): A ← A − V Wᵀ − W Vᵀ as [−V −W] [W V]ᵀ.
+      const m = i + 1;
+      const kk = 2 * nb;
+      for (let r = 0; r < m; r++) {
+        const lr = r * kk;
+        for (let q = 0; q < nb; q++) {
+          const vr = a[(top - q) * n + r];
+          const wr = wp[q * n + r];
+          left[lr + q] = -vr;
+          left[lr + nb + q] = -wr;
+          right[lr + q] = wr;
+          right[lr + nb + q] = vr;
+        }
+      }
+      for (let r0 = 0; r0 < m; r0 += TRAILING_ROWS) {
+        const r1 = Math.min(m, r0 + TRAILING_ROWS);
+        // rows r0 … r1−1, columns 0 … r1−1 (the few above the diagonal are scratch)
+        gemmNT(r1 - r0, r1, kk, left, r0 * kk, kk, right, 0, kk, a, rowOff.subarray(r0, r1), 0, true);
+      }
+    }
+  }
+  reduceRowsUnblocked(a, n, i, offDiagonal, betas, p);
+  for (let k = 0; k < n; k++) diagonal[k] = a[k * n + k];
   offDiagonal[0] = 0;
   return { diagonal, offDiagonal, reflectors: a, betas };
 }
@@ -178,11 +381,12 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, zt?: Float64Arra
 }
 
 /**
- * Back-transformation X = Q Z (GVL §8.3.1, "accumulating Q"): with eigenvectors held as rows
- * (xt = Zᵀ), Xᵀ = Zᵀ P_2 P_3 ⋯ P_(n−1). Each reflector is applied to a block of rows at a time so that
- * a reflector is read once per block, not once per row (a BLAS-3-like blocking of the row sweep).
+ * Back-transformation X = Q Z (GVL §8.3.1, "accumulating Q"), one reflector at a time (level 2): with
+ * eigenvectors held as rows (xt = Zᵀ), Xᵀ = Zᵀ P_2 P_3 ⋯ P_(n−1). Each reflector is applied to a block
+ * of rows at a time so that a reflector is read once per block, not once per row. The reference for
+ * `applyReflectorsToRows` (tests/linalg-blocked.test.ts).
  */
-export function applyReflectorsToRows(t: Tridiagonal, n: number, xt: Float64Array, rows = xt.length / n): void {
+export function applyReflectorsToRowsUnblocked(t: Tridiagonal, n: number, xt: Float64Array, rows = xt.length / n): void {
   const { reflectors: v, betas } = t;
   const block = 32;
   for (let r0 = 0; r0 < rows; r0 += block) {
@@ -233,6 +437,82 @@ export function applyReflectorsToRows(t: Tridiagonal, n: number, xt: Float64Arra
   }
 }
 
+/** Reflectors per compact-WY block of `applyReflectorsToRows` (bench/linalg.bench.ts). */
+export const BACK_TRANSFORM_BLOCK = 64;
+/** Eigenvector rows per pass of `applyReflectorsToRows`, so that the W panel stays in cache. */
+const BACK_TRANSFORM_ROWS = 256;
+
+/**
+ * Back-transformation X = Q Z (GVL §8.3.1, "accumulating Q"): with eigenvectors held as rows
+ * (xt = Zᵀ, the first `rows` rows), Xᵀ = Zᵀ P_2 P_3 ⋯ P_(n−1). The reflectors are taken `block` at a
+ * time in the compact WY form P_i0 P_(i0+1) ⋯ P_(i0+nb−1) = I − V T Vᵀ (Schreiber & Van Loan, SIAM J.
+ * Sci. Stat. Comput. 10, 53 (1989); LAPACK dlarft 'F','C' and dlarfb), V = [v_i0 … v_(i0+nb−1)],
+ * T upper triangular, so that Xᵀ ← Xᵀ − ((Xᵀ V) T) Vᵀ is two matrix products (`gemmNT`) and a small
+ * triangular one. ~2n³ flops for all n rows, as the level-2 sweep, at matrix-product speed.
+ */
+export function applyReflectorsToRows(t: Tridiagonal, n: number, xt: Float64Array, rows = xt.length / n, block = BACK_TRANSFORM_BLOCK): void {
+  const { reflectors: v, betas } = t;
+  if (n < 3 || rows <= 0) return;
+  const nb = Math.max(1, Math.min(block, n - 2));
+  const chunk = Math.min(rows, BACK_TRANSFORM_ROWS);
+  const vt = new Float64Array(nb * n); // Vᵀ: row j = v_(i0+j), zero-padded to len (ld = len)
+  const u = new Float64Array(n * nb); // U = −V Tᵀ (len × kb, ld nb)
+  const tm = new Float64Array(nb * nb); // T, row-major, upper triangular
+  const z = new Float64Array(nb);
+  const w = new Float64Array(chunk * nb);
+  const wOff = Int32Array.from({ length: chunk }, (_, j) => j * nb);
+  const xOff = Int32Array.from({ length: rows }, (_, j) => j * n);
+  for (let i0 = 2; i0 < n; i0 += nb) {
+    const kb = Math.min(nb, n - i0);
+    const len = i0 + kb - 1; // v_(i0+j) is supported on 0 … i0+j−1
+    // Pack Vᵀ; a reflector with β = 0 is the identity and packed as zero.
+    vt.fill(0, 0, kb * len);
+    for (let j = 0; j < kb; j++) {
+      const i = i0 + j;
+      if (betas[i] === 0) continue;
+      const src = i * n;
+      const dst = j * len;
+      for (let k = 0; k < i; k++) vt[dst + k] = v[src + k];
+    }
+    // T (dlarft, forward, columnwise): T[j][j] = β_j, T[0:j][j] = −β_j T[0:j][0:j] (V[:,0:j]ᵀ v_j).
+    for (let j = 0; j < kb; j++) {
+      const beta = betas[i0 + j];
+      const vj = j * len;
+      for (let a = 0; a < j; a++) {
+        const va = a * len;
+        const support = i0 + a; // the shorter of v_a, v_j
+        let s = 0;
+        for (let k = 0; k < support; k++) s += vt[va + k] * vt[vj + k];
+        z[a] = s;
+      }
+      for (let a = 0; a < j; a++) {
+        const ta = a * nb;
+        let s = 0;
+        for (let b = a; b < j; b++) s += tm[ta + b] * z[b];
+        tm[ta + j] = -beta * s;
+      }
+      tm[j * nb + j] = beta;
+    }
+    // U = −V Tᵀ, row k = −(Σ_(b≥j) T[j][b] v_b[k])_j, so that Xᵀ V T Vᵀ = −(Xᵀ V) Uᵀ.
+    for (let k = 0; k < len; k++) {
+      const row = k * nb;
+      for (let b = 0; b < kb; b++) z[b] = vt[b * len + k];
+      for (let j = 0; j < kb; j++) {
+        const tj = j * nb;
+        let s = 0;
+        for (let b = j; b < kb; b++) s += tm[tj + b] * z[b];
+        u[row + j] = -s;
+      }
+    }
+    for (let r0 = 0; r0 < rows; r0 += chunk) {
+      const m = Math.min(chunk, rows - r0);
+      // W = Xᵀ V (m × kb), then Xᵀ += W Uᵀ = Xᵀ − Xᵀ V T Vᵀ
+      gemmNT(m, kb, len, xt, r0 * n, n, vt, 0, len, w, wOff, 0);
+      gemmNT(m, len, kb, w, 0, nb, u, 0, nb, xt, xOff.subarray(r0, r0 + m), 0, true);
+    }
+  }
+}
+
 /** Sorts eigenvalues ascending and permutes the eigenvector rows with them. */
 export function sortEigenpairs(values: Float64Array, vectors: Float64Array | undefined, n: number): void {
   const order = Array.from(values.keys()).sort((x, y) => values[x] - values[y]);
@@ -248,7 +528,7 @@ export const DIVIDE_AND_CONQUER_MIN_ORDER = 1000;
 
 /**
  * All eigenvalues (ascending) and, if asked, all eigenvectors (rows) of a dense symmetric matrix,
- * float64 throughout: Householder tridiagonalisation (GVL Alg. 8.3.1), then implicit QL (GVL §8.3.5)
+ * float64 throughout: blocked Householder tridiagonalisation (GVL Alg. 8.3.1; dsytrd), then implicit QL (GVL §8.3.5)
  * or — with eigenvectors, from n = DIVIDE_AND_CONQUER_MIN_ORDER, or when `method` asks for it —
  * divide and conquer on the tridiagonal matrix (Cuppen 1981; Gu & Eisenstat 1995;
  * engine/linalg/divideConquer.ts), which replaces QL's ~6n³ rotation flops by ~(4/3)n³ in dense
