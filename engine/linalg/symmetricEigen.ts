@@ -52,25 +52,13 @@ function reduceRowsUnblocked(a: Float64Array, n: number, from: number, offDiagon
       offDiagonal[i] = a[row];
       continue;
     }
-    // Householder vector of x = a[i][0..l] that maps x to ±‖x‖ e_l (GVL Alg. 5.1.1), scaled for safety.
-    let scale = 0;
-    for (let k = 0; k <= l; k++) scale += Math.abs(a[row + k]);
-    if (scale === 0) {
+    const reflector = householderVector(a, row, l);
+    if (!reflector) {
       offDiagonal[i] = 0;
       continue;
     }
-    let sigma = 0;
-    for (let k = 0; k <= l; k++) {
-      const x = a[row + k] / scale;
-      a[row + k] = x;
-      sigma += x * x;
-    }
-    const f = a[row + l];
-    const g = f >= 0 ? -Math.sqrt(sigma) : Math.sqrt(sigma);
-    offDiagonal[i] = scale * g;
-    const h = sigma - f * g; // = ½‖v‖²
-    a[row + l] = f - g; // v = x − g e_l (scaled)
-    const beta = 1 / h;
+    offDiagonal[i] = reflector.offDiagonal;
+    const beta = reflector.beta;
     betas[i] = beta;
     // p = β A v over the leading (l+1)×(l+1) block, reading its lower triangle row by row.
     p.fill(0, 0, l + 1);
@@ -225,26 +213,15 @@ export function householderTridiagonalize(a: Float64Array, n: number, block = TR
         }
         const wj = j * n;
         // Householder vector of x = a[i][0..l], as the unblocked step.
-        let scale = 0;
-        for (let k = 0; k <= l; k++) scale += Math.abs(a[row + k]);
-        if (scale === 0) {
+        const reflector = householderVector(a, row, l);
+        if (!reflector) {
           offDiagonal[i] = 0;
           betas[i] = 0;
           wp.fill(0, wj, wj + l + 1); // v = 0 (the row is zero), w = 0
           continue;
         }
-        let sigma = 0;
-        for (let k = 0; k <= l; k++) {
-          const x = a[row + k] / scale;
-          a[row + k] = x;
-          sigma += x * x;
-        }
-        const f = a[row + l];
-        const g = f >= 0 ? -Math.sqrt(sigma) : Math.sqrt(sigma);
-        offDiagonal[i] = scale * g;
-        const h = sigma - f * g;
-        a[row + l] = f - g;
-        const beta = 1 / h;
+        offDiagonal[i] = reflector.offDiagonal;
+        const beta = reflector.beta;
         betas[i] = beta;
         // p = A v over the leading (l+1) × (l+1) block of the not yet updated matrix (lower triangle).
         symmetricTimesVector(a, n, l + 1, row, p);
@@ -525,6 +502,28 @@ export function sortEigenpairs(values: Float64Array, vectors: Float64Array | und
 
 /** Order from which `symmetricEigen` computes eigenvectors by divide and conquer instead of QL (bench/linalg.bench.ts). */
 export const DIVIDE_AND_CONQUER_MIN_ORDER = 1000;
+
+/**
+ * The Householder vector of x = a[row .. row + l] that maps x to ±‖x‖ e_l (GVL Alg. 5.1.1),
+ * scaled by Σ|x_k| for safety and written over x: v = x/scale − g e_l with g = ∓‖x/scale‖.
+ * Returns the new off-diagonal entry scale·g and β = 1/(½‖v‖²); null for x = 0 (no reflection).
+ */
+function householderVector(a: Float64Array, row: number, l: number): { offDiagonal: number; beta: number } | null {
+  let scale = 0;
+  for (let k = 0; k <= l; k++) scale += Math.abs(a[row + k]);
+  if (scale === 0) return null;
+  let sigma = 0;
+  for (let k = 0; k <= l; k++) {
+    const x = a[row + k] / scale;
+    a[row + k] = x;
+    sigma += x * x;
+  }
+  const f = a[row + l];
+  const g = f >= 0 ? -Math.sqrt(sigma) : Math.sqrt(sigma);
+  const h = sigma - f * g; // = ½‖v‖²
+  a[row + l] = f - g; // v = x − g e_l (scaled)
+  return { offDiagonal: scale * g, beta: 1 / h };
+}
 
 /**
  * All eigenvalues (ascending) and, if asked, all eigenvectors (rows) of a dense symmetric matrix,
