@@ -2,13 +2,16 @@
  * `glassmodes relaxation`: the α-relaxation time τ_α(T) of swap-free Monte Carlo and the
  * mode-coupling fit τ_α = A (T − T_d)^(−γ) that estimates the dynamical temperature T_d, which the
  * paper does not give (SPEC §7). Writes <out>/fs.csv, <out>/tau.csv and <out>/summary.json
- * (docs/RELAXATION.md).
+ * (docs/RELAXATION.md). While it runs, <out>/checkpoint/ holds a checkpoint of the running
+ * temperature and the temperatures finished so far: a killed run, started again with the same
+ * command, goes on where it stopped and ends with the same files.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_WAVEVECTOR } from '../../engine/analysis/relaxation';
 import { makeSeries, seriesFromCsv, seriesToCsv } from '../../engine/analysis/series';
 import { writeFileAtomic, writeJsonAtomic } from '../../engine/io/files';
+import { openRelaxationCheckpoints, RelaxationCheckpointError, type RelaxationCheckpoints } from '../../engine/io/relaxationFiles';
 import { parseTaper, SettingsError, type ModelSettings } from '../../engine/model/settings';
 import { fitRelaxationTimes, runRelaxation, validateRelaxationPlan, type RelaxationPlan } from '../../engine/pipeline/relaxationRun';
 import type { ModeCouplingFit } from '../../engine/theory/modeCoupling';
@@ -17,9 +20,11 @@ import { numberOption, parse, UsageError } from '../args';
 import { formatDuration, progressBar } from '../progress';
 
 export const RELAXATION_USAGE =
-  'glassmodes relaxation --temperatures <T1,T2,...> --equilibrate <sweeps> --sweeps <sweeps> --out <dir> [--dim 2|3] [--particles <N>] [--taper 2|inf|<m>] [--potential ipl|lj] [--density <rho>] [--seed <s>] [--k <k>] [--points-per-decade <n>] [--swap-probability <p>] [--max-displacement <delta>]' +
+  'glassmodes relaxation --temperatures <T1,T2,...> --equilibrate <sweeps> --sweeps <sweeps> --out <dir> [--dim 2|3] [--particles <N>] [--taper 2|inf|<m>] [--potential ipl|lj] [--density <rho>] [--seed <s>] [--k <k>] [--points-per-decade <n>] [--swap-probability <p>] [--max-displacement <delta>] [--checkpoint-seconds <s>]' +
   ' | glassmodes relaxation --combine <dir>... --out <dir>' +
-  '  (τ_α near T_d needs 10^5–10^7 sweeps per temperature at N = 1000: a cluster job, one temperature per task, then --combine; docs/RELAXATION.md)';
+  '  (τ_α near T_d needs 10^5–10^7 sweeps per temperature at N = 1000: a cluster job, one temperature per task, then --combine.' +
+  ' A checkpoint is written to <out>/checkpoint/ every --checkpoint-seconds (default 120): the same command run again resumes a killed run' +
+  ' and gives the same files; a folder holding checkpoints of other settings is refused. docs/RELAXATION.md)';
 
 /** The flag a user types for each setting the plan may refuse, so that a refusal names it. */
 const FLAGS: Record<string, string> = {
@@ -47,7 +52,7 @@ function temperatureList(text: string): unknown[] {
 }
 
 /** The plan and the output folder from the command line; refuses bad input before anything runs. */
-export function relaxationPlanFromArgs(args: string[]): { plan: RelaxationPlan; out: string } {
+export function relaxationPlanFromArgs(args: string[]): { plan: RelaxationPlan; out: string; checkpointSeconds: number } {
   const { values, positionals } = parse(
     args,
     {
@@ -65,6 +70,7 @@ export function relaxationPlanFromArgs(args: string[]): { plan: RelaxationPlan; 
       'points-per-decade': { type: 'string' },
       'swap-probability': { type: 'string' },
       'max-displacement': { type: 'string' },
+      'checkpoint-seconds': { type: 'string' },
     },
     RELAXATION_USAGE,
   );
@@ -80,6 +86,8 @@ export function relaxationPlanFromArgs(args: string[]): { plan: RelaxationPlan; 
   const density = numberOption(values.density, 'density');
   if (density !== undefined) model.density = density;
   if (values.potential !== undefined) model.potential = values.potential as ModelSettings['potential'];
+  const checkpointSeconds = numberOption(values['checkpoint-seconds'], 'checkpoint-seconds') ?? 120;
+  if (!(checkpointSeconds > 0)) throw new SettingsError('checkpointSeconds (--checkpoint-seconds)', 'a positive number of seconds', checkpointSeconds);
   try {
     if (values.taper !== undefined) model.taper = parseTaper(values.taper);
     const plan = validateRelaxationPlan({
@@ -93,7 +101,7 @@ export function relaxationPlanFromArgs(args: string[]): { plan: RelaxationPlan; 
       swapProbability: numberOption(values['swap-probability'], 'swap-probability'),
       maxDisplacement: numberOption(values['max-displacement'], 'max-displacement'),
     });
-    return { plan, out: values.out };
+    return { plan, out: values.out, checkpointSeconds };
   } catch (error) {
     if (error instanceof SettingsError && FLAGS[error.setting]) throw new SettingsError(`${error.setting} (${FLAGS[error.setting]})`, error.allowed, error.got, error.why);
     throw error;
@@ -104,6 +112,7 @@ export function relaxationPlanFromArgs(args: string[]): { plan: RelaxationPlan; 
 function createScanReporter(stream: NodeJS.WriteStream = process.stderr) {
   const tty = stream.isTTY === true;
   const started = Date.now();
+  let first: number | undefined; // a resumed scan starts part way: the rate is that of this run
   let lastDraw = 0;
   let lastTenth = 0;
   let lastTemperature = '';
@@ -111,7 +120,8 @@ function createScanReporter(stream: NodeJS.WriteStream = process.stderr) {
     update(fraction: number, message: string) {
       const now = Date.now();
       const elapsed = (now - started) / 1000;
-      const eta = fraction > 0.02 ? (elapsed * (1 - fraction)) / fraction : NaN;
+      first ??= fraction;
+      const eta = fraction - first > 0.02 ? (elapsed * (1 - fraction)) / (fraction - first) : NaN;
       const line = `relaxation ${progressBar(fraction)} ${(100 * fraction).toFixed(0).padStart(3)}% eta ${formatDuration(eta)}  ${message}`;
       if (tty) {
         if (now - lastDraw < 100 && fraction < 1) return;
@@ -267,16 +277,46 @@ export function relaxationCommand(args: string[]): number {
     if (!values.out) throw new UsageError(`--combine needs --out\nusage: ${RELAXATION_USAGE}`);
     return combineCommand(positionals, values.out, args);
   }
-  const { plan, out } = relaxationPlanFromArgs(args);
+  const { plan, out, checkpointSeconds } = relaxationPlanFromArgs(args);
+  let store: RelaxationCheckpoints;
+  try {
+    store = openRelaxationCheckpoints(out, plan);
+  } catch (error) {
+    if (error instanceof RelaxationCheckpointError) throw new UsageError(error.message);
+    throw error;
+  }
   const m = plan.model;
   console.log(
     `relaxation: d = ${m.dim}, N = ${m.particles}, ${m.potential} taper m = ${m.taper}, T = ${plan.temperatures.join(', ')}; ` +
       `${plan.equilibrationSweeps} swap sweeps (p_swap = ${plan.swapProbability}, δ = ${plan.maxDisplacement}) then ${plan.sweeps} swap-free sweeps, ` +
       `k = ${plan.wavevector === DEFAULT_WAVEVECTOR ? '2π' : plan.wavevector}, seed ${plan.seed}`,
   );
+  if (store.writtenBy !== null && store.writtenBy !== APP_VERSION) {
+    console.error(`note: the checkpoints in ${store.folder} were written by glassmodes ${store.writtenBy}, this is ${APP_VERSION}; a resumed run is bit for bit an uninterrupted one only with the same version`);
+  }
+  for (const temperature of plan.temperatures) {
+    const finished = store.finished.get(temperature);
+    const checkpoint = store.checkpoints.get(temperature);
+    if (finished) console.error(`skipped T = ${temperature}: finished in an earlier run (${finished.path}), not recomputed`);
+    else if (checkpoint) {
+      const done = checkpoint.state.sweepsDone;
+      const where = checkpoint.phase === 'equilibration' ? `swap MC ${done}/${plan.equilibrationSweeps}` : `swap-free MC ${done - plan.equilibrationSweeps}/${plan.sweeps}`;
+      console.error(`resumed T = ${temperature} at sweep ${done} of ${plan.equilibrationSweeps + plan.sweeps} (${where})`);
+    }
+  }
   const reporter = createScanReporter();
   const t0 = performance.now();
-  const result = runRelaxation(plan, reporter.update);
+  let lastCheckpoint = performance.now();
+  const result = runRelaxation(plan, reporter.update, {
+    finished: (temperature) => store.finished.get(temperature)?.run,
+    resume: (temperature) => store.checkpoints.get(temperature),
+    due: () => performance.now() - lastCheckpoint >= checkpointSeconds * 1000,
+    save: (checkpoint) => {
+      store.save(checkpoint);
+      lastCheckpoint = performance.now();
+    },
+    onFinished: (run) => store.finish(run),
+  });
   reporter.finish();
   const rows = result.runs.map(({ temperature, seed, times, fs, tauAlpha, tauAlphaLowerBound, acceptance, energyPerParticle, largestUnwrapStep }): ScanRow => ({
     temperature,
@@ -292,6 +332,7 @@ export function relaxationCommand(args: string[]): number {
     largestUnwrapStep,
   }));
   const { fit, fitNote } = writeScanFiles(out, rows, { model: m, wavevector: plan.wavevector, command: ['glassmodes', 'relaxation', ...args].join(' '), settings: plan, seed: plan.seed });
+  store.clear();
   report(rows, fit, fitNote);
   for (const r of result.runs) {
     console.log(`  T = ${r.temperature}: swap-free acceptance ${r.acceptance.measurement.displacement.toFixed(3)}, E/N after equilibration ${r.energyPerParticle.equilibrated.toFixed(5)}, at the end ${r.energyPerParticle.final.toFixed(5)}`);

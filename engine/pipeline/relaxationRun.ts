@@ -4,14 +4,16 @@
  * swap-free Monte Carlo (p_swap = 0, the "physical" local dynamics whose slowing down defines
  * T_d), recording the self-intermediate scattering function F_s(k, t) at log-spaced sweep counts
  * and its α-relaxation time τ_α; finally τ_α(T) = A (T − T_d)^(−γ) is fitted when at least three
- * temperatures relaxed within the run. Pure and deterministic for a seed; no files here.
+ * temperatures relaxed within the run. Pure and deterministic for a seed; no files here: a
+ * temperature can hand out checkpoints (plain objects) and go on from one bit for bit, and
+ * engine/io/relaxationFiles.ts keeps them in the output folder.
  */
 import { accumulateUnwrapped, DEFAULT_WAVEVECTOR, logSpacedSweeps, relaxationTime, selfIntermediateScattering } from '../analysis/relaxation';
 import { makeGlass, totalEnergy } from '../model/glass';
 import { makePairPotential } from '../model/potential';
 import { boxSide, DEFAULT_SETTINGS, SettingsError, validateSettings, type ModelSettings } from '../model/settings';
 import { createRng, deriveSeed } from '../random';
-import { acceptanceRates, swapMonteCarlo, type Acceptance } from '../sim/swapMonteCarlo';
+import { acceptanceRates, swapMonteCarlo, type Acceptance, type MonteCarloState } from '../sim/swapMonteCarlo';
 import { fitModeCoupling, type ModeCouplingFit } from '../theory/modeCoupling';
 import { randomConfiguration } from './stages';
 
@@ -111,53 +113,196 @@ export function configurationSeed(seed: number): number {
 /** Refusal threshold for the per-sweep unwrapping step, as a fraction of L (exact below L/2). */
 const UNWRAP_LIMIT = 0.25;
 
+/**
+ * Sweeps per call of the Monte Carlo, in both phases, counted from the start of each phase. Each
+ * call builds its cell grid afresh, and the order of a cell's members sets the order in which a
+ * particle's pair energies are summed; checkpoints are taken only at these block boundaries, where
+ * an uninterrupted run rebuilds its grid too, so a resumed run repeats it bit for bit (not merely
+ * up to the last bit of ΔV). The rebuild costs O(N), nothing next to a block of sweeps.
+ */
+export const RELAXATION_BLOCK_SWEEPS = 50;
+
+/**
+ * Everything a temperature needs to go on from a block boundary exactly as an uninterrupted run
+ * would: a plain object (typed arrays and numbers) for engine/io/ to write and read back.
+ */
+export interface TemperatureCheckpoint {
+  temperature: number;
+  phase: 'equilibration' | 'measurement';
+  /** Positions, diameters, generator and acceptance counters; sweepsDone counts both phases. */
+  state: MonteCarloState;
+  /** The measurement so far (null during equilibration). Its lag t is state.sweepsDone − equilibrationSweeps. */
+  measurement: {
+    /** Acceptance of the equilibration, and E/N at its end (reported with the result). */
+    equilibrationAcceptance: Acceptance;
+    equilibratedEnergy: number;
+    /** Positions at t = 0, and the unwrapped positions now. */
+    reference: Float64Array;
+    unwrapped: Float64Array;
+    /** F_s at the lags recorded so far: the first fs.length of logSpacedSweeps(sweeps, pointsPerDecade). */
+    fs: number[];
+    largestUnwrapStep: number;
+  } | null;
+}
+
+/** Checkpointing of one temperature: where to resume from, and where to save. */
+export interface TemperatureCheckpointing {
+  /** A checkpoint of this temperature and plan (checked with checkTemperatureCheckpoint) to go on from. */
+  resume?: TemperatureCheckpoint;
+  /** Polled at every block boundary: true asks for a checkpoint now. */
+  due?: () => boolean;
+  /** Receives a copy of the state; nothing in it is touched again by the run. */
+  save?: (checkpoint: TemperatureCheckpoint) => void;
+}
+
+const copyState = (s: MonteCarloState): MonteCarloState => ({
+  positions: Float64Array.from(s.positions),
+  diameters: Float64Array.from(s.diameters),
+  rng: { s: [s.rng.s[0], s.rng.s[1], s.rng.s[2], s.rng.s[3]] },
+  sweepsDone: s.sweepsDone,
+  attempted: { ...s.attempted },
+  accepted: { ...s.accepted },
+});
+
+const finiteArray = (a: unknown, length: number) => a instanceof Float64Array && a.length === length && a.every(Number.isFinite);
+const count = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+/**
+ * Refuses (RangeError, saying what is wrong) a checkpoint that this plan could not have written:
+ * a temperature not in the plan, arrays of another size, sweep counts outside the phase, F_s
+ * recorded at other lags than the sweeps done imply.
+ */
+export function checkTemperatureCheckpoint(plan: RelaxationPlan, c: TemperatureCheckpoint): void {
+  const bad = (why: string) => new RangeError(`checkpoint of T = ${c?.temperature}: ${why}`);
+  if (!c || typeof c !== 'object') throw new RangeError('a checkpoint must be an object');
+  if (!plan.temperatures.includes(c.temperature)) throw bad(`T is not one of the plan's temperatures (${plan.temperatures.join(', ')})`);
+  const n = plan.model.particles;
+  const coordinates = plan.model.dim * n;
+  const s = c.state;
+  if (!s || !finiteArray(s.positions, coordinates) || !finiteArray(s.diameters, n)) throw bad(`positions and diameters must be ${coordinates} and ${n} finite numbers`);
+  if (!s.rng || !Array.isArray(s.rng.s) || s.rng.s.length !== 4 || !s.rng.s.every((x) => count(x) && x < 4294967296)) throw bad('the generator state must be 4 unsigned 32-bit integers');
+  if (!s.attempted || !s.accepted || ![s.attempted.displacement, s.attempted.swap, s.accepted.displacement, s.accepted.swap].every(count)) throw bad('acceptance counters must be non-negative integers');
+  if (!count(s.sweepsDone)) throw bad(`sweepsDone must be a non-negative integer, got ${s.sweepsDone}`);
+  const e = plan.equilibrationSweeps;
+  if (c.phase === 'equilibration') {
+    if (s.sweepsDone > e) throw bad(`${s.sweepsDone} sweeps done, but equilibration is ${e}`);
+    if (c.measurement !== null) throw bad('a measurement during equilibration');
+    return;
+  }
+  if (c.phase !== 'measurement') throw bad(`unknown phase ${JSON.stringify(c.phase)}`);
+  const t = s.sweepsDone - e;
+  if (t < 0 || t > plan.sweeps) throw bad(`${s.sweepsDone} sweeps done, outside the measurement (${e} to ${e + plan.sweeps})`);
+  const m = c.measurement;
+  if (!m || !finiteArray(m.reference, coordinates) || !finiteArray(m.unwrapped, coordinates)) throw bad(`the measurement needs reference and unwrapped positions of ${coordinates} numbers`);
+  const recorded = logSpacedSweeps(plan.sweeps, plan.pointsPerDecade).filter((lag) => lag <= t).length;
+  if (!Array.isArray(m.fs) || m.fs.length !== recorded || !m.fs.every(Number.isFinite)) throw bad(`F_s must hold the ${recorded} lag(s) up to t = ${t}, got ${Array.isArray(m.fs) ? m.fs.length : m.fs}`);
+  if (typeof m.equilibratedEnergy !== 'number' || typeof m.largestUnwrapStep !== 'number' || !m.equilibrationAcceptance) throw bad('equilibration energy, acceptance or largest unwrapping step missing');
+}
+
 /** One temperature of the scan: equilibrate with swaps, then record F_s under swap-free MC. */
-export function relaxAtTemperature(plan: RelaxationPlan, temperature: number, onProgress?: RelaxationProgress): TemperatureRelaxation {
+export function relaxAtTemperature(plan: RelaxationPlan, temperature: number, onProgress?: RelaxationProgress, checkpointing: TemperatureCheckpointing = {}): TemperatureRelaxation {
   const { model } = plan;
-  // One sample for the whole scan: every temperature starts from the same random configuration, so
-  // with the same diameters (swaps only permute them). With N ~ 10²–10³ the drawn diameters shift
-  // the packing fraction by a few per cent, which moves E/N and τ_α more than a step in T would;
-  // a scan over T must hold the composition fixed. The Monte Carlo stream is the temperature's own.
-  const state = randomConfiguration({ ...DEFAULT_SETTINGS, model }, configurationSeed(plan.seed));
+  const { resume, due, save } = checkpointing;
+  if (resume) {
+    checkTemperatureCheckpoint(plan, resume);
+    if (resume.temperature !== temperature) throw new RangeError(`a checkpoint of T = ${resume.temperature} cannot resume T = ${temperature}`);
+  }
   const seed = deriveSeed(plan.seed, 'relaxation', temperature);
-  state.rng = createRng(seed);
+  let state: MonteCarloState;
+  if (resume) state = copyState(resume.state);
+  else {
+    // One sample for the whole scan: every temperature starts from the same random configuration, so
+    // with the same diameters (swaps only permute them). With N ~ 10²–10³ the drawn diameters shift
+    // the packing fraction by a few per cent, which moves E/N and τ_α more than a step in T would;
+    // a scan over T must hold the composition fixed. The Monte Carlo stream is the temperature's own.
+    state = randomConfiguration({ ...DEFAULT_SETTINGS, model }, configurationSeed(plan.seed));
+    state.rng = createRng(seed);
+  }
   const box = { dim: model.dim, side: boxSide(model) };
   const potential = makePairPotential(model);
-  const total = plan.equilibrationSweeps + plan.sweeps;
+  const e = plan.equilibrationSweeps;
+  const total = e + plan.sweeps;
   const every = Math.max(1, Math.floor(total / 1000));
   const energy = () => totalEnergy(makeGlass(model, state.diameters), state.positions) / model.particles;
+  /** Runs the phase from `done` (of `length`) sweeps to its end in blocks aligned on multiples of the block size. */
+  const blocks = (parameters: { temperature: number; swapProbability: number; maxDisplacement: number }, start: number, length: number, afterSweep: () => void, checkpoint: () => TemperatureCheckpoint) => {
+    for (let done = start; done < length; ) {
+      const n = Math.min(RELAXATION_BLOCK_SWEEPS - (done % RELAXATION_BLOCK_SWEEPS), length - done);
+      swapMonteCarlo(state, box, potential, parameters, n, afterSweep);
+      done += n;
+      if (done < length && save && due?.()) save(checkpoint());
+    }
+  };
 
-  let done = 0;
-  swapMonteCarlo(state, box, potential, { temperature, swapProbability: plan.swapProbability, maxDisplacement: plan.maxDisplacement }, plan.equilibrationSweeps, () => {
-    done++;
-    if (onProgress && (done % every === 0 || done === plan.equilibrationSweeps)) onProgress(done / total, `swap MC ${done}/${plan.equilibrationSweeps} sweeps`);
-  });
-  const equilibration = acceptanceRates(state);
-  const equilibrated = energy();
-  state.attempted = { displacement: 0, swap: 0 };
-  state.accepted = { displacement: 0, swap: 0 };
-
+  if (!resume || resume.phase === 'equilibration') {
+    blocks(
+      { temperature, swapProbability: plan.swapProbability, maxDisplacement: plan.maxDisplacement },
+      state.sweepsDone,
+      e,
+      () => {
+        const done = state.sweepsDone;
+        if (onProgress && (done % every === 0 || done === e)) onProgress(done / total, `swap MC ${done}/${e} sweeps`);
+      },
+      () => ({ temperature, phase: 'equilibration', state: copyState(state), measurement: null }),
+    );
+  }
+  let equilibration: Acceptance;
+  let equilibrated: number;
   const times = logSpacedSweeps(plan.sweeps, plan.pointsPerDecade);
   const fs = new Float64Array(times.length);
-  const reference = Float64Array.from(state.positions);
-  const unwrapped = Float64Array.from(state.positions);
-  const previous = Float64Array.from(state.positions);
-  fs[0] = selfIntermediateScattering(reference, unwrapped, model.dim, plan.wavevector);
-  let next = 1;
-  let t = 0;
+  let reference: Float64Array;
+  let unwrapped: Float64Array;
   let largestUnwrapStep = 0;
-  swapMonteCarlo(state, box, potential, { temperature, swapProbability: 0, maxDisplacement: plan.maxDisplacement }, plan.sweeps, () => {
-    const step = accumulateUnwrapped(unwrapped, previous, state.positions, box.side);
-    previous.set(state.positions);
-    if (step > largestUnwrapStep) largestUnwrapStep = step;
-    if (step > UNWRAP_LIMIT * box.side) {
-      throw new Error(`unwrapping at T = ${temperature}: a particle moved ${step.toPrecision(4)} along an axis within one sweep (box side ${box.side.toPrecision(4)}); displacements are only known modulo L`);
-    }
-    t++;
-    if (t === times[next]) fs[next++] = selfIntermediateScattering(reference, unwrapped, model.dim, plan.wavevector);
-    done++;
-    if (onProgress && (done % every === 0 || t === plan.sweeps)) onProgress(done / total, `swap-free MC ${t}/${plan.sweeps} sweeps, F_s = ${fs[next - 1].toFixed(3)}`);
-  });
+  if (resume?.phase === 'measurement') {
+    const m = resume.measurement!;
+    equilibration = { ...m.equilibrationAcceptance };
+    equilibrated = m.equilibratedEnergy;
+    reference = Float64Array.from(m.reference);
+    unwrapped = Float64Array.from(m.unwrapped);
+    fs.set(m.fs);
+    largestUnwrapStep = m.largestUnwrapStep;
+  } else {
+    equilibration = acceptanceRates(state);
+    equilibrated = energy();
+    state.attempted = { displacement: 0, swap: 0 };
+    state.accepted = { displacement: 0, swap: 0 };
+    reference = Float64Array.from(state.positions);
+    unwrapped = Float64Array.from(state.positions);
+    fs[0] = selfIntermediateScattering(reference, unwrapped, model.dim, plan.wavevector);
+  }
+  const previous = Float64Array.from(state.positions);
+  const start = state.sweepsDone - e;
+  let next = times.filter((lag) => lag <= start).length;
+  blocks(
+    { temperature, swapProbability: 0, maxDisplacement: plan.maxDisplacement },
+    start,
+    plan.sweeps,
+    () => {
+      const step = accumulateUnwrapped(unwrapped, previous, state.positions, box.side);
+      previous.set(state.positions);
+      if (step > largestUnwrapStep) largestUnwrapStep = step;
+      if (step > UNWRAP_LIMIT * box.side) {
+        throw new Error(`unwrapping at T = ${temperature}: a particle moved ${step.toPrecision(4)} along an axis within one sweep (box side ${box.side.toPrecision(4)}); displacements are only known modulo L`);
+      }
+      const t = state.sweepsDone - e;
+      if (t === times[next]) fs[next++] = selfIntermediateScattering(reference, unwrapped, model.dim, plan.wavevector);
+      const done = state.sweepsDone;
+      if (onProgress && (done % every === 0 || t === plan.sweeps)) onProgress(done / total, `swap-free MC ${t}/${plan.sweeps} sweeps, F_s = ${fs[next - 1].toFixed(3)}`);
+    },
+    () => ({
+      temperature,
+      phase: 'measurement',
+      state: copyState(state),
+      measurement: {
+        equilibrationAcceptance: { ...equilibration },
+        equilibratedEnergy: equilibrated,
+        reference: Float64Array.from(reference),
+        unwrapped: Float64Array.from(unwrapped),
+        fs: Array.from(fs.subarray(0, next)),
+        largestUnwrapStep,
+      },
+    }),
+  );
   const { tau, lowerBound } = relaxationTime(times, fs);
   return {
     temperature,
@@ -208,17 +353,54 @@ export interface RelaxationResult {
 }
 
 /**
+ * Refuses (RangeError) a finished temperature that this plan could not have produced: another
+ * seed, other lags, F_s of another length.
+ */
+export function checkTemperatureResult(plan: RelaxationPlan, run: TemperatureRelaxation): void {
+  const bad = (why: string) => new RangeError(`result of T = ${run?.temperature}: ${why}`);
+  if (!run || !plan.temperatures.includes(run.temperature)) throw bad(`T is not one of the plan's temperatures (${plan.temperatures.join(', ')})`);
+  if (run.seed !== deriveSeed(plan.seed, 'relaxation', run.temperature)) throw bad(`Monte Carlo seed ${run.seed} is not this plan's`);
+  const times = logSpacedSweeps(plan.sweeps, plan.pointsPerDecade);
+  if (!Array.isArray(run.times) || run.times.length !== times.length || run.times.some((t, j) => t !== times[j])) throw bad('its lags are not those of the plan');
+  if (!(run.fs instanceof Float64Array) || run.fs.length !== times.length) throw bad(`F_s must hold ${times.length} values`);
+}
+
+/** Checkpointing of a whole scan (engine/io/relaxationFiles.ts keeps them in files). */
+export interface RelaxationCheckpointing {
+  /** A temperature finished by an earlier run: taken as it is, not recomputed. */
+  finished?: (temperature: number) => TemperatureRelaxation | undefined;
+  /** The checkpoint an earlier run left for a temperature, to go on from. */
+  resume?: (temperature: number) => TemperatureCheckpoint | undefined;
+  /** Polled at every block boundary: true asks for a checkpoint now. */
+  due?: () => boolean;
+  save?: (checkpoint: TemperatureCheckpoint) => void;
+  /** A temperature has just finished (not called for those taken from `finished`). */
+  onFinished?: (run: TemperatureRelaxation) => void;
+}
+
+/**
  * The whole scan. `onProgress(fraction, message)` sees the fraction of all sweeps done; each
  * temperature is independent (its own seed), so a scan split across jobs gives the same numbers.
+ * With `checkpointing`, finished temperatures are taken as they are, a checkpointed one goes on
+ * from its checkpoint, and the result is bit for bit that of an uninterrupted scan.
  */
-export function runRelaxation(plan: RelaxationPlan, onProgress?: RelaxationProgress): RelaxationResult {
+export function runRelaxation(plan: RelaxationPlan, onProgress?: RelaxationProgress, checkpointing: RelaxationCheckpointing = {}): RelaxationResult {
   const perTemperature = plan.equilibrationSweeps + plan.sweeps;
   const total = perTemperature * plan.temperatures.length;
-  const runs = plan.temperatures.map((temperature, index) =>
-    relaxAtTemperature(plan, temperature, onProgress && ((fraction, message) => {
+  const runs = plan.temperatures.map((temperature, index) => {
+    const progress: RelaxationProgress | undefined = onProgress && ((fraction, message) => {
       onProgress((index * perTemperature + fraction * perTemperature) / total, `T = ${temperature} (${index + 1}/${plan.temperatures.length}): ${message}`);
-    })),
-  );
+    });
+    const earlier = checkpointing.finished?.(temperature);
+    if (earlier) {
+      checkTemperatureResult(plan, earlier);
+      progress?.(1, 'finished in an earlier run');
+      return earlier;
+    }
+    const run = relaxAtTemperature(plan, temperature, progress, { resume: checkpointing.resume?.(temperature), due: checkpointing.due, save: checkpointing.save });
+    checkpointing.onFinished?.(run);
+    return run;
+  });
   const { fit, note } = fitRelaxationTimes(runs);
   return { plan, runs, fit, fitNote: note };
 }
