@@ -210,8 +210,19 @@ export function createCellGrid(positions: Float64Array, box: Box, range: number)
     stencil,
     stencilSize,
   };
-  for (let i = 0; i < n; i++) addToCell(grid, i, cellOfPoint(grid, positions[d * i], positions[d * i + 1], d === 3 ? positions[d * i + 2] : 0));
+  refillCellGrid(grid, positions);
   return grid;
+}
+
+/**
+ * Puts every particle into the cell of its position again, in index order: the grid (and so the
+ * order in which a particle's neighbours are visited) then depends on the positions alone, not on
+ * the history of moves.
+ */
+export function refillCellGrid(grid: CellGrid, positions: Float64Array): void {
+  const d = grid.dim;
+  grid.count.fill(0);
+  for (let i = 0; i < grid.cellOf.length; i++) addToCell(grid, i, cellOfPoint(grid, positions[d * i], positions[d * i + 1], d === 3 ? positions[d * i + 2] : 0));
 }
 
 function addToCell(grid: CellGrid, i: number, cell: number): void {
