@@ -3,9 +3,32 @@
  * needs (no network chatter; SwiftShader for WebGL/WebGPU), the app page on the test bridge, and
  * a project opened through the Projects view as a user would.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Bridge } from './bridge';
+import { repoRoot, type Bridge } from './bridge';
+
+/** Where every browser test keeps its screenshots (made on first use). */
+export const SCREENSHOTS = join(repoRoot, 'test-results/screenshots');
+
+/** A full-page screenshot of `page` as test-results/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Sets a range input the way a user's drag does (React listens to 'input', not to a value change). */
+export async function setRange(page: Page, selector: string, value: number): Promise<void> {
+  await page.$eval(
+    selector,
+    (element, v) => {
+      const input = element as HTMLInputElement;
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
+}
 
 export const CHROMIUM = '/usr/bin/chromium';
 

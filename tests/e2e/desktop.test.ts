@@ -4,25 +4,22 @@
 // samples, reopen a project, walk every view; a screenshot of every view goes to test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProject, projectStatus } from '../../engine/io/project';
 import { readExtxyz } from '../../engine/io/files';
 import { makeGlass } from '../../engine/model/glass';
 import { computeSpectrum } from '../../engine/spectrum';
-import { ensureRendererBuild, startBridge, repoRoot, type Bridge } from './bridge';
-import { launchChromium, openAppPage } from './app';
+import { ensureRendererBuild, startBridge, type Bridge } from './bridge';
+import { launchChromium, openAppPage, screenshot } from './app';
 
-const shots = join(repoRoot, 'test-results/screenshots');
 let scratch: string;
 let bridge: Bridge;
 let browser: Browser;
 let page: Page;
 
-async function shot(name: string) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => screenshot(page, name);
 
 async function go(view: string) {
   await page.click(`nav >> text="${view}"`);
@@ -45,7 +42,6 @@ const jobCard = (name: string) => page.locator(`article[aria-label="Job ${name}"
 beforeAll(async () => {
   browser = await launchChromium();
   await ensureRendererBuild();
-  mkdirSync(shots, { recursive: true });
   scratch = mkdtempSync(join(tmpdir(), 'glassmodes-e2e-'));
   bridge = await startBridge(join(scratch, 'state'), 1);
   page = await openAppPage(browser, bridge, { width: 1280, height: 860 });

@@ -15,9 +15,8 @@ import { runProject } from '../../engine/io/runner';
 import { analyzeProjectFolder, readAnalysis } from '../../engine/io/analysisFiles';
 import { seriesFromCsv } from '../../engine/analysis/series';
 import { ensureRendererBuild, startBridge, repoRoot, type Bridge } from './bridge';
-import { launchChromium, openAppPage, openInApp } from './app';
+import { launchChromium, openAppPage, openInApp, screenshot, SCREENSHOTS } from './app';
 
-const shots = join(repoRoot, 'test-results/screenshots');
 let scratch: string;
 let projectDir: string;
 let bridge: Bridge;
@@ -233,7 +232,7 @@ const exportedFiles = () => (existsSync(bridge.exportDir) ? readdirSync(bridge.e
 beforeAll(async () => {
   browser = await launchChromium();
   await ensureRendererBuild();
-  mkdirSync(shots, { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   scratch = mkdtempSync(join(tmpdir(), 'glassmodes-export-'));
 
   // A small real glass with its spectrum and analysis on disk: d = 2, N = 64, T* = ∞.
@@ -300,7 +299,7 @@ describe('Export view', () => {
     // The first non-zero mode is chosen by default (2D: modes 0 and 1 are the translations).
     const modeIndex = Number(await page.inputValue('select[aria-label="Mode"]'));
     expect(modeIndex).toBe(2);
-    await page.screenshot({ path: join(shots, 'export-view.png'), fullPage: true });
+    await screenshot(page, 'export-view');
 
     // 2 periods of 1 s at 12 fps: 24 frames of 160 × 120.
     await setMovie({ width: 160, height: 120, length: 2, unit: 'periods', periodSeconds: 1, fps: 12, format: 'WebM' });
@@ -309,7 +308,7 @@ describe('Export view', () => {
     expect(basename(path)).toBe('mode-s0000-2.webm');
     expect(path.startsWith(bridge.exportDir)).toBe(true);
     await expect(page.locator('[aria-label="Movie result"]').textContent()).resolves.toMatch(/Saved 24 frames, 160 × 120, WebM \(VP9, vp09\.00\.10\.08\), 12 fps/);
-    await page.screenshot({ path: join(shots, 'export-movie-saved.png'), fullPage: true });
+    await screenshot(page, 'export-movie-saved');
 
     const decoded = await decodeWebm(path, 3);
     expect(decoded.failure).toBeNull();
@@ -323,7 +322,7 @@ describe('Export view', () => {
     // One frame every 1/12 s (Matroska keeps milliseconds).
     decoded.frames.forEach((f, i) => expect(Math.abs(f.timestamp - (i * 1e6) / 12)).toBeLessThanOrEqual(1000));
     expectOscillation(decoded.frames, 12);
-    writeFileSync(join(shots, 'export-movie-frame.png'), Buffer.from(decoded.keptFrame!, 'base64'));
+    writeFileSync(join(SCREENSHOTS, 'export-movie-frame.png'), Buffer.from(decoded.keptFrame!, 'base64'));
   });
 
   it('exports the mode chosen in the URL as a GIF with the requested frames and size', async () => {
@@ -364,7 +363,7 @@ describe('Export view', () => {
     expect(decoded.codec).toBe('vp9');
     expect([decoded.width, decoded.height]).toEqual([240, 120]);
     expect(decoded.frames).toHaveLength(12);
-    writeFileSync(join(shots, 'export-movie-side-by-side-frame.png'), Buffer.from(decoded.keptFrame!, 'base64'));
+    writeFileSync(join(SCREENSHOTS, 'export-movie-side-by-side-frame.png'), Buffer.from(decoded.keptFrame!, 'base64'));
     await page.selectOption('select[aria-label="Compare with"]', '');
   });
 
@@ -390,7 +389,7 @@ describe('Export view', () => {
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBe(onDisk.series.length);
     await page.locator('fieldset[aria-label="Analysis tables"]').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(shots, 'export-analysis.png'), fullPage: true });
+    await screenshot(page, 'export-analysis');
 
     for (const name of ['dos_log', onDisk.series.at(-1)!.name]) {
       const reference = onDisk.series.find((s) => s.name === name);

@@ -8,7 +8,7 @@
 // test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -17,9 +17,8 @@ import { runProject } from '../../engine/io/runner';
 import { readExtxyz, readNpy } from '../../engine/io/files';
 import { modeData, particleFields, sampleSpectrum } from '../../engine/io/results';
 import { ensureRendererBuild, startBridge, repoRoot, type Bridge } from './bridge';
-import { launchChromium, openAppPage, openInApp as openProjectInApp, route as goTo } from './app';
+import { launchChromium, openAppPage, openInApp as openProjectInApp, route as goTo, screenshot, setRange as setRangeIn } from './app';
 
-const shots = join(repoRoot, 'test-results/screenshots');
 let scratch: string;
 let glass3d: string;
 let glass2d: string;
@@ -27,23 +26,12 @@ let bridge: Bridge;
 let browser: Browser;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 const openInApp = (dir: string, name: string) => openProjectInApp(page, dir, name);
 const route = (hash: string) => goTo(page, hash);
 
-/** Sets a range input the way a user's drag does (React listens to 'input'). */
-async function setRange(selector: string, value: number) {
-  await page.$eval(
-    selector,
-    (element, v) => {
-      const input = element as HTMLInputElement;
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    value,
-  );
-}
+const setRange = (selector: string, value: number) => setRangeIn(page, selector, value);
 
 /** Fraction of a canvas's pixels that differ from the view's background (#fbfcfe): something was drawn. */
 async function drawnFraction(selector: string): Promise<number> {
@@ -66,7 +54,6 @@ const canvasPixels = (selector: string) => page.$eval(selector, (element) => (el
 beforeAll(async () => {
   browser = await launchChromium();
   await ensureRendererBuild();
-  mkdirSync(shots, { recursive: true });
   scratch = mkdtempSync(join(tmpdir(), 'glassmodes-modes-'));
   // Two small glasses with their spectra (the float64 reference eigensolver: exact and quick at this size).
   glass3d = join(scratch, 'modes-3d');

@@ -7,7 +7,7 @@
 // test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Window } from 'happy-dom';
@@ -19,10 +19,9 @@ import { readNpy } from '../../engine/io/files';
 import { criticalDisorder } from '../../engine/theory/het';
 import { figureFontPath } from '../../renderer/src/figures/headless';
 import { pngDimensions, pngDpi } from '../../renderer/src/figures/png';
-import { ensureRendererBuild, startBridge, repoRoot, type Bridge } from './bridge';
-import { launchChromium, openAppPage, openInApp as openProjectInApp, route as goTo } from './app';
+import { ensureRendererBuild, startBridge, type Bridge } from './bridge';
+import { launchChromium, openAppPage, openInApp as openProjectInApp, route as goTo, screenshot, setRange } from './app';
 
-const shots = join(repoRoot, 'test-results/screenshots');
 let scratch: string;
 let glass: string;
 let other: string;
@@ -30,7 +29,7 @@ let bridge: Bridge;
 let browser: Browser;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 const openInApp = (dir: string, name: string) => openProjectInApp(page, dir, name);
 const route = (hash: string) => goTo(page, hash);
@@ -40,7 +39,6 @@ const card = (kind: string) => `article.figure-card[data-figure="${kind}"]`;
 beforeAll(async () => {
   browser = await launchChromium();
   await ensureRendererBuild();
-  mkdirSync(shots, { recursive: true });
   scratch = mkdtempSync(join(tmpdir(), 'glassmodes-spectra-'));
   glass = join(scratch, 'spectra-m2');
   other = join(scratch, 'spectra-minf');
@@ -194,11 +192,7 @@ describe('Theory view', () => {
     await page.waitForSelector(`${card('ghet')} .gm-figure`);
     await expect(page.locator('table[aria-label="Table 1"]').textContent()).resolves.toContain('this project');
 
-    await page.$eval('input[aria-label="gamma"]', (element) => {
-      const input = element as HTMLInputElement;
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, '0.2');
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await setRange(page, 'input[aria-label="gamma"]', 0.2);
     await page.waitForFunction(() => document.querySelector('article.figure-card[data-figure="het"] .gm-legend')?.textContent?.includes('γ = 0.2'));
     await page.check('input[aria-label="Finite box"]');
     await page.waitForFunction(() => document.querySelector('article.figure-card[data-figure="het"] .gm-legend')?.textContent?.includes('L k_ξ = 20'));
