@@ -52,32 +52,82 @@ export function sparseHessian(glass: Glass, positions: Float64Array, interacting
 
 /** out = H v for a vector of length dN. */
 export function hessianMultiply(h: SparseHessian, v: Float64Array, out: Float64Array): Float64Array {
+  return hessianMultiplyRows(h, v, out, 1);
+}
+
+/**
+ * Y = H X for `count` vectors stored as rows (count × dN, row-major): one pass over the blocks feeds
+ * every vector, so the Hessian is read once per block of vectors (block Lanczos, engine/linalg/lowestModes.ts).
+ */
+export function hessianMultiplyRows(h: SparseHessian, x: Float64Array, y: Float64Array, count: number): Float64Array {
   const d = h.dim;
   const dd = d * d;
-  out.fill(0);
-  for (let i = 0; i < h.particles; i++) {
-    for (let a = 0; a < d; a++) {
-      let s = 0;
-      for (let b = 0; b < d; b++) s += h.diagonalBlocks[i * dd + a * d + b] * v[d * i + b];
-      out[d * i + a] += s;
-    }
-  }
-  for (let p = 0; p < h.pairI.length; p++) {
-    const i = h.pairI[p];
-    const j = h.pairJ[p];
-    for (let a = 0; a < d; a++) {
-      let si = 0;
-      let sj = 0;
-      for (let b = 0; b < d; b++) {
-        const k = h.pairBlocks[p * dd + a * d + b]; // symmetric block
-        si += k * v[d * j + b];
-        sj += k * v[d * i + b];
+  const n = d * h.particles;
+  const blocks = h.diagonalBlocks;
+  const pairs = h.pairBlocks;
+  y.fill(0, 0, count * n);
+  if (d === 3) {
+    for (let c = 0; c < count; c++) {
+      const o = c * n;
+      for (let i = 0; i < h.particles; i++) {
+        const b = i * 9;
+        const p = o + 3 * i;
+        const x0 = x[p], x1 = x[p + 1], x2 = x[p + 2];
+        y[p] = blocks[b] * x0 + blocks[b + 1] * x1 + blocks[b + 2] * x2;
+        y[p + 1] = blocks[b + 3] * x0 + blocks[b + 4] * x1 + blocks[b + 5] * x2;
+        y[p + 2] = blocks[b + 6] * x0 + blocks[b + 7] * x1 + blocks[b + 8] * x2;
       }
-      out[d * i + a] -= si;
-      out[d * j + a] -= sj;
+    }
+    for (let q = 0; q < h.pairI.length; q++) {
+      const b = q * 9;
+      // K is symmetric: k01 = k10 etc.
+      const k00 = pairs[b], k01 = pairs[b + 1], k02 = pairs[b + 2], k11 = pairs[b + 4], k12 = pairs[b + 5], k22 = pairs[b + 8];
+      const pi = 3 * h.pairI[q];
+      const pj = 3 * h.pairJ[q];
+      for (let c = 0; c < count; c++) {
+        const i0 = c * n + pi;
+        const j0 = c * n + pj;
+        const xi0 = x[i0], xi1 = x[i0 + 1], xi2 = x[i0 + 2];
+        const xj0 = x[j0], xj1 = x[j0 + 1], xj2 = x[j0 + 2];
+        y[i0] -= k00 * xj0 + k01 * xj1 + k02 * xj2;
+        y[i0 + 1] -= k01 * xj0 + k11 * xj1 + k12 * xj2;
+        y[i0 + 2] -= k02 * xj0 + k12 * xj1 + k22 * xj2;
+        y[j0] -= k00 * xi0 + k01 * xi1 + k02 * xi2;
+        y[j0 + 1] -= k01 * xi0 + k11 * xi1 + k12 * xi2;
+        y[j0 + 2] -= k02 * xi0 + k12 * xi1 + k22 * xi2;
+      }
+    }
+    return y;
+  }
+  for (let c = 0; c < count; c++) {
+    const o = c * n;
+    for (let i = 0; i < h.particles; i++) {
+      for (let a = 0; a < d; a++) {
+        let s = 0;
+        for (let b = 0; b < d; b++) s += blocks[i * dd + a * d + b] * x[o + d * i + b];
+        y[o + d * i + a] += s;
+      }
     }
   }
-  return out;
+  for (let q = 0; q < h.pairI.length; q++) {
+    const i = h.pairI[q];
+    const j = h.pairJ[q];
+    for (let c = 0; c < count; c++) {
+      const o = c * n;
+      for (let a = 0; a < d; a++) {
+        let si = 0;
+        let sj = 0;
+        for (let b = 0; b < d; b++) {
+          const k = pairs[q * dd + a * d + b]; // symmetric block
+          si += k * x[o + d * j + b];
+          sj += k * x[o + d * i + b];
+        }
+        y[o + d * i + a] -= si;
+        y[o + d * j + a] -= sj;
+      }
+    }
+  }
+  return y;
 }
 
 /** The dense dN × dN Hessian, row-major float64. */

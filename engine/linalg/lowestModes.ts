@@ -1,0 +1,430 @@
+/**
+ * The K lowest eigenpairs of a large sparse symmetric operator (the Hessian, SPEC §4 "lowest-K
+ * path"), with a given subspace (the d translations) projected out exactly, in float64, without
+ * forming the matrix.
+ *
+ * Method: block Lanczos with full reorthogonalisation and thick (Krylov–Schur) restarts —
+ *   - block Lanczos: Golub & Underwood (1977); Grimes, Lewis & Simon, SIAM J. Matrix Anal. Appl.
+ *     15, 228 (1994). A block of b vectors per step reads the sparse matrix once for b products and
+ *     lets an eigenvalue of multiplicity ≤ b appear with all its copies;
+ *   - thick restart: Wu & Simon, SIAM J. Matrix Anal. Appl. 22, 602 (2000); Stewart's Krylov–Schur
+ *     form, SIAM J. Matrix Anal. Appl. 23, 601 (2001); the block version as in Zhou & Saad,
+ *     Numer. Algorithms 47, 341 (2008). At a restart the p lowest Ritz vectors are kept and the next
+ *     block of the Krylov sequence appended, so the basis V satisfies H V = V T + Q_next [0 … 0 B];
+ *   - full reorthogonalisation (classical Gram–Schmidt twice, "twice is enough": Giraud et al.,
+ *     Numer. Math. 101, 87 (2005)) of every new block against the whole basis and the deflated
+ *     subspace, and T = Vᵀ H V computed explicitly from those coefficients rather than assumed
+ *     block-tridiagonal.
+ * The residual of a Ritz pair (θ, y) is ‖B y_last‖ (y_last: the rows of y on the last block), so
+ * convergence costs no products. Finally the converged vectors get one Rayleigh–Ritz step with
+ * explicit products (Parlett, The Symmetric Eigenvalue Problem, §11.4) and their true residuals
+ * ‖Hx − θx‖ are measured. A block that loses rank (an invariant subspace, e.g. an exactly
+ * degenerate cluster larger than the block) is refilled with random vectors orthogonal to the
+ * basis, so every eigenvalue stays reachable.
+ *
+ * Vectors are rows (count × n, row-major), like modes.npy.
+ */
+import { createRng, normal, type RngState } from '../random';
+import { symmetricEigen } from './symmetricEigen';
+
+/** Y = A X for `count` vectors stored as rows of x (count × n); the same contract as hessianMultiplyRows. */
+export type RowsOperator = (x: Float64Array, y: Float64Array, count: number) => void;
+
+export interface LowestModesOptions {
+  /** K: the number of lowest eigenpairs wanted (outside the deflated subspace). */
+  count: number;
+  /** Orthonormal rows (r × n) projected out of every vector: the translations. */
+  deflation?: Float64Array;
+  /** Block size b (default 1: measured fastest here, docs/SPECTRUM.md; exactly degenerate copies are reached through rank-loss refills and the certificate's reruns). */
+  block?: number;
+  /** Largest basis (default max(3(K+1), K+1+24b), rounded up to a multiple of b). */
+  basis?: number;
+  /** Converged when ‖Hx − θx‖ ≤ tolerance · λ_max (default 1e-10). */
+  tolerance?: number;
+  /** λ_max for the tolerance (default: estimated by largestEigenvalue). */
+  lambdaMax?: number;
+  /** Most products H x before it gives up (default 200 (K + 1) + 20000). */
+  maxProducts?: number;
+  /** Also converge the pairs after K while θ_(K+1) is within this relative distance of θ_K (default 0: no extension). */
+  clusterTolerance?: number;
+  /** Most pairs added to K by the cluster rule (default 2b). */
+  maxExtension?: number;
+  seed?: number;
+  /** Fraction of the basis beyond the wanted pairs kept at a restart (default 0.25: fewer, cheaper restarts; measured). */
+  keepFraction?: number;
+  /** Called after every convergence check with the products so far and the number converged. */
+  onCheck?: (products: number, converged: number, want: number) => void;
+}
+
+export interface LowestModes {
+  /** The K (or K + extension) lowest eigenvalues outside the deflated subspace, ascending. */
+  values: Float64Array;
+  /** Their eigenvectors as rows (values.length × n), orthonormal, orthogonal to the deflated rows. */
+  vectors: Float64Array;
+  /** True residual norms ‖Hx − θx‖ of each, measured with explicit products. */
+  residuals: Float64Array;
+  /** The next Ritz value θ_(K+1) (an upper bound of λ_(K+1)) and its residual: the gap above the set. */
+  next: number;
+  nextResidual: number;
+  /** λ_max estimate used for the tolerance (a Ritz value, ≤ λ_max) and an upper estimate. */
+  lambdaMax: number;
+  lambdaMaxUpper: number;
+  /** Pairs added to K because they were within clusterTolerance of θ_K. */
+  extension: number;
+  products: number;
+  restarts: number;
+  converged: boolean;
+}
+
+const CHUNK = 1024;
+
+/** x ← x − Σ_r (u_r · x) u_r for orthonormal rows u (r × n), on `count` rows of x. */
+export function projectOut(u: Float64Array | undefined, x: Float64Array, count: number, n: number): void {
+  if (!u) return;
+  const r = u.length / n;
+  for (let c = 0; c < count; c++) {
+    const o = c * n;
+    for (let k = 0; k < r; k++) {
+      const uo = k * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += u[uo + i] * x[o + i];
+      for (let i = 0; i < n; i++) x[o + i] -= s * u[uo + i];
+    }
+  }
+}
+
+/** C (rows × cols, row-major) = V Zᵀ for the first `rows` rows of v and `cols` rows of z, in column chunks for cache reuse. */
+function rowProducts(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, c: Float64Array): void {
+  c.fill(0, 0, rows * cols);
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    const i1 = Math.min(n, i0 + CHUNK);
+    for (let r = 0; r < rows; r++) {
+      const vo = r * n;
+      for (let k = 0; k < cols; k++) {
+        const zo = k * n;
+        let s = 0;
+        for (let i = i0; i < i1; i++) s += v[vo + i] * z[zo + i];
+        c[r * cols + k] += s;
+      }
+    }
+  }
+}
+
+/** Z ← Z − Cᵀ V (C rows × cols as in rowProducts). */
+function subtractRows(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, c: Float64Array): void {
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    const i1 = Math.min(n, i0 + CHUNK);
+    for (let r = 0; r < rows; r++) {
+      const vo = r * n;
+      for (let k = 0; k < cols; k++) {
+        const a = c[r * cols + k];
+        if (a === 0) continue;
+        const zo = k * n;
+        for (let i = i0; i < i1; i++) z[zo + i] -= a * v[vo + i];
+      }
+    }
+  }
+}
+
+/** The first `keep` rows of V replaced by Yᵀ V (Y: rows × ldY, column k = coefficients of new row k), in place. */
+function combineRows(v: Float64Array, rows: number, y: Float64Array, ldY: number, keep: number, n: number): void {
+  const tmp = new Float64Array(keep * CHUNK);
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    const len = Math.min(n, i0 + CHUNK) - i0;
+    tmp.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const vo = r * n + i0;
+      for (let k = 0; k < keep; k++) {
+        const a = y[r * ldY + k];
+        if (a === 0) continue;
+        const to = k * CHUNK;
+        for (let i = 0; i < len; i++) tmp[to + i] += a * v[vo + i];
+      }
+    }
+    for (let k = 0; k < keep; k++) v.set(tmp.subarray(k * CHUNK, k * CHUNK + len), k * n + i0);
+  }
+}
+
+function norm(x: Float64Array, o: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[o + i] * x[o + i];
+  return Math.sqrt(s);
+}
+
+/** Fills row `row` of x with standard normal numbers. */
+function randomRow(x: Float64Array, row: number, n: number, rng: RngState): void {
+  for (let i = 0; i < n; i++) x[row * n + i] = normal(rng);
+}
+
+/**
+ * Orthonormalises the `cols` rows of z against the first `rows` rows of v (orthonormal) and the
+ * deflated rows, then among themselves; b (cols × cols, upper triangular) gets the coefficients
+ * z_c = Σ_l b[l][c] q_l of what was left after the projection. A row that vanishes (relative to
+ * `scale`) gets b[c][c] = 0 and is replaced by a random vector orthogonal to everything before.
+ */
+function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, deflation: Float64Array | undefined, scale: number, rng: RngState, b: Float64Array, coeff?: Float64Array): void {
+  const c = new Float64Array(Math.max(1, rows) * cols);
+  // Classical Gram–Schmidt against the basis, a second pass where the first cancelled much
+  // ("twice is enough", with the criterion of Daniel, Gragg, Kaufman & Stewart, Math. Comp. 30, 772 (1976)).
+  const before = new Float64Array(cols);
+  for (let k = 0; k < cols; k++) before[k] = norm(z, k * n, n);
+  for (let pass = 0; pass < 2; pass++) {
+    projectOut(deflation, z, cols, n);
+    if (rows > 0) {
+      rowProducts(v, rows, z, cols, n, c);
+      subtractRows(v, rows, z, cols, n, c);
+      if (coeff) for (let k = 0; k < rows * cols; k++) coeff[k] += c[k];
+    }
+    let again = false;
+    for (let k = 0; k < cols; k++) {
+      const after = norm(z, k * n, n);
+      if (after < 0.7071 * before[k]) again = true;
+      before[k] = after;
+    }
+    if (!again) break;
+  }
+  b.fill(0);
+  const one = new Float64Array(n);
+  for (let k = 0; k < cols; k++) {
+    const zo = k * n;
+    // Against the earlier rows of this block, twice.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let l = 0; l < k; l++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += z[l * n + i] * z[zo + i];
+        for (let i = 0; i < n; i++) z[zo + i] -= s * z[l * n + i];
+        b[l * cols + k] += s;
+      }
+    }
+    let r = norm(z, zo, n);
+    if (r <= 1e-12 * scale) {
+      // Rank lost: an invariant subspace. Continue with a random direction orthogonal to everything.
+      b[k * cols + k] = 0;
+      for (let attempt = 0; ; attempt++) {
+        randomRow(one, 0, n, rng);
+        const cr = new Float64Array(Math.max(1, rows));
+        for (let pass = 0; pass < 2; pass++) {
+          projectOut(deflation, one, 1, n);
+          if (rows > 0) {
+            rowProducts(v, rows, one, 1, n, cr);
+            subtractRows(v, rows, one, 1, n, cr);
+          }
+          for (let l = 0; l < k; l++) {
+            let s = 0;
+            for (let i = 0; i < n; i++) s += z[l * n + i] * one[i];
+            for (let i = 0; i < n; i++) one[i] -= s * z[l * n + i];
+          }
+        }
+        r = norm(one, 0, n);
+        if (r > 1e-3 * Math.sqrt(n) || attempt > 5) break;
+      }
+      for (let i = 0; i < n; i++) z[zo + i] = one[i] / r;
+    } else {
+      b[k * cols + k] = r;
+      for (let i = 0; i < n; i++) z[zo + i] /= r;
+    }
+  }
+}
+
+/**
+ * λ_max of a symmetric operator by `steps` Lanczos steps with full reorthogonalisation from a
+ * random start: the largest Ritz value θ (≤ λ_max, Cauchy interlacing) and θ + ‖r‖ (the residual
+ * bound: an eigenvalue lies within ‖r‖ of θ; used as the practical upper estimate).
+ */
+export function largestEigenvalue(op: RowsOperator, n: number, options: { steps?: number; seed?: number; deflation?: Float64Array } = {}): { estimate: number; upper: number; steps: number } {
+  const steps = Math.min(options.steps ?? 30, n);
+  const rng = createRng(options.seed ?? 1);
+  const v = new Float64Array(steps * n);
+  const t = new Float64Array(steps * steps);
+  const z = new Float64Array(n);
+  randomRow(v, 0, n, rng);
+  projectOut(options.deflation, v, 1, n);
+  const r0 = norm(v, 0, n);
+  for (let i = 0; i < n; i++) v[i] /= r0;
+  let beta = 0;
+  let m = steps;
+  for (let j = 0; j < steps; j++) {
+    op(v.subarray(j * n, (j + 1) * n), z, 1);
+    const coeff = new Float64Array(j + 1);
+    const b = new Float64Array(1);
+    orthonormaliseBlock(v, j + 1, z, 1, n, options.deflation, 0, rng, b, coeff);
+    for (let r = 0; r <= j; r++) {
+      t[r * steps + j] = coeff[r];
+      t[j * steps + r] = coeff[r];
+    }
+    beta = b[0];
+    if (j + 1 < steps) {
+      if (beta === 0) {
+        m = j + 1;
+        break;
+      }
+      v.set(z, (j + 1) * n);
+    }
+  }
+  const tm = new Float64Array(m * m);
+  for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) tm[r * m + c] = t[r * steps + c];
+  const e = symmetricEigen(tm, m);
+  const top = e.values[m - 1];
+  const last = e.vectors![(m - 1) * m + (m - 1)];
+  return { estimate: top, upper: top + Math.abs(beta * last), steps: m };
+}
+
+/** The K lowest eigenpairs of `op` outside the deflated rows (see the file comment for the method). */
+export function lowestModes(op: RowsOperator, n: number, options: LowestModesOptions): LowestModes {
+  const deflation = options.deflation;
+  const deflated = deflation ? deflation.length / n : 0;
+  const available = n - deflated;
+  const count = Math.min(options.count, available);
+  if (count <= 0) throw new RangeError(`lowestModes: count must be positive (got ${options.count}, ${available} available)`);
+  const blockSize = Math.max(1, Math.min(options.block ?? 1, available));
+  const clusterTolerance = options.clusterTolerance ?? 0;
+  const maxExtension = options.maxExtension ?? 2 * blockSize;
+  const rng = createRng(options.seed ?? 1);
+  const lm = options.lambdaMax !== undefined ? { estimate: options.lambdaMax, upper: options.lambdaMax } : largestEigenvalue(op, n, { seed: (options.seed ?? 1) + 1, deflation });
+  const lambdaMax = lm.estimate;
+  const tol = (options.tolerance ?? 1e-10) * lambdaMax;
+  const maxProducts = options.maxProducts ?? 200 * (count + 1) + 20000;
+
+  let want = Math.min(count + 1, available); // the pair after K gives the gap (and σ of the inertia count)
+  const basisFor = (w: number) => Math.min(available - (available % blockSize), Math.ceil(Math.max(3 * w, w + 24 * blockSize) / blockSize) * blockSize);
+  let m = Math.max(blockSize, options.basis ?? basisFor(want + maxExtension * (clusterTolerance > 0 ? 1 : 0)));
+  m = Math.min(m, available);
+  const maxBlock = blockSize;
+  let v = new Float64Array((m + maxBlock) * n);
+  let t = new Float64Array(m * m);
+  const next = new Float64Array(maxBlock * n);
+  const z = new Float64Array(maxBlock * n);
+  const bmat = new Float64Array(maxBlock * maxBlock);
+  let bsize = Math.min(blockSize, m);
+
+  // The first block: random, projected, orthonormal.
+  for (let c = 0; c < bsize; c++) randomRow(next, c, n, rng);
+  orthonormaliseBlock(v, 0, next, bsize, n, deflation, 0, rng, bmat);
+
+  let j = 0;
+  let products = 0;
+  let restarts = 0;
+  let theta: Float64Array = new Float64Array(0);
+  let y = new Float64Array(0);
+  let ritzResiduals = new Float64Array(0);
+  let converged = false;
+  let extension = 0;
+  for (;;) {
+    // Append the next block and expand: Z = H Q, orthogonalised against V (which now holds Q).
+    const qStart = j;
+    v.set(next.subarray(0, bsize * n), j * n);
+    j += bsize;
+    op(v.subarray(qStart * n, j * n), z, bsize);
+    products += bsize;
+    const coeff = new Float64Array(j * bsize);
+    orthonormaliseBlock(v, j, z, bsize, n, deflation, lambdaMax, rng, bmat, coeff);
+    for (let r = 0; r < j; r++) {
+      for (let c = 0; c < bsize; c++) {
+        const col = qStart + c;
+        if (r >= qStart && r < j) {
+          // The diagonal block Qᵀ H Q: symmetrised.
+          const other = coeff[(qStart + c) * bsize + (r - qStart)];
+          t[r * m + col] = 0.5 * (coeff[r * bsize + c] + other);
+        } else {
+          t[r * m + col] = coeff[r * bsize + c];
+          t[col * m + r] = coeff[r * bsize + c];
+        }
+      }
+    }
+    next.set(z.subarray(0, bsize * n));
+    const lastBlock = bsize;
+    const full = j + bsize > m;
+    if (!full && products < maxProducts) continue;
+
+    // Rayleigh–Ritz on the basis: T = Y Θ Yᵀ; residual of pair i: ‖B y_i(last block)‖.
+    const tj = new Float64Array(j * j);
+    for (let r = 0; r < j; r++) for (let c = 0; c < j; c++) tj[r * j + c] = t[r * m + c];
+    const e = symmetricEigen(tj, j);
+    theta = e.values;
+    // Y with column k = eigenvector k: symmetricEigen's rows are eigenvectors.
+    y = new Float64Array(j * j);
+    for (let k = 0; k < j; k++) for (let r = 0; r < j; r++) y[r * j + k] = e.vectors![k * j + r];
+    ritzResiduals = new Float64Array(j);
+    for (let k = 0; k < j; k++) {
+      let s = 0;
+      for (let l = 0; l < lastBlock; l++) {
+        let g = 0;
+        for (let c = l; c < lastBlock; c++) g += bmat[l * lastBlock + c] * y[(qStart + c) * j + k];
+        s += g * g;
+      }
+      ritzResiduals[k] = Math.sqrt(s);
+    }
+    const convergedCount = () => {
+      let k = 0;
+      while (k < Math.min(want, j) && ritzResiduals[k] <= tol) k++;
+      return k;
+    };
+    let done = convergedCount();
+    // A cluster across the edge of the set: while the guard θ_want is within clusterTolerance of the
+    // last wanted value (both converged), it joins the set and the next pair becomes the guard.
+    while (done >= want && clusterTolerance > 0 && extension < maxExtension && want < j && want < available && want >= 2 && theta[want - 1] - theta[want - 2] <= clusterTolerance * Math.abs(theta[want - 1])) {
+      want++;
+      extension++;
+      done = convergedCount();
+    }
+    options.onCheck?.(products, done, want);
+    if (done >= want) {
+      converged = true;
+      break;
+    }
+    if (products >= maxProducts || j >= available) break;
+    // Thick restart: keep the p lowest Ritz vectors, then continue from the next block.
+    const keep = Math.min(j - bsize, Math.max(want + bsize, Math.floor(want + (j - want) * (options.keepFraction ?? 0.25))));
+    combineRows(v, j, y, j, keep, n);
+    t = new Float64Array(m * m);
+    for (let k = 0; k < keep; k++) t[k * m + k] = theta[k];
+    j = keep;
+    restarts++;
+  }
+
+  // The converged set: Ritz vectors, explicit products, one Rayleigh–Ritz, true residuals.
+  const outCount = Math.min(want, j);
+  combineRows(v, j, y, j, outCount, n);
+  const x = v.slice(0, outCount * n);
+  v = new Float64Array(0);
+  t = new Float64Array(0);
+  const hx = new Float64Array(outCount * n);
+  for (let c0 = 0; c0 < outCount; c0 += blockSize) {
+    const c1 = Math.min(outCount, c0 + blockSize);
+    op(x.subarray(c0 * n, c1 * n), hx.subarray(c0 * n, c1 * n), c1 - c0);
+  }
+  projectOut(deflation, hx, outCount, n);
+  const g = new Float64Array(outCount * outCount);
+  rowProducts(x, outCount, hx, outCount, n, g);
+  for (let r = 0; r < outCount; r++) for (let c = r + 1; c < outCount; c++) g[r * outCount + c] = g[c * outCount + r] = 0.5 * (g[r * outCount + c] + g[c * outCount + r]);
+  const rr = symmetricEigen(g, outCount);
+  const rot = new Float64Array(outCount * outCount);
+  for (let k = 0; k < outCount; k++) for (let r = 0; r < outCount; r++) rot[r * outCount + k] = rr.vectors![k * outCount + r];
+  combineRows(x, outCount, rot, outCount, outCount, n);
+  combineRows(hx, outCount, rot, outCount, outCount, n);
+  const residuals = new Float64Array(outCount);
+  for (let k = 0; k < outCount; k++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const r = hx[k * n + i] - rr.values[k] * x[k * n + i];
+      s += r * r;
+    }
+    residuals[k] = Math.sqrt(s);
+  }
+  const keepCount = Math.min(count + extension, outCount);
+  let allConverged = converged;
+  for (let k = 0; k < keepCount; k++) if (!(residuals[k] <= tol * 10)) allConverged = false;
+  return {
+    values: rr.values.slice(0, keepCount),
+    vectors: x.slice(0, keepCount * n),
+    residuals: residuals.slice(0, keepCount),
+    next: outCount > keepCount ? rr.values[keepCount] : NaN,
+    nextResidual: outCount > keepCount ? residuals[keepCount] : NaN,
+    lambdaMax,
+    lambdaMaxUpper: lm.upper,
+    extension,
+    products,
+    restarts,
+    converged: allConverged,
+  };
+}

@@ -1,0 +1,257 @@
+/**
+ * The lowest-K spectrum (SPEC §4 "lowest-K path"): the K lowest non-zero modes of the sparse
+ * float64 Hessian without the dense matrix, the d translations deflated exactly, with a
+ * certificate that none below was missed.
+ *
+ *  1. λ_max by a few Lanczos steps (engine/linalg/lowestModes.ts, largestEigenvalue);
+ *  2. the K lowest pairs of P H P (P projects out the translations) by thick-restart block Lanczos,
+ *     to ‖Hx − θx‖ ≤ tolerance · λ_max, with the pair K + 1 as the guard that gives the gap; a
+ *     cluster across the edge (θ_(K+1) within clusterTolerance of θ_K) extends the set;
+ *  3. certification by Sylvester inertia (engine/linalg/sparseLDL.ts): with σ halfway between
+ *     λ_K and λ_(K+1), H − σI must have exactly d + K negative eigenvalues (the d zero modes and
+ *     the K found). More means modes were missed: the solver runs again asking for the missing
+ *     ones too. The factorisation is only attempted when its cost, known from the symbolic
+ *     factorisation, fits the budget; otherwise the result says "not certified" and why.
+ */
+import { hessianMultiplyRows, type SparseHessian } from '../hessian/sparse';
+import { lowestModes, type LowestModes } from '../linalg/lowestModes';
+import { inertiaOf, nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../linalg/sparseLDL';
+import { createRng, normal } from '../random';
+
+export interface Certification {
+  certified: boolean;
+  /** Why not, or how. */
+  reason: string;
+  sigma?: number;
+  /** Negative pivots of H − σI, and the d + K expected. */
+  negatives?: number;
+  expected?: number;
+  /** Cost of the factorisation (estimated from the symbolic factorisation, done or not). */
+  factorFlops?: number;
+  factorMegabytes?: number;
+  backwardError?: number;
+  seconds?: number;
+  /** Solver reruns because the inertia count found missed modes. */
+  repairs: number;
+}
+
+export interface LowestSpectrum {
+  /** The translations' Rayleigh quotients (≈ 0), then the K (+ extension) lowest non-zero eigenvalues, ascending. */
+  eigenvalues: Float64Array;
+  /** The matching vectors as rows ((d + K) × dN): the d normalised translations first. */
+  modes: Float64Array;
+  /** K asked, K returned (K + the cluster extension). */
+  requested: number;
+  count: number;
+  extension: number;
+  /** max ‖Hx − λx‖ / λ_max over the K non-zero modes (true residuals). */
+  residualMax: number;
+  lambdaMax: number;
+  lambdaMaxUpper: number;
+  /** θ_(K+1) and the relative gap (θ_(K+1) − λ_K)/λ_K above the set. */
+  next: number;
+  gapRelative: number;
+  /** H products, restarts of the Lanczos solver (all runs together). */
+  products: number;
+  restarts: number;
+  converged: boolean;
+  certification: Certification;
+  timings: Record<string, number>;
+}
+
+export interface LowestOptions {
+  /** Residual target relative to λ_max (default 1e-10: the Ritz values are then ~1e-14 relative). */
+  tolerance?: number;
+  block?: number;
+  /** Relative gap below which the pair K + 1 joins the set (default 1e-6). */
+  clusterTolerance?: number;
+  /** 'auto': certify when the factorisation fits the budget; 'never'; 'always' ignores the budget. */
+  certify?: 'auto' | 'never' | 'always';
+  budget?: Partial<FactorBudget>;
+  seed?: number;
+}
+
+/** Default factorisation budget: ~30 s and ≤ 1 GB of factor at the measured ~1 GFlop/s (docs/SPECTRUM.md). */
+export const CERTIFICATION_BUDGET: FactorBudget = { maxFlops: 3e10, maxBlocks: 1.5e7 };
+
+/** The d uniform translations, normalised, as rows (d × dN). */
+export function translationBasis(dim: number, particles: number): Float64Array {
+  const n = dim * particles;
+  const u = new Float64Array(dim * n);
+  const c = 1 / Math.sqrt(particles);
+  for (let a = 0; a < dim; a++) for (let i = 0; i < particles; i++) u[a * n + dim * i + a] = c;
+  return u;
+}
+
+const now = () => performance.now() / 1000;
+
+/** The translations and the found vectors, as one set of rows to deflate. */
+function deflated(translations: Float64Array, found: Float64Array, n: number): Float64Array {
+  const rows = new Float64Array(translations.length + found.length);
+  rows.set(translations, 0);
+  rows.set(found, translations.length);
+  void n;
+  return rows;
+}
+
+/** The union of two sets of orthogonal eigenpairs (the second found with the first deflated), ascending. */
+function mergeModes(a: LowestModes, b: LowestModes, n: number): LowestModes {
+  const k = a.values.length + b.values.length;
+  const order = Array.from({ length: k }, (_, i) => i).sort((p, q) => value(p) - value(q));
+  function value(i: number) {
+    return i < a.values.length ? a.values[i] : b.values[i - a.values.length];
+  }
+  const values = new Float64Array(k);
+  const vectors = new Float64Array(k * n);
+  const residuals = new Float64Array(k);
+  order.forEach((i, r) => {
+    values[r] = value(i);
+    const from = i < a.values.length ? a : b;
+    const row = i < a.values.length ? i : i - a.values.length;
+    vectors.set(from.vectors.subarray(row * n, row * n + n), r * n);
+    residuals[r] = from.residuals[row];
+  });
+  // The guard above the union: the lower of the two guards that lies above it.
+  const next = Math.min(...[a.next, b.next].filter((x) => x > values[k - 1]));
+  return { ...a, values, vectors, residuals, next, nextResidual: NaN, products: a.products + b.products, restarts: a.restarts + b.restarts, converged: a.converged && b.converged, extension: a.extension };
+}
+
+export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: number, count: number, options: LowestOptions = {}): LowestSpectrum {
+  const timings: Record<string, number> = {};
+  const d = h.dim;
+  const n = d * h.particles;
+  const op = (x: Float64Array, y: Float64Array, c: number) => {
+    hessianMultiplyRows(h, x, y, c);
+  };
+  const deflation = translationBasis(d, h.particles);
+  const clusterTolerance = options.clusterTolerance ?? 1e-6;
+  let t = now();
+  let want = count;
+  let result: LowestModes = lowestModes(op, n, { count: want, deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed });
+  let products = result.products;
+  let restarts = result.restarts;
+  timings.lanczos = now() - t;
+
+  // Exactly degenerate eigenspaces: a Krylov space reaches only b copies of a degenerate eigenvalue
+  // in exact arithmetic (rounding brings some more). When the found set holds a cluster, look for
+  // missing copies with the found vectors deflated until none lies at or below the top of the set,
+  // then cut the set after K at the end of its cluster.
+  const inCluster = (v: Float64Array, i: number) => v[i] - v[i - 1] <= clusterTolerance * Math.abs(v[i]);
+  let clustered = false;
+  for (let i = 1; i < result.values.length; i++) if (inCluster(result.values, i)) clustered = true;
+  let completions = 0;
+  while (clustered && completions < 50) {
+    const top = result.values[result.values.length - 1];
+    const found = deflated(deflation, result.vectors, n);
+    t = now();
+    const extra = lowestModes(op, n, { count: Math.min(8, n - found.length / n - 1), deflation: found, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 13 * (completions + 1) });
+    timings.lanczos += now() - t;
+    products += extra.products;
+    restarts += extra.restarts;
+    completions++;
+    const below = extra.values.filter((x) => x <= top + clusterTolerance * Math.abs(top)).length;
+    if (below === 0) {
+      result = { ...result, next: Math.min(result.next, extra.values[0]) };
+      break;
+    }
+    const take = { ...extra, values: extra.values.slice(0, below), vectors: extra.vectors.slice(0, below * n), residuals: extra.residuals.slice(0, below), next: below < extra.values.length ? extra.values[below] : extra.next };
+    result = mergeModes(result, take, n);
+  }
+  if (completions > 0) {
+    let keep = Math.min(count, result.values.length);
+    while (keep < result.values.length && inCluster(result.values, keep)) keep++;
+    if (keep < result.values.length) {
+      result = { ...result, next: result.values[keep], values: result.values.slice(0, keep), vectors: result.vectors.slice(0, keep * n), residuals: result.residuals.slice(0, keep) };
+    }
+  }
+
+  const certification: Certification = { certified: false, reason: '', repairs: 0 };
+  const mode = options.certify ?? 'auto';
+  if (mode === 'never') certification.reason = 'not requested';
+  else {
+    t = now();
+    const order = nestedDissectionOrder(h, positions, side);
+    const budget = mode === 'always' ? { maxFlops: Infinity, maxBlocks: Infinity } : { ...CERTIFICATION_BUDGET, ...options.budget };
+    const symbolic = symbolicFactor(h, order, budget);
+    certification.factorFlops = symbolic.flops;
+    certification.factorMegabytes = (symbolic.blocks * d * d * 8) / 1e6;
+    timings.ordering = now() - t;
+    if (!symbolic.factor) {
+      const part = symbolic.columnsDone < h.particles ? ` after ${symbolic.columnsDone} of ${h.particles} columns` : '';
+      certification.reason = `not certified: the LDLᵀ factorisation would exceed its budget (${symbolic.flops.toExponential(2)} flops, ${certification.factorMegabytes.toFixed(0)} MB of factor${part}; budget ${budget.maxFlops.toExponential(1)} flops, ${((budget.maxBlocks * d * d * 8) / 1e6).toFixed(0)} MB)`;
+    } else {
+      const rng = createRng((options.seed ?? 1) + 7);
+      const probe = new Float64Array(n).map(() => normal(rng));
+      for (let attempt = 0; ; attempt++) {
+        const k = result.values.length;
+        const top = result.values[k - 1];
+        const sigma = 0.5 * (top + result.next);
+        t = now();
+        const inertia = inertiaOf(h, sigma, symbolic.factor, [probe]);
+        timings.inertia = (timings.inertia ?? 0) + now() - t;
+        const expected = d + k;
+        const distance = Math.min(sigma - top, result.next - sigma);
+        Object.assign(certification, { sigma, negatives: inertia.negative, expected, backwardError: inertia.backwardError, seconds: (certification.seconds ?? 0) + inertia.seconds });
+        if (!(result.next > top) || !(distance > 10 * inertia.backwardError)) {
+          certification.reason = `not certified: σ = ${sigma} is not separated from λ_K = ${top} and θ_(K+1) = ${result.next} by more than 10× the factorisation's backward error ${inertia.backwardError.toExponential(2)}`;
+          break;
+        }
+        if (inertia.negative === expected) {
+          certification.certified = true;
+          certification.reason = `H − σI has ${inertia.negative} negative eigenvalues = ${d} translations + ${k} found (Sylvester inertia of a block LDLᵀ)${certification.repairs ? `, after ${certification.repairs} rerun(s) for missed modes` : ''}`;
+          break;
+        }
+        if (inertia.negative < expected || attempt >= 2) {
+          certification.reason = `not certified: H − σI has ${inertia.negative} negative eigenvalues, ${expected} expected (${d} translations + ${k} found)`;
+          break;
+        }
+        // Missed modes below σ (an exactly degenerate eigenspace only partly reached): find the
+        // missing ones with the translations and the found vectors deflated, then merge.
+        certification.repairs++;
+        const missing = inertia.negative - expected;
+        const deflateFound = deflated(deflation, result.vectors, n);
+        t = now();
+        const extra = lowestModes(op, n, { count: missing, deflation: deflateFound, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 101 * (attempt + 1) });
+        products += extra.products;
+        restarts += extra.restarts;
+        timings.lanczos += now() - t;
+        result = mergeModes(result, extra, n);
+      }
+    }
+  }
+
+  // Stored rows: the translations (their Rayleigh quotients as eigenvalues), then the modes.
+  const k = result.values.length;
+  const modes = new Float64Array((d + k) * n);
+  modes.set(deflation, 0);
+  modes.set(result.vectors, d * n);
+  const eigenvalues = new Float64Array(d + k);
+  const ht = new Float64Array(d * n);
+  op(deflation, ht, d);
+  for (let a = 0; a < d; a++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += deflation[a * n + i] * ht[a * n + i];
+    eigenvalues[a] = s;
+  }
+  eigenvalues.set(result.values, d);
+  let residualMax = 0;
+  for (const r of result.residuals) residualMax = Math.max(residualMax, r / result.lambdaMax);
+  const top = result.values[k - 1];
+  return {
+    eigenvalues,
+    modes,
+    requested: count,
+    count: k,
+    extension: k - count,
+    residualMax,
+    lambdaMax: result.lambdaMax,
+    lambdaMaxUpper: result.lambdaMaxUpper,
+    next: result.next,
+    gapRelative: (result.next - top) / Math.abs(top),
+    products,
+    restarts,
+    converged: result.converged,
+    certification,
+    timings,
+  };
+}
