@@ -182,3 +182,56 @@ describe('the certificate itself', () => {
     expect(lm.upper).toBeGreaterThanOrEqual(lm.estimate);
   });
 });
+
+describe("spectrum.method 'lowest': the setting, the stage, analyses on a partial spectrum", () => {
+  it("defaults to 'full' up to dN = 3000 and 'lowest' beyond; refuses bad values naming the setting", async () => {
+    const { SettingsError } = await import('../engine/model/settings');
+    expect(validateSettings({ model: { dim: 3, particles: 1000 } }).spectrum.method).toBe('full');
+    const big = validateSettings({ model: { dim: 3, particles: 1001 } }).spectrum;
+    expect(big.method).toBe('lowest');
+    expect(big.storedModes).toBe(50);
+    expect(() => validateSettings({ spectrum: { method: 'some' } })).toThrow(/spectrum\.method/);
+    expect(() => validateSettings({ spectrum: { method: 'lowest', storedModes: 0 } })).toThrow(SettingsError);
+    expect(() => validateSettings({ model: { dim: 2, particles: 100 }, spectrum: { method: 'lowest', storedModes: 199 } })).toThrow(/spectrum\.storedModes/);
+  });
+
+  it('the stage stores d + K eigenvalues and rows, meta.json says how; F(ω) is normalised by dN − d; band statistics say they need the full spectrum', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createProject } = await import('../engine/io/project');
+    const { runProject } = await import('../engine/io/runner');
+    const { loadEnsemble } = await import('../engine/io/analysisFiles');
+    const { readNpy } = await import('../engine/io/files');
+    const { analyzeEnsemble } = await import('../engine/analysis/ensemble');
+    const dir = mkdtempSync(join(tmpdir(), 'glassmodes-lowest-'));
+    try {
+      createProject(dir, { model: { dim: 2, particles: 100 }, sampling: { parentTemperature: 'inf' }, spectrum: { method: 'lowest', storedModes: 20 }, samples: 1, seed: 2 });
+      expect((await runProject(dir, { inProcess: true })).done).toEqual(['s0000']);
+      const folder = join(dir, 'samples/s0000');
+      const values = readNpy(join(folder, 'eigenvalues.npy'));
+      const modes = readNpy(join(folder, 'modes.npy'));
+      expect(values.shape[0]).toBeGreaterThanOrEqual(22);
+      expect(modes.shape).toEqual([values.shape[0], 200]);
+      const meta = JSON.parse(readFileSync(join(folder, 'meta.json'), 'utf8'));
+      expect(meta.spectrum.method).toBe('lowest');
+      expect(meta.spectrum.totalModes).toBe(200);
+      expect(meta.spectrum.lowest.certification.certified).toBe(true);
+      expect(meta.spectrum.residualMax).toBeLessThan(1e-8);
+      const ensemble = loadEnsemble(dir);
+      const a = analyzeEnsemble(ensemble.samples, { bootstrapResamples: 10 });
+      expect(a.summary.partialSamples).toEqual(['s0000']);
+      expect(a.summary.needsFullSpectrum.join('\n')).toMatch(/dos_linear\): needs the full spectrum/);
+      expect(a.summary.needsFullSpectrum.join('\n')).toMatch(/level_ratio_middle\): needs the full spectrum/);
+      expect(a.series.find((s) => s.name === 'dos_linear')).toBeUndefined();
+      expect(a.series.find((s) => s.name === 'level_ratio_lowest')).toBeDefined();
+      const F = a.series.find((s) => s.name === 'integrated_dos')!;
+      const last = F.data[F.columns.findIndex((c) => c.name === 'F')];
+      // All K stored non-zero modes counted, over the 200 − 2 the sample has.
+      expect(last[last.length - 1]).toBeCloseTo((values.shape[0] - 2) / 198, 12);
+      expect(a.summary.partialSpectrumBelow).toBeCloseTo(Math.sqrt(values.data[values.shape[0] - 1]), 12);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -57,6 +57,8 @@ export function formatSummary(s: AnalysisSummary): string[] {
     `  P(σ) low slope   off-diagonal ${f(s.stressSlope.offDiagonal.value, 2)}, radial ${f(s.stressSlope.radial.value, 2)}  (predicted ${f(s.stressSlope.predicted, 2)})`,
   ];
   if (s.unstableSamples.length) lines.push(`  UNSTABLE samples (negative eigenvalues): ${s.unstableSamples.join(', ')}`);
+  if (s.partialSamples?.length) lines.push(`  partial spectra (lowest modes only): ${s.partialSamples.length} sample(s); F(ω), s and the log DOS are exact below ω = ${f(s.partialSpectrumBelow ?? NaN)}, normalised by dN − d`);
+  for (const entry of s.needsFullSpectrum ?? []) lines.push(`  ${entry}`);
   return lines;
 }
 

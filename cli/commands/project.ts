@@ -6,7 +6,7 @@ import { numberOption, parse, UsageError } from '../args';
 import { createProgressReporter, formatDuration } from '../progress';
 
 export const NEW_USAGE =
-  'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--modes <K>] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>]';
+  'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>]';
 
 export function newCommand(args: string[]): number {
   const { values, positionals } = parse(
@@ -31,6 +31,7 @@ export function newCommand(args: string[]): number {
       quench: { type: 'string' },
       'force-tolerance': { type: 'string' },
       modes: { type: 'string' },
+      spectrum: { type: 'string' },
       backend: { type: 'string' },
       'no-spectrum': { type: 'boolean' },
       name: { type: 'string' },
@@ -61,6 +62,7 @@ export function newCommand(args: string[]): number {
   set(sampling, 'checkpointSeconds', numberOption(values['checkpoint-seconds'], 'checkpoint-seconds'));
   set(quench, 'method', values.quench);
   set(quench, 'forceTolerance', numberOption(values['force-tolerance'], 'force-tolerance'));
+  set(spectrum, 'method', values.spectrum);
   set(spectrum, 'storedModes', numberOption(values.modes, 'modes', true));
   set(spectrum, 'backend', values.backend);
   if (values['no-spectrum']) spectrum.enabled = false;
@@ -124,7 +126,7 @@ export function infoCommand(args: string[]): number {
   console.log(`  model     d = ${model.dim}, N = ${model.particles}, ρ = ${model.density}, ${model.potential} n = ${model.exponent}, taper m = ${model.taper}, r_c = ${model.cutoff}, a ∈ [${model.diameterMin}, ${model.diameterMax}]`);
   console.log(`  sampling  T* = ${sampling.parentTemperature}, ${sampling.sweeps} sweeps, p_swap = ${sampling.swapProbability}, δ = ${sampling.maxDisplacement}`);
   console.log(`  quench    ${quench.method} to max|f| ≤ ${quench.forceTolerance}`);
-  console.log(`  spectrum  ${spectrum.enabled ? `backend ${spectrum.backend}, ${spectrum.storedModes} modes stored` : 'off'}`);
+  console.log(`  spectrum  ${spectrum.enabled ? (spectrum.method === 'lowest' ? `lowest ${spectrum.storedModes} non-zero modes (sparse float64 solver)` : `full, backend ${spectrum.backend}, ${spectrum.storedModes} modes stored`) : 'off'}`);
   const counts = new Map<string, number>();
   for (const s of samples) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
   console.log(`  samples   ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`);
@@ -134,8 +136,8 @@ export function infoCommand(args: string[]): number {
     if (m?.energyPerParticle !== undefined) parts.push(`E/N ${m.energyPerParticle.toFixed(8)}`, `max|f| ${m.maxForce?.toExponential(2)}`);
     const mc = m?.mc as { acceptance?: { displacement: number; swap: number }; sweepsDone?: number } | undefined;
     if (mc?.acceptance && mc.sweepsDone) parts.push(`MC acc. disp ${mc.acceptance.displacement.toFixed(3)} swap ${mc.acceptance.swap.toFixed(3)}`);
-    const spectrum = m?.spectrum as { unstable?: boolean; backend?: string; residualMax?: number } | undefined;
-    if (spectrum) parts.push(`spectrum ${spectrum.backend}, residual ${spectrum.residualMax?.toExponential(1)}`);
+    const spectrum = m?.spectrum as { unstable?: boolean; backend?: string; residualMax?: number; method?: string; certification?: { certified: boolean } } | undefined;
+    if (spectrum) parts.push(`spectrum ${spectrum.method === 'lowest' ? `lowest K (${spectrum.certification?.certified ? 'certified' : 'not certified'})` : spectrum.backend}, residual ${spectrum.residualMax?.toExponential(1)}`);
     if (spectrum?.unstable) parts.push('UNSTABLE: a negative eigenvalue besides the zero modes');
     if (s.error) parts.push(s.error);
     console.log('  ' + parts.join('  '));

@@ -60,8 +60,10 @@ export function reducedDos(centres: Float64Array, density: Float64Array, dim: nu
  * Eq. (19): F(ω) = fraction of the sample's non-zero modes with ω_k ≤ ω, without binning.
  * `sortedFrequencies` ascending; evaluated at each ω of `at`.
  */
-export function integratedDos(sortedFrequencies: Float64Array, at: ArrayLike<number>): Float64Array {
-  const n = sortedFrequencies.length;
+export function integratedDos(sortedFrequencies: Float64Array, at: ArrayLike<number>, total = sortedFrequencies.length): Float64Array {
+  // `total`: the number of non-zero modes the sample has — dN − d also when only the lowest K are
+  // stored (spectrum.method 'lowest'), so F is then exact up to the highest stored frequency.
+  const n = total;
   const out = new Float64Array(at.length);
   for (let k = 0; k < at.length; k++) out[k] = countAtMost(sortedFrequencies, at[k]) / n;
   return out;
@@ -89,9 +91,9 @@ export interface EnsembleIntegratedDos {
 }
 
 /** Eq. (19), ensemble-averaged: F̄(ω) = mean over samples of F_sample(ω), on the pooled frequencies. */
-export function ensembleIntegratedDos(samples: Float64Array[], at?: Float64Array): EnsembleIntegratedDos {
+export function ensembleIntegratedDos(samples: Float64Array[], at?: Float64Array, totals?: number[]): EnsembleIntegratedDos {
   const omega = at ?? pooledFrequencies(samples);
-  const rows = samples.map((s) => integratedDos(s, omega));
+  const rows = samples.map((s, k) => integratedDos(s, omega, totals?.[k]));
   const n = rows.length;
   const value = new Float64Array(omega.length);
   const error = new Float64Array(omega.length);
@@ -145,6 +147,8 @@ export interface ExponentOptions {
   resamples?: number;
   seed?: number;
   level?: number;
+  /** Non-zero modes of each sample (dN − d), when only the lowest are given (default: the count given). */
+  totals?: number[];
 }
 
 /**
@@ -170,8 +174,9 @@ export function lowFrequencyExponent(samples: Float64Array[], options: ExponentO
     window = [positive[0], upper];
   }
   const fitAt = positive.filter((w) => w >= window[0] && w <= window[1]);
+  const totalOf = new Map(samples.map((f, k) => [f, options.totals?.[k] ?? f.length]));
   const fitOn = (set: Float64Array[], at: Float64Array) => {
-    const f = ensembleIntegratedDos(set, at);
+    const f = ensembleIntegratedDos(set, at, set.map((x) => totalOf.get(x)!));
     return fitPowerLaw(at, f.value).slope - 1;
   };
   const value = fitAt.length >= 2 ? fitOn(samples, fitAt) : NaN;

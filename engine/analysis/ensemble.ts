@@ -6,7 +6,7 @@
  */
 import { contacts, makeGlass, totalEnergy } from '../model/glass';
 import { boxSide, type ProjectSettings, type Taper } from '../model/settings';
-import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, nonZeroSpectrum, reducedDos, type ExponentEstimate } from './dos';
+import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, nonZeroSpectrum, pooledFrequencies, reducedDos, type ExponentEstimate } from './dos';
 import { elasticModuli } from './elasticity';
 import { linearEdges, logEdges, meanAndError, meanWithError } from './histogram';
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioHistogram, ratioWindows, type RatioWindowName } from './levelSpacing';
@@ -18,7 +18,12 @@ import { matchAmplitude, typeTwoSpectrum } from '../theory/ghet';
 import { tableOne, type TableOneRow } from '../theory/tableOne';
 
 export interface SampleInput {
-  /** All dN Hessian eigenvalues, ascending (eigenvalues.npy). */
+  /**
+   * Hessian eigenvalues, ascending (eigenvalues.npy): all dN, or — a partial spectrum from
+   * spectrum.method 'lowest' — the d translations and the K lowest non-zero ones. Partial samples
+   * enter F(ω) normalised by the dN − d non-zero modes there are, and only below their highest
+   * stored frequency; band-wide statistics use the full samples only ("needs the full spectrum").
+   */
   eigenvalues: Float64Array;
   /** The lowest K eigenvectors row by row, K × dN (modes.npy), if stored. */
   modes?: Float64Array | null;
@@ -82,7 +87,16 @@ export interface AnalysisSummary {
   /** Mean rotational fraction of the stored modes below and above ω_0 (null without modes). */
   rotationalFraction: { belowOmega0: ValueWithError; aboveOmega0: ValueWithError } | null;
   ghet: { zeta: number; amplitude: number };
+  /** Samples with a partial spectrum (spectrum.method 'lowest'). */
+  partialSamples: string[];
+  /** Spectral statistics are exact below this ω (the lowest of the partial samples' highest stored frequencies; null when all are full). */
+  partialSpectrumBelow: number | null;
+  /** What was left out because no sample has the full spectrum: each entry "<what>: needs the full spectrum". */
+  needsFullSpectrum: string[];
 }
+
+/** The message every consumer (CLI, figures, views) shows where a statistic needs every eigenvalue. */
+export const NEEDS_FULL_SPECTRUM = 'needs the full spectrum';
 
 export interface EnsembleAnalysis {
   series: Series[];
@@ -103,6 +117,16 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
   // Spectra without the translations.
   const spectra = samples.map((s) => nonZeroSpectrum(s.eigenvalues, s.settings.model.dim));
   const frequencies = spectra.map((s) => s.frequencies.filter((w) => Number.isFinite(w)));
+  // Partial spectra (the lowest K only): how many non-zero modes each sample has, and below which ω all samples are exact.
+  const partial = samples.map((s) => s.eigenvalues.length < s.positions.length);
+  const totals = samples.map((s) => s.positions.length - s.settings.model.dim);
+  const partialSamples = ids.filter((_, k) => partial[k]);
+  const fullIndices = samples.map((_, k) => k).filter((k) => !partial[k]);
+  let exactBelow = Infinity;
+  frequencies.forEach((f, k) => {
+    if (partial[k]) exactBelow = Math.min(exactBelow, f.length > 0 ? f[f.length - 1] : 0);
+  });
+  const needsFullSpectrum: string[] = [];
   const unstableSamples = ids.filter((_, k) => spectra[k].unstable > 0);
 
   // Elasticity and energy, per sample.
@@ -133,19 +157,29 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
     wMin = Math.min(wMin, w);
     wMax = Math.max(wMax, w);
   }
-  const linEdges = linearEdges(0, wMax * (1 + 1e-12), options.dosBins ?? 60);
-  const lin = frequencies.map((f) => densityOfStates(f, linEdges));
-  const linStats = meanAndError(lin.map((h) => h.density));
-  series.push(makeSeries('dos_linear', 'DOS g(omega), linear bins, normalised over the non-zero modes, mean and standard error over samples', [
-    ['omega', UNITS.frequency, lin[0].centres],
-    ['g', UNITS.dos, linStats.mean],
-    ['g_error', UNITS.dos, linStats.error],
-  ]));
-  const lEdges = logEdges(wMin, wMax * (1 + 1e-12), options.logDosBins ?? 40);
-  const lg = frequencies.map((f) => densityOfStates(f, lEdges, true));
+  if (fullIndices.length > 0) {
+    let wBand = 0;
+    for (const k of fullIndices) for (const w of frequencies[k]) wBand = Math.max(wBand, w);
+    const linEdges = linearEdges(0, wBand * (1 + 1e-12), options.dosBins ?? 60);
+    const lin = fullIndices.map((k) => densityOfStates(frequencies[k], linEdges));
+    const linStats = meanAndError(lin.map((h) => h.density));
+    series.push(makeSeries('dos_linear', `DOS g(omega), linear bins, normalised over the non-zero modes, mean and standard error over the ${fullIndices.length} samples with a full spectrum`, [
+      ['omega', UNITS.frequency, lin[0].centres],
+      ['g', UNITS.dos, linStats.mean],
+      ['g_error', UNITS.dos, linStats.error],
+    ]));
+  } else needsFullSpectrum.push(`DOS over the band (dos_linear): ${NEEDS_FULL_SPECTRUM}`);
+  // Log bins up to the highest ω where every sample is exact; densities normalised by each sample's dN − d modes.
+  const logTop = Math.min(wMax, exactBelow);
+  const lEdges = logEdges(wMin, logTop * (1 + 1e-12), options.logDosBins ?? 40);
+  const lg = frequencies.map((f, k) => {
+    const hst = densityOfStates(f, lEdges, true);
+    const scale = f.length / totals[k];
+    return { ...hst, density: hst.density.map((g) => g * scale) };
+  });
   const lgStats = meanAndError(lg.map((h) => h.density));
   const reduced = meanAndError(lg.map((h) => reducedDos(h.centres, h.density, d)));
-  series.push(makeSeries('dos_log', `DOS g(omega) on logarithmic bins and reduced DOS g/omega^${d - 1}; omega0 = ${omega0}`, [
+  series.push(makeSeries('dos_log', `DOS g(omega) on logarithmic bins and reduced DOS g/omega^${d - 1}; omega0 = ${omega0}${Number.isFinite(exactBelow) ? `; up to omega = ${exactBelow} (partial spectra: the lowest modes only), normalised by the dN - d modes of each sample` : ''}`, [
     ['omega', UNITS.frequency, lg[0].centres],
     ['g', UNITS.dos, lgStats.mean],
     ['g_error', UNITS.dos, lgStats.error],
@@ -154,15 +188,19 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
   ]));
 
   // Integrated DOS (Eq. 19) and s.
-  const F = ensembleIntegratedDos(frequencies);
-  series.push(makeSeries('integrated_dos', 'integrated DOS F(omega) (Eq. 19, no binning), mean and standard error over samples, at every pooled frequency', [
+  const pooled = pooledFrequencies(frequencies);
+  const F = ensembleIntegratedDos(frequencies, pooled.filter((w) => w <= exactBelow), totals);
+  series.push(makeSeries('integrated_dos', `integrated DOS F(omega) (Eq. 19, no binning), normalised by the dN - d non-zero modes of each sample, mean and standard error over samples, at every pooled frequency${Number.isFinite(exactBelow) ? ` up to omega = ${exactBelow} (partial spectra)` : ''}`, [
     ['omega', UNITS.frequency, F.omega],
     ['F', UNITS.none, F.value],
     ['F_error', UNITS.none, F.error],
   ]));
-  const s = lowFrequencyExponent(frequencies, {
+  // With partial spectra the fit window stays where every sample is exact.
+  const lowFrequencies = frequencies.map((f) => f.filter((w) => w <= exactBelow));
+  const s = lowFrequencyExponent(lowFrequencies, {
     window: options.exponentWindow,
-    omega0,
+    omega0: Math.min(omega0, exactBelow),
+    totals,
     resamples: options.bootstrapResamples,
     seed: options.seed ?? settings.seed,
     level: options.level,
@@ -170,13 +208,24 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
 
   // Level-spacing ratios in three windows.
   const ratioSets: Record<RatioWindowName, Float64Array[]> = { lowest: [], middle: [], highest: [] };
-  const windows = ratioWindows(spectra[0].eigenvalues.length, { edgeWidth: options.ratioEdgeWidth, middleWidth: options.ratioMiddleWidth });
-  for (const sp of spectra) {
-    const w = ratioWindows(sp.eigenvalues.length, { edgeWidth: options.ratioEdgeWidth, middleWidth: options.ratioMiddleWidth });
-    for (const name of ['lowest', 'middle', 'highest'] as const) ratioSets[name].push(levelSpacingRatios(sp.eigenvalues, w[name].start, w[name].count));
-  }
+  // The lowest window needs only the lowest levels (narrowed to the fewest a partial sample has);
+  // the middle and highest windows need every level: full samples only.
+  let edgeWidth = options.ratioEdgeWidth ?? 50;
+  spectra.forEach((sp, k) => {
+    if (partial[k]) edgeWidth = Math.min(edgeWidth, sp.eigenvalues.length);
+  });
+  const windows = ratioWindows(spectra[fullIndices[0] ?? 0].eigenvalues.length, { edgeWidth, middleWidth: options.ratioMiddleWidth ?? options.ratioEdgeWidth });
+  spectra.forEach((sp, k) => {
+    const w = ratioWindows(sp.eigenvalues.length, { edgeWidth, middleWidth: options.ratioMiddleWidth ?? options.ratioEdgeWidth });
+    for (const name of ['lowest', 'middle', 'highest'] as const) if (name === 'lowest' || !partial[k]) ratioSets[name].push(levelSpacingRatios(sp.eigenvalues, w[name].start, w[name].count));
+  });
   const meanRatio = {} as Record<RatioWindowName, ValueWithError>;
   for (const name of ['lowest', 'middle', 'highest'] as const) {
+    if (ratioSets[name].length === 0) {
+      meanRatio[name] = { value: NaN, error: NaN, count: 0 };
+      needsFullSpectrum.push(`level-spacing ratios, ${name} window (level_ratio_${name}): ${NEEDS_FULL_SPECTRUM}`);
+      continue;
+    }
     const pooled = concat(ratioSets[name]);
     const perSample = ratioSets[name].map((r) => meanRatioTilde(r));
     const value = meanRatioTilde(pooled);
@@ -297,6 +346,9 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
     tableOne: tableOne(model.taper, model.potential),
     rotationalFraction,
     ghet: { zeta, amplitude },
+    partialSamples,
+    partialSpectrumBelow: Number.isFinite(exactBelow) ? exactBelow : null,
+    needsFullSpectrum,
   };
   onProgress(1, 'analysis done');
   return { series, summary };

@@ -52,7 +52,13 @@ export interface QuenchSettings {
 export interface SpectrumSettings {
   /** Compute the spectrum stage at all. */
   enabled: boolean;
-  /** Number K of lowest eigenvectors stored in modes.npy (default min(300, dN)). */
+  /**
+   * 'full': all dN eigenpairs by a dense solver; 'lowest': only the K = storedModes lowest non-zero
+   * modes (plus the d translations) by the sparse float64 solver (engine/spectrum/lowest.ts).
+   * Default: 'full' up to dN = FULL_SPECTRUM_MAX_ORDER, 'lowest' beyond (docs/SPECTRUM.md).
+   */
+  method: 'full' | 'lowest';
+  /** 'full': number K of lowest eigenvectors stored in modes.npy (default min(300, dN)); 'lowest': the K non-zero modes computed (default min(50, dN − d)). */
   storedModes: number;
   /** gpu.js backend, or 'auto' (webgpu → webgl2 → webasm → cpu), or 'reference' (float64 dense). */
   backend: 'auto' | 'webgpu' | 'webgl2' | 'webasm' | 'cpu' | 'reference';
@@ -89,10 +95,19 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
     checkpointSeconds: 120,
   },
   quench: { method: 'lbfgs', forceTolerance: 1e-10, maxIterations: 1_000_000, memory: 10 },
-  spectrum: { enabled: true, storedModes: 300, backend: 'auto' },
+  spectrum: { enabled: true, method: 'full', storedModes: 300, backend: 'auto' },
   samples: 1,
   seed: 1,
 };
+
+/**
+ * Largest dN for which the default spectrum is 'full': the dense float64 solve costs ~20 s and
+ * dN² × 8 bytes = 72 MB at dN = 3000 (N = 1000 in 3D, the paper's size) and grows as dN³ and dN².
+ */
+export const FULL_SPECTRUM_MAX_ORDER = 3000;
+
+/** Default K of the 'lowest' method: the lowest 50 non-zero modes hold the type-II window (SPEC §4). */
+export const LOWEST_DEFAULT_MODES = 50;
 
 export class SettingsError extends Error {
   constructor(
@@ -200,9 +215,16 @@ export function validateSettings(input: unknown = {}): ProjectSettings {
   const sp = section(input, 'spectrum');
   const enabled = sp.enabled ?? d.spectrum.enabled;
   if (typeof enabled !== 'boolean') throw new SettingsError('spectrum.enabled', 'true or false', enabled);
+  const order = dim * particles;
+  const method = choice(sp, 'method', 'spectrum', order <= FULL_SPECTRUM_MAX_ORDER ? 'full' : 'lowest', ['full', 'lowest'] as const);
+  const storedModes =
+    method === 'full'
+      ? number(sp, 'storedModes', 'spectrum', Math.min(d.spectrum.storedModes, order), `an integer in [0, dN = ${order}]`, (x) => Number.isInteger(x) && x >= 0 && x <= order)
+      : number(sp, 'storedModes', 'spectrum', Math.min(LOWEST_DEFAULT_MODES, order - dim), `an integer in [1, dN − d = ${order - dim}] with spectrum.method 'lowest' (the K lowest non-zero modes)`, (x) => Number.isInteger(x) && x >= 1 && x <= order - dim);
   const spectrum: SpectrumSettings = {
     enabled,
-    storedModes: number(sp, 'storedModes', 'spectrum', Math.min(d.spectrum.storedModes, dim * particles), `an integer in [0, dN = ${dim * particles}]`, (x) => Number.isInteger(x) && x >= 0 && x <= dim * particles),
+    method,
+    storedModes,
     backend: choice(sp, 'backend', 'spectrum', d.spectrum.backend, ['auto', 'webgpu', 'webgl2', 'webasm', 'cpu', 'reference'] as const),
   };
 

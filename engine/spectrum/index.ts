@@ -27,10 +27,28 @@ import { refineEigenpairs, residualNorms } from '../linalg/refine';
 import { backendAvailable, openDevice, type DeviceBackend } from '../compute/device';
 import { createPairKernels, neighbourTable } from '../compute/pairKernels';
 import { blockJacobi } from '../compute/blockJacobi';
+import { lowestSpectrum, type Certification } from './lowest';
 
 export interface SpectrumResult {
-  /** All dN eigenvalues, ascending, float64. */
+  /** 'full': all dN eigenvalues; 'lowest': the d translations' and the K lowest non-zero ones (d + K). Ascending, float64. */
   eigenvalues: Float64Array;
+  /** How the spectrum was computed; 'lowest' results are partial (eigenvalues.length < totalModes). */
+  method: 'full' | 'lowest';
+  /** dN, the number of modes the Hessian has (the normalisation of F(ω), docs/PROJECT_FORMAT.md). */
+  totalModes: number;
+  /** The lowest-K path only: K asked, the certificate, the gap above the set, solver counts. */
+  lowest?: {
+    requested: number;
+    count: number;
+    extension: number;
+    next: number;
+    gapRelative: number;
+    products: number;
+    restarts: number;
+    converged: boolean;
+    lambdaMaxUpper: number;
+    certification: Certification;
+  };
   /** The lowest K eigenvectors (zero modes included), K × dN row-major, unit norm. */
   modes: Float64Array;
   /** K, the number of rows of `modes`. */
@@ -119,13 +137,14 @@ export function classifyModes(values: Float64Array, vectors: Float64Array, dim: 
  * The spectrum of the Hessian of `glass` at `positions` (an inherent structure), float64-accurate
  * to the SPEC §4 contract. Resolves once every stage has run; `onProgress` hears each stage.
  */
-export async function computeSpectrum(glass: Glass, positions: Float64Array, spectrum: SpectrumSettings, onProgress?: ProgressCallback): Promise<SpectrumResult> {
+export async function computeSpectrum(glass: Glass, positions: Float64Array, spectrum: Omit<SpectrumSettings, 'method'> & { method?: SpectrumSettings['method'] }, onProgress?: ProgressCallback): Promise<SpectrumResult> {
   const t0 = now();
   const timings: Record<string, number> = {};
   const d = glass.box.dim;
   const particles = glass.diameters.length;
   const n = d * particles;
   const progress = (f: number, m: string) => onProgress?.(f, m);
+  if (spectrum.method === 'lowest') return lowestSpectrumResult(glass, positions, spectrum.storedModes, progress);
   const choice = await chooseSpectrumBackend(spectrum.backend);
 
   progress(0, 'sparse float64 Hessian');
@@ -190,6 +209,8 @@ export async function computeSpectrum(glass: Glass, positions: Float64Array, spe
   progress(1, 'spectrum done');
   return {
     eigenvalues: values,
+    method: 'full',
+    totalModes: n,
     modes,
     storedModes: k,
     zeroModes: zeroModeIndices.length,
@@ -203,6 +224,61 @@ export async function computeSpectrum(glass: Glass, positions: Float64Array, spe
     offNorm,
     refinementIterations,
     residualMax,
+    timings,
+  };
+}
+
+/**
+ * The lowest-K path: d translations + the K lowest non-zero modes of the sparse float64 Hessian
+ * (engine/spectrum/lowest.ts), never a dN × dN array; modes holds those d + K rows.
+ */
+function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, progress: ProgressCallback): SpectrumResult {
+  const t0 = now();
+  const d = glass.box.dim;
+  const particles = glass.diameters.length;
+  const n = d * particles;
+  progress(0, 'sparse float64 Hessian');
+  let t = now();
+  const h = sparseHessian(glass, positions);
+  const hessianSeconds = now() - t;
+  progress(0.05, `lowest ${k} modes: block Lanczos with thick restarts, translations deflated; inertia certificate`);
+  const side = glass.box.side;
+  const r = lowestSpectrum(h, positions, side, k);
+  t = now();
+  const participation = participationRatios(r.modes, d, n);
+  const zeroModeIndices = Int32Array.from({ length: d }, (_, a) => a);
+  const tol = 1e-8 * r.lambdaMax;
+  let unstable = false;
+  for (let i = d; i < r.eigenvalues.length; i++) if (r.eigenvalues[i] < -tol) unstable = true;
+  const timings: Record<string, number> = { hessian: hessianSeconds, ...r.timings, analyse: now() - t };
+  timings.total = now() - t0;
+  progress(1, 'spectrum done');
+  return {
+    eigenvalues: r.eigenvalues,
+    method: 'lowest',
+    totalModes: n,
+    modes: r.modes,
+    storedModes: d + r.count,
+    zeroModes: d,
+    zeroModeIndices,
+    unstable,
+    zeroTolerance: tol,
+    participationRatios: participation,
+    backend: 'lowest-k',
+    backendChoice: 'spectrum.method = lowest: sparse float64 block Lanczos (engine/linalg/lowestModes.ts)',
+    residualMax: r.residualMax,
+    lowest: {
+      requested: r.requested,
+      count: r.count,
+      extension: r.extension,
+      next: r.next,
+      gapRelative: r.gapRelative,
+      products: r.products,
+      restarts: r.restarts,
+      converged: r.converged,
+      lambdaMaxUpper: r.lambdaMaxUpper,
+      certification: r.certification,
+    },
     timings,
   };
 }

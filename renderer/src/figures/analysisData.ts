@@ -9,6 +9,9 @@ import { FigureDataError, type AxisScale } from './model';
 /** The series of analysis/ by file stem (dos_linear, integrated_dos, …); an error names what is missing. */
 export function seriesNamed(project: AnalysisData, name: string): SeriesData {
   const found = project.series.find((s) => s.name === name);
+  // A series the analysis left out because the samples hold only their lowest modes (spectrum.method 'lowest').
+  const needsFull = ((project.summary as { needsFullSpectrum?: string[] } | null)?.needsFullSpectrum ?? []).find((entry) => entry.includes(`(${name})`));
+  if (!found && needsFull) throw new FigureDataError(`${project.name}: ${needsFull} (its samples hold only the lowest modes, spectrum.method 'lowest')`);
   if (!found) {
     const have = project.series.map((s) => s.name).join(', ') || 'none';
     throw new FigureDataError(`${project.name}: analysis/ has no ${name}.csv (it has ${have}); run the analysis again`);

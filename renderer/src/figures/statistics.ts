@@ -5,7 +5,7 @@
  */
 import type { AnalysisData } from '../../../main/ipc/contract';
 import { atasSurmise, poissonRatioDensity, type RatioWindowName } from '../../../engine/analysis/levelSpacing';
-import { column, finiteOr, plottableRows, sameUnit, seriesNamed, taperText } from './analysisData';
+import { column, finiteOr, hasSeries, plottableRows, sameUnit, seriesNamed, taperText } from './analysisData';
 import { formatNumber } from './axes';
 import { FigureDataError, type FigureModel, type Panel, type Trace, type TracePoint } from './model';
 import { makePanel, pointsAt, powerLawSegment } from './panels';
@@ -28,11 +28,22 @@ function meanRatioText(value: number, error?: number): string {
 /** P(r) in the lowest, middle and highest windows (level_ratio_<window>), one panel each. */
 export function levelRatioFigure(projects: AnalysisData[]): FigureModel {
   if (projects.length === 0) throw new FigureDataError('the level-ratio figure needs at least one analysed project');
-  const panels: Panel[] = RATIO_WINDOWS.map((window) => {
+  // The middle and highest windows need every eigenvalue: a window no project has is left out with a note.
+  const notes: string[] = [];
+  const windows = RATIO_WINDOWS.filter((window) => {
+    if (projects.some((p) => hasSeries(p, `level_ratio_${window}`))) return true;
+    notes.push(`${window} window: needs the full spectrum (the samples hold only their lowest modes)`);
+    return false;
+  });
+  const panels: Panel[] = windows.map((window) => {
     const traces: Trace[] = [];
     let rMax = 0;
     let tallest = 1;
     projects.forEach((p, i) => {
+      if (!hasSeries(p, `level_ratio_${window}`)) {
+        notes.push(`${p.name}, ${window} window: needs the full spectrum`);
+        return;
+      }
       const s = seriesNamed(p, `level_ratio_${window}`);
       const r = column(s, 'r').values;
       const P = column(s, 'P').values;
@@ -58,7 +69,7 @@ export function levelRatioFigure(projects: AnalysisData[]): FigureModel {
       yExtent: [tallest * (1.2 + 0.08 * projects.length)],
     });
   });
-  return { kind: 'level-ratio', title: 'Level-spacing ratios', panels, notes: [] };
+  return { kind: 'level-ratio', title: 'Level-spacing ratios', panels, notes };
 }
 
 const STRESS_PANELS = [

@@ -1,0 +1,102 @@
+/**
+ * Issue 15 bench: the lowest-K solver (engine/spectrum/lowest.ts) against the dense float64 solver
+ * at N = 1000 (K = 30 and 100) and alone at N = 10^4 and 10^5 (K = 30), 3D, m = 2, T* = ∞; with
+ * numpy/scipy on the same Hessian (written to a temp file) as the named reference: scipy eigsh
+ * (which='SA', the K + 3 lowest) and numpy eigh. Time, peak RSS (process high-water mark, sizes
+ * run in increasing order), accuracy against the dense solver where it exists.
+ *
+ *   npm run bench:lowest                      # N = 1000, 10^4, 10^5
+ *   BENCH_SIZES=1000,10000 npm run bench:lowest
+ * Quenched glasses are cached in $TMPDIR/glassmodes-bench-lowest (the N = 10^5 quench is long).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sparseHessian, type SparseHessian } from '../engine/hessian/sparse';
+import { makeGlass } from '../engine/model/glass';
+import { boxSide, validateSettings } from '../engine/model/settings';
+import { randomConfiguration, runQuenchStage } from '../engine/pipeline/stages';
+import { referenceSpectrum } from '../engine/spectrum';
+import { lowestSpectrum } from '../engine/spectrum/lowest';
+
+const cache = join(tmpdir(), 'glassmodes-bench-lowest');
+mkdirSync(cache, { recursive: true });
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+
+function glassOf(particles: number) {
+  const settings = validateSettings({ model: { dim: 3, particles, taper: 2 }, sampling: { parentTemperature: 'inf' }, seed: 1, spectrum: { method: 'lowest', storedModes: 30 } });
+  const file = join(cache, `glass_${particles}.json`);
+  let positions: Float64Array;
+  let diameters: Float64Array;
+  if (existsSync(file)) {
+    const g = JSON.parse(readFileSync(file, 'utf8'));
+    positions = Float64Array.from(g.positions);
+    diameters = Float64Array.from(g.diameters);
+  } else {
+    const start = randomConfiguration(settings, 1);
+    const t = performance.now();
+    const q = runQuenchStage(settings, start.positions, start.diameters);
+    console.log(`  (quench N = ${particles}: ${((performance.now() - t) / 1000).toFixed(1)} s, max|f| ${q.maxForce.toExponential(1)})`);
+    positions = q.positions;
+    diameters = start.diameters;
+    writeFileSync(file, JSON.stringify({ positions: Array.from(positions), diameters: Array.from(diameters) }));
+  }
+  const glass = makeGlass(settings.model, diameters);
+  return { h: sparseHessian(glass, positions), positions, side: boxSide(settings.model) };
+}
+
+function writeHessian(h: SparseHessian, base: string): void {
+  writeFileSync(`${base}.pi`, Buffer.from(h.pairI.buffer, h.pairI.byteOffset, h.pairI.byteLength));
+  writeFileSync(`${base}.pj`, Buffer.from(h.pairJ.buffer, h.pairJ.byteOffset, h.pairJ.byteLength));
+  writeFileSync(`${base}.pb`, Buffer.from(h.pairBlocks.buffer, h.pairBlocks.byteOffset, h.pairBlocks.byteLength));
+  writeFileSync(`${base}.db`, Buffer.from(h.diagonalBlocks.buffer, h.diagonalBlocks.byteOffset, h.diagonalBlocks.byteLength));
+  writeFileSync(`${base}.json`, JSON.stringify({ dim: h.dim, particles: h.particles }));
+}
+
+function numpy(base: string, k: number, dense: boolean): { eigsh: number; eigh?: number; values: number[] } | null {
+  try {
+    const out = execFileSync('python3', [join(import.meta.dirname, '../scripts/hessian_eigen.py'), base, String(k), dense ? 'dense' : 'sparse'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    return JSON.parse(out);
+  } catch (e) {
+    console.log(`  numpy/scipy reference unavailable: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+console.log(`lowest-K bench (3D, m = 2, T* = ∞), Node ${process.version}`);
+for (const particles of sizes) {
+  const { h, positions, side } = glassOf(particles);
+  const n = 3 * particles;
+  const base = join(cache, `hessian_${particles}`);
+  writeHessian(h, base);
+  let dense: Float64Array | null = null;
+  if (particles <= 1000) {
+    const t = performance.now();
+    dense = referenceSpectrum(h).values;
+    console.log(`N = ${particles}: dense float64 (engine/linalg/symmetricEigen) ${((performance.now() - t) / 1000).toFixed(2)} s, peak RSS ${rssMb().toFixed(0)} MB`);
+  }
+  for (const k of particles <= 1000 ? [30, 100] : [30]) {
+    const t = performance.now();
+    const r = lowestSpectrum(h, positions, side, k);
+    const total = (performance.now() - t) / 1000;
+    let accuracy = '';
+    if (dense) {
+      let worst = 0;
+      for (let i = 0; i < r.count; i++) worst = Math.max(worst, Math.abs(r.eigenvalues[3 + i] - dense[3 + i]) / dense[3 + i]);
+      accuracy = `, max rel. error vs dense ${worst.toExponential(1)}`;
+    }
+    const c = r.certification;
+    console.log(
+      `N = ${particles}, K = ${k}: lowest-K ${total.toFixed(2)} s (Lanczos ${r.timings.lanczos.toFixed(2)} s, ${r.products} products, ${r.restarts} restarts; ` +
+        `certificate ${c.certified ? `${(c.seconds ?? 0).toFixed(2)} s` : 'no'}), residual ${r.residualMax.toExponential(1)} λ_max${accuracy}, peak RSS ${rssMb().toFixed(0)} MB; ${c.reason}`,
+    );
+    const ref = numpy(base, k, particles <= 1000 && k === 30);
+    if (ref) {
+      let worst = 0;
+      for (let i = 0; i < r.count && i < ref.values.length - 3; i++) worst = Math.max(worst, Math.abs(r.eigenvalues[3 + i] - ref.values[3 + i]) / ref.values[3 + i]);
+      console.log(`  numpy/scipy: eigsh SA (k = ${k + 3}) ${ref.eigsh.toFixed(2)} s${ref.eigh !== undefined ? `, eigh ${ref.eigh.toFixed(2)} s` : ''}; lowest-K vs eigsh max rel. ${worst.toExponential(1)}`);
+    }
+  }
+}
