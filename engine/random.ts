@@ -60,21 +60,42 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/** The uniform double in [0, 1) that two successive words make: 27 bits of the first, 26 of the second. */
+export function uniformOfWords(first: number, second: number): number {
+  return ((first >>> 5) * 67108864 + (second >>> 6)) / 9007199254740992;
+}
+
 /** Uniform double in [0, 1) with 53 random bits. */
 export function uniform(rng: RngState): number {
-  const a = nextUint32(rng) >>> 5; // 27 bits
-  const b = nextUint32(rng) >>> 6; // 26 bits
-  return (a * 67108864 + b) / 9007199254740992;
+  const a = nextUint32(rng);
+  return uniformOfWords(a, nextUint32(rng));
+}
+
+/** Words at or above this are redrawn, so that x % n is exactly uniform on [0, n). */
+export function rejectionLimit(n: number): number {
+  if (n <= 0 || !Number.isInteger(n) || n > 4294967296) throw new RangeError(`uniformInt needs a positive integer bound up to 2^32, got ${n}`);
+  return 4294967296 - (4294967296 % n);
 }
 
 /** Uniform integer in [0, n). Lemire-free rejection keeps it exactly uniform. */
 export function uniformInt(rng: RngState, n: number): number {
-  if (n <= 0 || !Number.isInteger(n)) throw new RangeError(`uniformInt needs a positive integer bound, got ${n}`);
-  const limit = 4294967296 - (4294967296 % n);
+  return uniformIntBelow(rng, n, rejectionLimit(n));
+}
+
+/** As uniformInt, with its `limit` = rejectionLimit(n) computed once by the caller (hot loops). */
+export function uniformIntBelow(rng: RngState, n: number, limit: number): number {
   for (;;) {
     const x = nextUint32(rng);
     if (x < limit) return x % n;
   }
+}
+
+/** Copies the generator state `from` into `to` (no allocation). */
+export function copyRng(from: RngState, to: RngState): void {
+  to.s[0] = from.s[0];
+  to.s[1] = from.s[1];
+  to.s[2] = from.s[2];
+  to.s[3] = from.s[3];
 }
 
 /** Standard normal deviate (Box–Muller, the cosine branch only, so the stream is stateless). */

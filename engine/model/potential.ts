@@ -150,3 +150,56 @@ function ljEnvelope(rc: number) {
     out[2] = (4 * (156 * s12 - 42 * s6)) / (r * r);
   };
 }
+
+/**
+ * The inverse power law factorised for Monte Carlo: φ(r, a_ij) = A(a_i + a_j) · G(r²) with
+ *   A(s) = (s/2)^n = a_ij^n,   G(r²) = (r^-n − r_c^-n) T(r/r_c)  (0 for r ≥ r_c),
+ * the same φ as `energy` (paper Eqs. 13–17) written so that the geometry G of a pair does not
+ * depend on the diameters: a diameter swap changes A only, and for even n with a polynomial taper
+ * G needs no square root. Undefined for Lennard-Jones (two powers of a_ij).
+ */
+export interface PairFactors {
+  amplitude(diameterSum: number): number;
+  geometry(r2: number): number;
+}
+
+export function pairFactors(model: Pick<ModelSettings, 'cutoff' | 'exponent' | 'taper' | 'potential'>): PairFactors | undefined {
+  if (model.potential !== 'ipl') return undefined;
+  const rc = model.cutoff;
+  const rc2 = rc * rc;
+  const inverseRc2 = 1 / rc2;
+  const n = model.exponent;
+  const m = model.taper;
+  const shift = rc ** -n;
+  const amplitude = n === 12
+    ? (s: number) => {
+        const h = 0.5 * s;
+        const h2 = h * h;
+        const h4 = h2 * h2;
+        return h4 * h4 * h4;
+      }
+    : Number.isInteger(n) && n > 0 && n <= 64 ? (s: number) => integerPower(0.5 * s, n) : (s: number) => (0.5 * s) ** n;
+  // r^-n from r²: a power of 1/r² for even n, else through r.
+  const inversePower = n === 12
+    ? (r2: number) => {
+        const q = 1 / r2;
+        const q3 = q * q * q;
+        return q3 * q3;
+      }
+    : Number.isInteger(n) && n % 2 === 0 && n > 0 && n <= 64 ? (r2: number) => integerPower(1 / r2, n / 2) : (r2: number) => r2 ** (-n / 2);
+  if (m === 'inf') {
+    return {
+      amplitude,
+      geometry: (r2) => {
+        if (r2 >= rc2) return 0;
+        const x = Math.sqrt(r2) / rc;
+        return (inversePower(r2) - shift) * Math.exp(x / (2 * (x - 1)));
+      },
+    };
+  }
+  const taper = m === 2 ? (u: number) => u * u : (u: number) => integerPower(u, m);
+  return {
+    amplitude,
+    geometry: (r2) => (r2 >= rc2 ? 0 : (inversePower(r2) - shift) * taper(1 - r2 * inverseRc2)),
+  };
+}

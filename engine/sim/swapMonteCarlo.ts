@@ -7,71 +7,59 @@
  * accepted with the Metropolis probability min(1, exp(−ΔV/T*)). One sweep = N attempts.
  * The whole state (positions, diameters, generator, counters) is a plain object: checkpoint it as
  * JSON and a resumed run continues bit for bit.
+ *
+ * This is the fast implementation (docs/BENCHMARKS.md): per-particle neighbour lists that carry
+ * each pair's geometry G(r²) (engine/sim/monteCarloLists.ts), with φ = A(a_i + a_j) G(r²)
+ * (engine/model/potential.ts `pairFactors`). A displacement evaluates G at the trial position
+ * only (the present ones are in the lists); a swap evaluates no distance at all, both diameters in
+ * one loop. ΔV is summed as Σ_k A (G_new − G_old), term by term. It is the same Markov chain as
+ * `swapMonteCarloReference` (same proposals from the same random numbers, same Metropolis test):
+ * the tests run both from one state and compare. Lennard-Jones, which does not factorise so, runs
+ * on the reference.
  */
-import type { PairPotential } from '../model/potential';
-import { type Box, minimumImage } from '../space/box';
-import { cellOfPoint, createCellGrid, moveInCellGrid, refillCellGrid, type CellGrid } from '../space/neighbours';
-import { type RngState, uniform, uniformInt } from '../random';
+import { pairFactors, type PairPotential } from '../model/potential';
+import type { Box } from '../space/box';
+import { copyRng, rejectionLimit, type RngState, uniform, uniformIntBelow } from '../random';
+import { drawBallPoint, drawSwapPair, metropolis, wrapCoordinate, type MonteCarloParameters, type MonteCarloState } from './moves';
+import { addEnergy, chooseNear, createMonteCarloLists, NEAR_SLOTS, relistIfDrifted, type MonteCarloLists } from './monteCarloLists';
+import { swapMonteCarloReference } from './swapMonteCarloReference';
 
-export interface MonteCarloState {
-  positions: Float64Array;
-  diameters: Float64Array;
-  rng: RngState;
-  sweepsDone: number;
-  attempted: { displacement: number; swap: number };
-  accepted: { displacement: number; swap: number };
-}
+export { acceptanceRates, type Acceptance, type MonteCarloParameters, type MonteCarloState } from './moves';
 
-export interface MonteCarloParameters {
-  temperature: number;
-  swapProbability: number;
-  maxDisplacement: number;
-}
+/**
+ * Relative slack on sums of at most a few hundred non-negative terms: their rounding error is
+ * below 200·2^-53 ≈ 2e-14 of the sum, so a partial sum beyond the bound proves the canonical ΔV
+ * beyond the Metropolis threshold, and a move rejected early is one the full sum rejects too.
+ */
+const ROUNDING = 1e-12;
 
-export interface Acceptance {
-  displacement: number;
-  swap: number;
-}
+/** What the last call did besides moves, for benchmarks: re-listings and the list slots per particle. */
+export const lastRun = { relistings: 0, listCapacity: 0 };
 
-export function acceptanceRates(state: MonteCarloState): Acceptance {
-  const rate = (a: number, n: number) => (n > 0 ? a / n : 0);
-  return {
-    displacement: rate(state.accepted.displacement, state.attempted.displacement),
-    swap: rate(state.accepted.swap, state.attempted.swap),
-  };
+/** Partial sums of new pair energies beyond before·(1 + ROUNDING) + this prove a rejection. */
+function rejectionBound(threshold: number): number {
+  return threshold * (1 + 1e-9) / (1 - ROUNDING);
 }
 
 /**
- * Energy of particle i, placed at (x, y, z) with diameter ai, with all its neighbours except
- * `exclude` (the swap partner, whose pair energy a swap leaves unchanged).
+ * Particle i's pair energies are now `energies` (by slot): into its list, the mirrored entries and
+ * the energy sums (i's own becomes `total`, the canonical sum of its new energies).
  */
-function particleEnergy(
-  i: number, px: number, py: number, pz: number, ai: number, exclude: number,
-  positions: Float64Array, diameters: Float64Array, box: Box, potential: PairPotential, grid: CellGrid,
-): number {
-  const d = box.dim;
-  const L = box.side;
-  const rc2 = potential.cutoff * potential.cutoff;
-  const { stencil, stencilSize, count, members, capacity } = grid;
-  const home = cellOfPoint(grid, px, py, pz) * stencilSize;
-  let e = 0;
-  for (let s = 0; s < stencilSize; s++) {
-    const cell = stencil[home + s];
-    const base = cell * capacity;
-    for (let m = 0; m < count[cell]; m++) {
-      const j = members[base + m];
-      if (j === i || j === exclude) continue;
-      const dx = minimumImage(positions[d * j] - px, L);
-      const dy = minimumImage(positions[d * j + 1] - py, L);
-      let r2 = dx * dx + dy * dy;
-      if (d === 3) {
-        const dz = minimumImage(positions[d * j + 2] - pz, L);
-        r2 += dz * dz;
-      }
-      if (r2 < rc2) e += potential.energy(Math.sqrt(r2), 0.5 * (ai + diameters[j]));
-    }
+function storeEnergies(lists: MonteCarloLists, i: number, energies: Float64Array, total: number): void {
+  const capacity = lists.capacity;
+  const base = i * capacity;
+  const { energy, neighbours, mirror } = lists;
+  for (let s = 0, end = lists.count[i]; s < end; s++) {
+    const e = energies[s];
+    const old = energy[base + s];
+    if (e === old) continue;
+    energy[base + s] = e;
+    const k = neighbours[base + s];
+    energy[k * capacity + mirror[base + s]] = e;
+    addEnergy(lists, k, e - old, e + old);
   }
-  return e;
+  lists.energySum[i] = total;
+  lists.energyError[i] = lists.count[i] * 2 ** -52 * total;
 }
 
 /**
@@ -86,66 +74,200 @@ export function swapMonteCarlo(
   sweeps: number,
   afterSweep?: (state: MonteCarloState) => boolean | void,
 ): MonteCarloState {
-  const { positions, diameters, rng } = state;
+  const factors = pairFactors(potential.settings);
+  if (!factors) return swapMonteCarloReference(state, box, potential, parameters, sweeps, afterSweep);
+  const { amplitude, geometry } = factors;
+  const { positions, diameters } = state;
+  const rng = state.rng;
+  const peek: RngState = { s: [0, 0, 0, 0] };
   const d = box.dim;
   const L = box.side;
+  const inverseL = 1 / L;
   const n = diameters.length;
-  const beta = 1 / parameters.temperature;
+  const T = parameters.temperature;
+  const beta = 1 / T;
   const delta = parameters.maxDisplacement;
-  // Cells of side ≥ r_c, updated as particles move: no list to rebuild, whatever the drift.
-  const grid = createCellGrid(positions, box, potential.cutoff);
-  const accept = (dV: number) => dV <= 0 || uniform(rng) < Math.exp(-beta * dV);
+  const pSwap = parameters.swapProbability;
+  const rc2 = potential.cutoff * potential.cutoff;
+  const lists = createMonteCarloLists(positions, diameters, box, potential.cutoff, delta, factors);
+  const pair = new Int32Array(2);
+  const ball = new Float64Array(3);
+  let trialGeometry = new Float64Array(lists.capacity);
+  let trialEnergy = new Float64Array(lists.capacity);
+  let trialPartner = new Float64Array(lists.capacity);
+  const limitN = rejectionLimit(n);
+  const limitN1 = n > 1 ? rejectionLimit(n - 1) : 1;
 
   for (let sweep = 0; sweep < sweeps; sweep++) {
-    // Each sweep starts from a grid filled in index order, so a run resumed at a sweep boundary
-    // sums every energy in the same order as one that never stopped: bit-identical, not merely
-    // almost always equal (O(N) per sweep, O(1) per attempt).
-    if (sweep > 0) refillCellGrid(grid, positions);
     for (let attempt = 0; attempt < n; attempt++) {
-      if (uniform(rng) < parameters.swapProbability) {
+      if (trialEnergy.length < lists.capacity) {
+        trialGeometry = new Float64Array(lists.capacity);
+        trialEnergy = new Float64Array(lists.capacity);
+        trialPartner = new Float64Array(lists.capacity);
+      }
+      const nb = lists.neighbours;
+      const gs = lists.geometry;
+      const es = lists.energy;
+      const near = lists.near;
+      const capacity = lists.capacity;
+      const isSwap = uniform(rng) < pSwap;
+      if (isSwap) drawSwapPair(rng, n, limitN, limitN1, pair);
+      else {
+        pair[0] = uniformIntBelow(rng, n, limitN);
+        drawBallPoint(rng, d, ball);
+      }
+      // The number the Metropolis test will draw if ΔV > 0, looked at without drawing it: with it,
+      // a move is rejected as soon as a partial sum of its (non-negative) new pair energies proves
+      // ΔV > −T ln u, and the rest of its neighbours are never visited.
+      copyRng(rng, peek);
+      const limit = rejectionBound(-Math.log(uniform(peek)) * T);
+      if (isSwap) {
         state.attempted.swap++;
-        // Two distinct particles, each pair equally likely (a symmetric proposal).
-        const i = uniformInt(rng, n);
-        let j = uniformInt(rng, n - 1);
-        if (j >= i) j++;
+        const i = pair[0];
+        const j = pair[1];
         const ai = diameters[i];
         const aj = diameters[j];
-        const xi = positions[d * i], yi = positions[d * i + 1], zi = d === 3 ? positions[d * i + 2] : 0;
-        const xj = positions[d * j], yj = positions[d * j + 1], zj = d === 3 ? positions[d * j + 2] : 0;
-        const before = particleEnergy(i, xi, yi, zi, ai, j, positions, diameters, box, potential, grid)
-          + particleEnergy(j, xj, yj, zj, aj, i, positions, diameters, box, potential, grid);
-        const after = particleEnergy(i, xi, yi, zi, aj, j, positions, diameters, box, potential, grid)
-          + particleEnergy(j, xj, yj, zj, ai, i, positions, diameters, box, potential, grid);
-        if (accept(after - before)) {
-          diameters[i] = aj;
-          diameters[j] = ai;
-          state.accepted.swap++;
+        const bi = i * capacity;
+        const bj = j * capacity;
+        const ci = lists.count[i];
+        const cj = lists.count[j];
+        // Exchanging a_i and a_j changes their pairs with everyone else; their own pair stays, and
+        // is in both energy sums, so on both sides of the bound.
+        const bound = limit + (lists.energySum[i] + lists.energyError[i] + lists.energySum[j] + lists.energyError[j]) * (1 + ROUNDING);
+        let rejected = false;
+        // First each one's first shell with the other's diameter.
+        let after = 0;
+        if (lists.nearVersion[i] !== lists.version[i]) chooseNear(lists, i);
+        if (lists.nearVersion[j] !== lists.version[j]) chooseNear(lists, j);
+        for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end && !rejected; m++) {
+          const s = bi + near[m];
+          if (nb[s] === j) continue;
+          after += amplitude(aj + diameters[nb[s]]) * gs[s];
+          rejected = after > bound;
+        }
+        for (let m = j * NEAR_SLOTS, end = m + lists.nearCount[j]; m < end && !rejected; m++) {
+          const s = bj + near[m];
+          if (nb[s] === i) continue;
+          after += amplitude(ai + diameters[nb[s]]) * gs[s];
+          rejected = after > bound;
+        }
+        let accept = false;
+        if (rejected) copyRng(peek, rng); // as if the test had drawn it
+        else {
+          let newI = 0;
+          let newJ = 0;
+          let dV = 0;
+          for (let s = 0; s < ci; s++) {
+            const g = gs[bi + s];
+            const k = nb[bi + s];
+            const e = g === 0 || k === j ? es[bi + s] : amplitude(aj + diameters[k]) * g;
+            trialEnergy[s] = e;
+            newI += e;
+            dV += e - es[bi + s];
+          }
+          for (let s = 0; s < cj; s++) {
+            const g = gs[bj + s];
+            const k = nb[bj + s];
+            const e = g === 0 || k === i ? es[bj + s] : amplitude(ai + diameters[k]) * g;
+            trialPartner[s] = e;
+            newJ += e;
+            dV += e - es[bj + s];
+          }
+          accept = metropolis(rng, beta, dV);
+          if (accept) {
+            diameters[i] = aj;
+            diameters[j] = ai;
+            state.accepted.swap++;
+            storeEnergies(lists, i, trialEnergy, newI);
+            storeEnergies(lists, j, trialPartner, newJ);
+          }
         }
       } else {
         state.attempted.displacement++;
-        const i = uniformInt(rng, n);
-        // Uniform in a ball of radius δ, by rejection from the cube.
-        let ux: number, uy: number, uz: number, u2: number;
-        do {
-          ux = 2 * uniform(rng) - 1;
-          uy = 2 * uniform(rng) - 1;
-          uz = d === 3 ? 2 * uniform(rng) - 1 : 0;
-          u2 = ux * ux + uy * uy + uz * uz;
-        } while (u2 > 1);
-        const ox = positions[d * i], oy = positions[d * i + 1], oz = d === 3 ? positions[d * i + 2] : 0;
-        const nx = ox + delta * ux, ny = oy + delta * uy, nz = oz + delta * uz;
-        const before = particleEnergy(i, ox, oy, oz, diameters[i], -1, positions, diameters, box, potential, grid);
-        const after = particleEnergy(i, nx, ny, nz, diameters[i], -1, positions, diameters, box, potential, grid);
-        if (accept(after - before)) {
-          positions[d * i] = nx - L * Math.floor(nx / L);
-          positions[d * i + 1] = ny - L * Math.floor(ny / L);
-          if (d === 3) positions[d * i + 2] = nz - L * Math.floor(nz / L);
+        const i = pair[0];
+        // The trial position, folded into the box before any distance is taken, so that the
+        // geometry stored on acceptance is the geometry of the stored position, bit for bit.
+        const nx = wrapCoordinate(positions[d * i] + delta * ball[0], L);
+        const ny = wrapCoordinate(positions[d * i + 1] + delta * ball[1], L);
+        const nz = d === 3 ? wrapCoordinate(positions[d * i + 2] + delta * ball[2], L) : 0;
+        const ai = diameters[i];
+        const base = i * capacity;
+        const count = lists.count[i];
+        const bound = limit + (lists.energySum[i] + lists.energyError[i]) * (1 + ROUNDING);
+        // First the first shell, where an overlap that rejects the move is most likely.
+        if (lists.nearVersion[i] !== lists.version[i]) chooseNear(lists, i);
+        let rejected = false;
+        let after = 0;
+        for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end; m++) {
+          const k = nb[base + near[m]];
+          let dx = positions[d * k] - nx;
+          dx -= L * Math.round(dx * inverseL);
+          let dy = positions[d * k + 1] - ny;
+          dy -= L * Math.round(dy * inverseL);
+          let r2 = dx * dx + dy * dy;
+          if (d === 3) {
+            let dz = positions[d * k + 2] - nz;
+            dz -= L * Math.round(dz * inverseL);
+            r2 += dz * dz;
+          }
+          if (r2 < rc2) {
+            after += amplitude(ai + diameters[k]) * geometry(r2);
+            if (after > bound) {
+              rejected = true;
+              break;
+            }
+          }
+        }
+        after = 0;
+        for (let s = 0; s < count && !rejected; s++) {
+          const k = nb[base + s];
+          let dx = positions[d * k] - nx;
+          dx -= L * Math.round(dx * inverseL);
+          let dy = positions[d * k + 1] - ny;
+          dy -= L * Math.round(dy * inverseL);
+          let r2 = dx * dx + dy * dy;
+          if (d === 3) {
+            let dz = positions[d * k + 2] - nz;
+            dz -= L * Math.round(dz * inverseL);
+            r2 += dz * dz;
+          }
+          let e = 0;
+          let g = 0;
+          if (r2 < rc2) {
+            g = geometry(r2);
+            e = amplitude(ai + diameters[k]) * g;
+            after += e;
+            if (after > bound) rejected = true;
+          }
+          trialGeometry[s] = g;
+          trialEnergy[s] = e;
+        }
+        let accept = false;
+        if (rejected) copyRng(peek, rng); // as if the test had drawn it
+        else {
+          let dV = 0;
+          for (let s = 0; s < count; s++) dV += trialEnergy[s] - es[base + s];
+          accept = metropolis(rng, beta, dV);
+        }
+        if (accept) {
+          positions[d * i] = nx;
+          positions[d * i + 1] = ny;
+          if (d === 3) positions[d * i + 2] = nz;
           state.accepted.displacement++;
-          moveInCellGrid(grid, i, positions[d * i], positions[d * i + 1], d === 3 ? positions[d * i + 2] : 0);
+          for (let s = 0; s < count; s++) {
+            const g = trialGeometry[s];
+            if (g === gs[base + s]) continue;
+            gs[base + s] = g;
+            gs[nb[base + s] * capacity + lists.mirror[base + s]] = g;
+          }
+          storeEnergies(lists, i, trialEnergy, after);
+          relistIfDrifted(lists, i, positions, diameters, factors);
         }
       }
     }
     state.sweepsDone++;
+    lastRun.relistings = lists.relistings;
+    lastRun.listCapacity = lists.capacity;
     if (afterSweep && afterSweep(state) === false) break;
   }
   return state;

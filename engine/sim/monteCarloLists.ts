@@ -1,0 +1,417 @@
+/**
+ * Per-particle neighbour lists for swap Monte Carlo that carry each listed pair's geometry and
+ * energy (a Verlet list with a skin, Allen & Tildesley ch. 5.3, kept up to date one particle at a
+ * time instead of rebuilt).
+ *
+ * Each particle i has a reference position ref_i, within `drift` h of where it is. The list of i
+ * holds exactly the k ≠ i with |ref_i − ref_k| < R, R = r_c + 2h + δ, in ascending index order.
+ * Then every k that interacts with i at its position, or at any trial position within δ of it, is
+ * in the list: |ref_i − ref_k| ≤ |ref_i − t| + |t − r_k| + |r_k − ref_k| < (h + δ) + r_c + h.
+ * When an accepted move takes i farther than h from ref_i, i is re-listed around its new position
+ * (`relistIfDrifted`); the pairs that join or leave are then beyond r_c (so no energy changes).
+ *
+ * Per listed pair (i, s-th neighbour k): `geometry` G(r²) (engine/model/potential.ts
+ * `pairFactors`), 0 beyond r_c; `energy` φ = A(a_i + a_k) G; `mirror`, the slot of i in k's list.
+ * Every geometry and energy is a function of the current positions and diameters alone (r² is the
+ * same bits in either orientation), and the Monte Carlo sums them over a list in ascending index
+ * order, where non-interacting entries add exactly 0: so its energy differences do not depend on
+ * when lists were built or how long they are, and a run resumed from positions alone continues bit
+ * for bit.
+ *
+ * `energySum[i]` ≈ Σ_s energy(i, s), kept by increments with a bound `energyError[i]` on how far
+ * it may be off: it only bounds (never decides) a Metropolis test, so its own rounding is harmless.
+ */
+import type { PairFactors } from '../model/potential';
+import type { Box } from '../space/box';
+import { cellOfPoint, createCellGrid, moveInCellGrid, type CellGrid } from '../space/neighbours';
+
+/** Size of the first-shell list a move is checked against first. */
+export const NEAR_SLOTS = 16;
+const EPSILON = 2 ** -52;
+
+export interface MonteCarloLists {
+  dim: number;
+  side: number;
+  /** List radius R = r_c + 2h + δ. */
+  radius: number;
+  /** h: how far a particle may drift from its reference before it is re-listed. */
+  drift: number;
+  /** Everyone lists everyone (R ≥ L/2: the box is too small for lists to pay). */
+  all: boolean;
+  /** Slots per particle (grows when a list overflows). */
+  capacity: number;
+  count: Int32Array;
+  neighbours: Int32Array;
+  mirror: Int32Array;
+  geometry: Float64Array;
+  energy: Float64Array;
+  energySum: Float64Array;
+  energyError: Float64Array;
+  reference: Float64Array;
+  /** Cell grid of the reference positions (absent when `all`). */
+  grid?: CellGrid;
+  /**
+   * near[i·NEAR_SLOTS + m], m < nearCount[i]: the slots of the neighbours with the largest pair
+   * energies when they were chosen (the first shell), where an overlap that rejects a move is most
+   * likely. A heuristic only (any distinct listed neighbours give a valid, if weaker, bound); valid
+   * while nearVersion[i] = version[i], which counts the changes of i's list.
+   */
+  near: Int32Array;
+  nearCount: Int32Array;
+  nearVersion: Int32Array;
+  version: Int32Array;
+  /** Re-listings so far (a diagnostic). */
+  relistings: number;
+  /** Scratch of relisting: i's old list, a stamp per particle, the pairs that join. */
+  old: { neighbours: Int32Array; mirror: Int32Array; geometry: Float64Array; energy: Float64Array };
+  stamp: Int32Array;
+  generation: number;
+  joining: Int32Array;
+  ranked: Float64Array;
+}
+
+/** Minimum-image squared distance between particle i of `a` and particle k of `b`. */
+function distance2(a: Float64Array, i: number, b: Float64Array, k: number, d: number, L: number, inverseL: number): number {
+  let dx = b[d * k] - a[d * i];
+  dx -= L * Math.round(dx * inverseL);
+  let dy = b[d * k + 1] - a[d * i + 1];
+  dy -= L * Math.round(dy * inverseL);
+  if (d === 2) return dx * dx + dy * dy;
+  let dz = b[d * k + 2] - a[d * i + 2];
+  dz -= L * Math.round(dz * inverseL);
+  return dx * dx + dy * dy + dz * dz;
+}
+
+/**
+ * Calls visit(k) for every k ≠ i with |ref_i − ref_k| < R, in no particular order; returns how many.
+ */
+function forCandidates(lists: MonteCarloLists, i: number, visit: (k: number) => void): number {
+  const { dim: d, side: L, reference } = lists;
+  const n = lists.count.length;
+  if (lists.all) {
+    for (let k = 0; k < n; k++) if (k !== i) visit(k);
+    return n - 1;
+  }
+  const R2 = lists.radius * lists.radius;
+  const inverseL = 1 / L;
+  const grid = lists.grid!;
+  const { stencil, stencilSize, members, count, capacity } = grid;
+  const home = cellOfPoint(grid, reference[d * i], reference[d * i + 1], d === 3 ? reference[d * i + 2] : 0) * stencilSize;
+  let found = 0;
+  for (let s = 0; s < stencilSize; s++) {
+    const cell = stencil[home + s];
+    for (let m = cell * capacity, end = m + count[cell]; m < end; m++) {
+      const k = members[m];
+      if (k !== i && distance2(reference, i, reference, k, d, L, inverseL) < R2) {
+        visit(k);
+        found++;
+      }
+    }
+  }
+  return found;
+}
+
+function allocateScratch(lists: MonteCarloLists): void {
+  const c = lists.capacity;
+  lists.old = { neighbours: new Int32Array(c), mirror: new Int32Array(c), geometry: new Float64Array(c), energy: new Float64Array(c) };
+  lists.joining = new Int32Array(c);
+}
+
+function grow(lists: MonteCarloLists, needed: number): void {
+  const capacity = Math.max(needed, Math.ceil(lists.capacity * 1.5));
+  const n = lists.count.length;
+  const neighbours = new Int32Array(n * capacity);
+  const mirror = new Int32Array(n * capacity);
+  const geometry = new Float64Array(n * capacity);
+  const energy = new Float64Array(n * capacity);
+  for (let i = 0; i < n; i++) {
+    const from = i * lists.capacity;
+    const to = from + lists.count[i];
+    neighbours.set(lists.neighbours.subarray(from, to), i * capacity);
+    mirror.set(lists.mirror.subarray(from, to), i * capacity);
+    geometry.set(lists.geometry.subarray(from, to), i * capacity);
+    energy.set(lists.energy.subarray(from, to), i * capacity);
+  }
+  Object.assign(lists, { neighbours, mirror, geometry, energy, capacity });
+  allocateScratch(lists);
+}
+
+/** Builds the lists around the current positions (references = positions), with geometry and energies. */
+export function createMonteCarloLists(
+  positions: Float64Array,
+  diameters: Float64Array,
+  box: Box,
+  cutoff: number,
+  maxDisplacement: number,
+  factors: PairFactors,
+  drift = 0.2,
+): MonteCarloLists {
+  const d = box.dim;
+  const n = positions.length / d;
+  const radius = cutoff + 2 * drift + maxDisplacement;
+  const all = radius >= box.side / 2;
+  const reference = positions.slice();
+  const lists: MonteCarloLists = {
+    dim: d,
+    side: box.side,
+    radius,
+    drift,
+    all,
+    capacity: 0,
+    count: new Int32Array(n),
+    neighbours: new Int32Array(0),
+    mirror: new Int32Array(0),
+    geometry: new Float64Array(0),
+    energy: new Float64Array(0),
+    energySum: new Float64Array(n),
+    energyError: new Float64Array(n),
+    reference,
+    grid: all ? undefined : createCellGrid(reference, box, radius),
+    near: new Int32Array(n * NEAR_SLOTS),
+    nearCount: new Int32Array(n),
+    nearVersion: new Int32Array(n),
+    version: new Int32Array(n),
+    relistings: 0,
+    old: { neighbours: new Int32Array(0), mirror: new Int32Array(0), geometry: new Float64Array(0), energy: new Float64Array(0) },
+    stamp: new Int32Array(n),
+    generation: 0,
+    joining: new Int32Array(0),
+    ranked: new Float64Array(NEAR_SLOTS),
+  };
+  // Counts first, so that the slab is allocated once; lists are filled in ascending k (j > i first
+  // appended by i itself, j < i by j), which is sorted by construction.
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, forCandidates(lists, i, () => {}));
+  lists.capacity = largest + 8;
+  const c = lists.capacity;
+  lists.neighbours = new Int32Array(n * c);
+  lists.mirror = new Int32Array(n * c);
+  lists.geometry = new Float64Array(n * c);
+  lists.energy = new Float64Array(n * c);
+  allocateScratch(lists);
+  const L = box.side;
+  const inverseL = 1 / L;
+  const upper = new Int32Array(c);
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    forCandidates(lists, i, (k) => {
+      if (k > i) upper[m++] = k;
+    });
+    sortAscending(upper, m);
+    for (let u = 0; u < m; u++) {
+      const k = upper[u];
+      const g = factors.geometry(distance2(positions, i, positions, k, d, L, inverseL));
+      const e = factors.amplitude(diameters[i] + diameters[k]) * g;
+      const si = lists.count[i]++;
+      const sk = lists.count[k]++;
+      lists.neighbours[i * c + si] = k;
+      lists.neighbours[k * c + sk] = i;
+      lists.mirror[i * c + si] = sk;
+      lists.mirror[k * c + sk] = si;
+      lists.geometry[i * c + si] = g;
+      lists.geometry[k * c + sk] = g;
+      lists.energy[i * c + si] = e;
+      lists.energy[k * c + sk] = e;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    resumEnergy(lists, i);
+    chooseNear(lists, i);
+  }
+  return lists;
+}
+
+function sortAscending(a: Int32Array, count: number): void {
+  for (let p = 1; p < count; p++) {
+    const k = a[p];
+    let q = p - 1;
+    while (q >= 0 && a[q] > k) {
+      a[q + 1] = a[q];
+      q--;
+    }
+    a[q + 1] = k;
+  }
+}
+
+/** energySum[i] := Σ_s energy(i, s) afresh, with its rounding bound. */
+export function resumEnergy(lists: MonteCarloLists, i: number): void {
+  const base = i * lists.capacity;
+  let e = 0;
+  for (let s = base, end = base + lists.count[i]; s < end; s++) e += lists.energy[s];
+  lists.energySum[i] = e;
+  lists.energyError[i] = lists.count[i] * EPSILON * e;
+}
+
+/** energySum[k] changes by `change`, computed from terms of size up to `scale`. */
+export function addEnergy(lists: MonteCarloLists, k: number, change: number, scale: number): void {
+  const e = lists.energySum[k] + change;
+  lists.energySum[k] = e;
+  const error = lists.energyError[k] + 2 * EPSILON * (Math.abs(e) + scale);
+  lists.energyError[k] = error;
+  if (error > 1e-9 * e) resumEnergy(lists, k);
+}
+
+/** near(i) := the slots of the NEAR_SLOTS neighbours of i with the largest pair energies now. */
+export function chooseNear(lists: MonteCarloLists, i: number): void {
+  const base = i * lists.capacity;
+  const nearBase = i * NEAR_SLOTS;
+  const { near, energy, ranked } = lists;
+  lists.nearVersion[i] = lists.version[i];
+  let m = 0;
+  for (let s = 0, end = lists.count[i]; s < end; s++) {
+    const e = energy[base + s];
+    if (e <= 0 || (m === NEAR_SLOTS && e <= ranked[m - 1])) continue;
+    let p = m < NEAR_SLOTS ? m++ : m - 1;
+    while (p > 0 && ranked[p - 1] < e) {
+      ranked[p] = ranked[p - 1];
+      near[nearBase + p] = near[nearBase + p - 1];
+      p--;
+    }
+    ranked[p] = e;
+    near[nearBase + p] = s;
+  }
+  lists.nearCount[i] = m;
+}
+
+/** Entry (k, s) now sits at slot s: its partner's mirror says so. */
+function pointMirror(lists: MonteCarloLists, k: number, s: number): void {
+  const c = lists.capacity;
+  lists.mirror[lists.neighbours[k * c + s] * c + lists.mirror[k * c + s]] = s;
+}
+
+/** Removes slot s of k's list (shifting the rest down and telling their partners). */
+function removeSlot(lists: MonteCarloLists, k: number, s: number): void {
+  const base = k * lists.capacity;
+  const end = base + lists.count[k] - 1;
+  const { neighbours, mirror, geometry, energy } = lists;
+  for (let q = base + s; q < end; q++) {
+    neighbours[q] = neighbours[q + 1];
+    mirror[q] = mirror[q + 1];
+    geometry[q] = geometry[q + 1];
+    energy[q] = energy[q + 1];
+    pointMirror(lists, k, q - base);
+  }
+  lists.count[k]--;
+  lists.version[k]++;
+}
+
+/** Inserts i into k's sorted list (i's own slot for it is `slotInI`); returns its slot in k's list. */
+function insertSorted(lists: MonteCarloLists, k: number, i: number, slotInI: number, g: number, e: number): number {
+  const base = k * lists.capacity;
+  const { neighbours, mirror, geometry, energy } = lists;
+  let q = base + lists.count[k];
+  while (q > base && neighbours[q - 1] > i) {
+    neighbours[q] = neighbours[q - 1];
+    mirror[q] = mirror[q - 1];
+    geometry[q] = geometry[q - 1];
+    energy[q] = energy[q - 1];
+    pointMirror(lists, k, q - base);
+    q--;
+  }
+  neighbours[q] = i;
+  mirror[q] = slotInI;
+  geometry[q] = g;
+  energy[q] = e;
+  lists.count[k]++;
+  lists.version[k]++;
+  return q - base;
+}
+
+/**
+ * Particle i has moved (its geometry and energy entries, and their mirrors, hold the new values):
+ * if it is now farther than h from its reference, re-list it around where it is.
+ */
+export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Float64Array, diameters: Float64Array, factors: PairFactors): void {
+  if (lists.all) return;
+  const d = lists.dim;
+  const L = lists.side;
+  const inverseL = 1 / L;
+  if (distance2(lists.reference, i, positions, i, d, L, inverseL) <= lists.drift * lists.drift) return;
+  lists.relistings++;
+  for (let a = 0; a < d; a++) lists.reference[d * i + a] = positions[d * i + a];
+  moveInCellGrid(lists.grid!, i, positions[d * i], positions[d * i + 1], d === 3 ? positions[d * i + 2] : 0);
+
+  // Who stays, who joins: stamp the old neighbours, then look at the candidates.
+  const inOld = ++lists.generation;
+  const seen = ++lists.generation;
+  const c0 = lists.capacity;
+  const oldCount = lists.count[i];
+  for (let s = 0; s < oldCount; s++) lists.stamp[lists.neighbours[i * c0 + s]] = inOld;
+  let joiners = 0;
+  let found = 0;
+  forCandidates(lists, i, (k) => {
+    found++;
+    if (lists.stamp[k] === inOld) lists.stamp[k] = seen;
+    else {
+      if (joiners === lists.joining.length) {
+        const bigger = new Int32Array(2 * joiners + 8);
+        bigger.set(lists.joining);
+        lists.joining = bigger;
+      }
+      lists.joining[joiners++] = k;
+    }
+  });
+  if (joiners === 0 && found === oldCount) return; // the same neighbours as before
+  // Grow once, before editing, so that no slot moves while lists change: i's list needs `found`
+  // slots, and every joiner's list one more.
+  let needed = found;
+  for (let u = 0; u < joiners; u++) needed = Math.max(needed, lists.count[lists.joining[u]] + 1);
+  if (needed > lists.capacity) grow(lists, needed + 8);
+  const c = lists.capacity;
+  const joining = lists.joining;
+  sortAscending(joining, joiners);
+
+  const base = i * c;
+  const old = lists.old;
+  old.neighbours.set(lists.neighbours.subarray(base, base + oldCount));
+  old.mirror.set(lists.mirror.subarray(base, base + oldCount));
+  old.geometry.set(lists.geometry.subarray(base, base + oldCount));
+  old.energy.set(lists.energy.subarray(base, base + oldCount));
+  // Those who leave drop i (their pairs are beyond r_c: energy 0).
+  for (let s = 0; s < oldCount; s++) if (lists.stamp[old.neighbours[s]] !== seen) removeSlot(lists, old.neighbours[s], lists.mirror[base + s]);
+  // Note: removeSlot re-points mirrors of i's entries in lists.mirror; read them back from there.
+  for (let s = 0; s < oldCount; s++) old.mirror[s] = lists.mirror[base + s];
+  // Merge the stayers (ascending) with the joiners (ascending) into i's new list.
+  let a = 0;
+  let u = 0;
+  let s = 0;
+  while (a < oldCount || u < joiners) {
+    while (a < oldCount && lists.stamp[old.neighbours[a]] !== seen) a++;
+    const stayer = a < oldCount ? old.neighbours[a] : Infinity;
+    const joiner = u < joiners ? joining[u] : Infinity;
+    if (stayer === Infinity && joiner === Infinity) break;
+    if (stayer < joiner) {
+      lists.neighbours[base + s] = stayer;
+      lists.mirror[base + s] = old.mirror[a];
+      lists.geometry[base + s] = old.geometry[a];
+      lists.energy[base + s] = old.energy[a];
+      lists.mirror[stayer * c + old.mirror[a]] = s;
+      a++;
+    } else {
+      const g = factors.geometry(distance2(positions, i, positions, joiner, d, L, inverseL));
+      const e = factors.amplitude(diameters[i] + diameters[joiner]) * g;
+      lists.neighbours[base + s] = joiner;
+      lists.geometry[base + s] = g;
+      lists.energy[base + s] = e;
+      lists.mirror[base + s] = insertSorted(lists, joiner, i, s, g, e);
+      u++;
+    }
+    s++;
+  }
+  lists.count[i] = s;
+  lists.version[i]++;
+}
+
+/** The slot of k in i's list if it is there (check neighbours[i·capacity + slot] === k), by bisection. */
+export function slotOf(lists: MonteCarloLists, i: number, k: number): number {
+  const base = i * lists.capacity;
+  const nb = lists.neighbours;
+  let lo = 0;
+  let hi = lists.count[i] - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nb[base + mid] < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

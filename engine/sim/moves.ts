@@ -1,0 +1,69 @@
+/**
+ * The state, parameters and proposals of swap Monte Carlo (SPEC §3), shared by the fast
+ * implementation (swapMonteCarlo.ts) and the reference (swapMonteCarloReference.ts), so that the
+ * two draw the same proposals from the same random numbers.
+ */
+import { type RngState, uniform, uniformIntBelow } from '../random';
+
+export interface MonteCarloState {
+  positions: Float64Array;
+  diameters: Float64Array;
+  rng: RngState;
+  sweepsDone: number;
+  attempted: { displacement: number; swap: number };
+  accepted: { displacement: number; swap: number };
+}
+
+export interface MonteCarloParameters {
+  temperature: number;
+  swapProbability: number;
+  maxDisplacement: number;
+}
+
+export interface Acceptance {
+  displacement: number;
+  swap: number;
+}
+
+export function acceptanceRates(state: MonteCarloState): Acceptance {
+  const rate = (a: number, n: number) => (n > 0 ? a / n : 0);
+  return {
+    displacement: rate(state.accepted.displacement, state.attempted.displacement),
+    swap: rate(state.accepted.swap, state.attempted.swap),
+  };
+}
+
+
+/** Draws the partner pair of a swap (limits: rejectionLimit(n), rejectionLimit(n − 1)): two distinct particles, each pair equally likely (a symmetric proposal). */
+export function drawSwapPair(rng: RngState, n: number, limitN: number, limitN1: number, out: Int32Array): void {
+  const i = uniformIntBelow(rng, n, limitN);
+  let j = uniformIntBelow(rng, n - 1, limitN1);
+  if (j >= i) j++;
+  out[0] = i;
+  out[1] = j;
+}
+
+/** A point uniform in the unit ball of dimension d (rejection from the cube) into out[0..2]. */
+export function drawBallPoint(rng: RngState, d: number, out: Float64Array): void {
+  let ux: number, uy: number, uz: number, u2: number;
+  do {
+    ux = 2 * uniform(rng) - 1;
+    uy = 2 * uniform(rng) - 1;
+    uz = d === 3 ? 2 * uniform(rng) - 1 : 0;
+    u2 = ux * ux + uy * uy + uz * uz;
+  } while (u2 > 1);
+  out[0] = ux;
+  out[1] = uy;
+  out[2] = uz;
+}
+
+/** Metropolis: accept with probability min(1, exp(−βΔV)); draws a number only when ΔV > 0. */
+export function metropolis(rng: RngState, beta: number, dV: number): boolean {
+  return dV <= 0 || uniform(rng) < Math.exp(-beta * dV);
+}
+
+/** x folded into [0, L). */
+export function wrapCoordinate(x: number, L: number): number {
+  return x - L * Math.floor(x / L);
+}
+
