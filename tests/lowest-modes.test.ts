@@ -91,6 +91,15 @@ describe('lowest-K modes against the dense float64 reference', () => {
     checkAgainstDense(g.h, g.positions, g.side, 30);
   });
 
+  it('the unfiltered iteration (Chebyshev degree 0) meets the same contract: d = 3, N = 216, m = 2', () => {
+    const g = quenchedGlass(3, 216, 2, 77);
+    const ref = referenceSpectrum(g.h).values;
+    const r = lowestSpectrum(g.h, g.positions, g.side, 25, { degree: 0, certify: 'always' });
+    for (let i = 0; i < r.count; i++) expect(Math.abs(r.eigenvalues[3 + i] - ref[3 + i]) / ref[3 + i]).toBeLessThan(1e-9);
+    expect(r.residualMax).toBeLessThanOrEqual(1e-8);
+    expect(r.certification.certified).toBe(true);
+  });
+
   it('N = 512 (d = 3, m = ∞): K = 40', () => {
     const g = quenchedGlass(3, 512, 'inf', 3);
     checkAgainstDense(g.h, g.positions, g.side, 40);

@@ -160,3 +160,22 @@ export function hessianTrace(h: SparseHessian): number {
   for (let i = 0; i < h.particles; i++) for (let a = 0; a < d; a++) t += h.diagonalBlocks[i * d * d + a * d + a];
   return t;
 }
+
+/** Gershgorin's bound on the spectrum: max over rows of Σ_j |H_rj| ≥ |λ| for every eigenvalue λ of H. */
+export function hessianGershgorinBound(h: SparseHessian): number {
+  const d = h.dim;
+  const dd = d * d;
+  const rows = new Float64Array(d * h.particles);
+  for (let i = 0; i < h.particles; i++) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) rows[d * i + a] += Math.abs(h.diagonalBlocks[i * dd + a * d + b]);
+  for (let p = 0; p < h.pairI.length; p++) {
+    for (let a = 0; a < d; a++) {
+      let s = 0;
+      for (let b = 0; b < d; b++) s += Math.abs(h.pairBlocks[p * dd + a * d + b]);
+      rows[d * h.pairI[p] + a] += s;
+      rows[d * h.pairJ[p] + a] += s; // the block is symmetric: row a of K_ji = row a of K_ij
+    }
+  }
+  let m = 0;
+  for (const r of rows) m = Math.max(m, r);
+  return m;
+}

@@ -50,6 +50,16 @@ export interface LowestModesOptions {
   /** Most pairs added to K by the cluster rule (default 2b). */
   maxExtension?: number;
   seed?: number;
+  /**
+   * Chebyshev filter: run the Krylov iteration on −T_q(ξ(H)), ξ(λ) = (b + c − 2λ)/(b − c), which maps
+   * [cut, bound] into [−1, 1] and the eigenvalues below `cut` monotonically beyond −1, so the
+   * wanted pairs are far apart for the Lanczos iteration (Fang & Saad, SIAM J. Sci. Comput. 34,
+   * A2220 (2012); Zhou & Saad, SIAM J. Matrix Anal. Appl. 29, 954 (2007)). `cut` must lie above the
+   * pairs wanted (a Ritz value is an upper bound); `bound` above the whole spectrum. Convergence is
+   * judged on H-residuals estimated from the filtered ones and confirmed by the final Rayleigh–Ritz
+   * with H itself.
+   */
+  filter?: { cut: number; bound: number; degree: number };
   /** Fraction of the basis beyond the wanted pairs kept at a restart (default 0.25: fewer, cheaper restarts; measured). */
   keepFraction?: number;
   /** Called after every convergence check with the products so far and the number converged. */
@@ -93,52 +103,92 @@ export function projectOut(u: Float64Array | undefined, x: Float64Array, count: 
   }
 }
 
-/** C (rows × cols, row-major) = V Zᵀ for the first `rows` rows of v and `cols` rows of z, in column chunks for cache reuse. */
+/** C (rows × cols, row-major) = V Zᵀ for the first `rows` rows of v and `cols` rows of z; four rows of V per sweep over z. */
 function rowProducts(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, c: Float64Array): void {
-  c.fill(0, 0, rows * cols);
-  for (let i0 = 0; i0 < n; i0 += CHUNK) {
-    const i1 = Math.min(n, i0 + CHUNK);
-    for (let r = 0; r < rows; r++) {
-      const vo = r * n;
-      for (let k = 0; k < cols; k++) {
-        const zo = k * n;
-        let s = 0;
-        for (let i = i0; i < i1; i++) s += v[vo + i] * z[zo + i];
-        c[r * cols + k] += s;
+  for (let k = 0; k < cols; k++) {
+    const zo = k * n;
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const a = r * n;
+      const b = a + n;
+      const e = b + n;
+      const f = e + n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < n; i++) {
+        const zi = z[zo + i];
+        s0 += v[a + i] * zi;
+        s1 += v[b + i] * zi;
+        s2 += v[e + i] * zi;
+        s3 += v[f + i] * zi;
       }
+      c[r * cols + k] = s0;
+      c[(r + 1) * cols + k] = s1;
+      c[(r + 2) * cols + k] = s2;
+      c[(r + 3) * cols + k] = s3;
+    }
+    for (; r < rows; r++) {
+      const a = r * n;
+      let s0 = 0;
+      for (let i = 0; i < n; i++) s0 += v[a + i] * z[zo + i];
+      c[r * cols + k] = s0;
     }
   }
 }
 
-/** Z ← Z − Cᵀ V (C rows × cols as in rowProducts). */
+/** Z ← Z − Cᵀ V (C rows × cols as in rowProducts); four rows of V per sweep over z. */
 function subtractRows(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, c: Float64Array): void {
-  for (let i0 = 0; i0 < n; i0 += CHUNK) {
-    const i1 = Math.min(n, i0 + CHUNK);
-    for (let r = 0; r < rows; r++) {
-      const vo = r * n;
-      for (let k = 0; k < cols; k++) {
-        const a = c[r * cols + k];
-        if (a === 0) continue;
-        const zo = k * n;
-        for (let i = i0; i < i1; i++) z[zo + i] -= a * v[vo + i];
-      }
+  for (let k = 0; k < cols; k++) {
+    const zo = k * n;
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const a = r * n;
+      const b = a + n;
+      const e = b + n;
+      const f = e + n;
+      const c0 = c[r * cols + k];
+      const c1 = c[(r + 1) * cols + k];
+      const c2 = c[(r + 2) * cols + k];
+      const c3 = c[(r + 3) * cols + k];
+      for (let i = 0; i < n; i++) z[zo + i] -= c0 * v[a + i] + c1 * v[b + i] + c2 * v[e + i] + c3 * v[f + i];
+    }
+    for (; r < rows; r++) {
+      const a = r * n;
+      const c0 = c[r * cols + k];
+      for (let i = 0; i < n; i++) z[zo + i] -= c0 * v[a + i];
     }
   }
 }
 
-/** The first `keep` rows of V replaced by Yᵀ V (Y: rows × ldY, column k = coefficients of new row k), in place. */
+/** The first `keep` rows of V replaced by Yᵀ V (Y: rows × ldY, column k = coefficients of new row k), in place, in column chunks. */
 function combineRows(v: Float64Array, rows: number, y: Float64Array, ldY: number, keep: number, n: number): void {
   const tmp = new Float64Array(keep * CHUNK);
   for (let i0 = 0; i0 < n; i0 += CHUNK) {
     const len = Math.min(n, i0 + CHUNK) - i0;
     tmp.fill(0);
-    for (let r = 0; r < rows; r++) {
-      const vo = r * n + i0;
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const a = r * n + i0;
+      const b = a + n;
+      const e = b + n;
+      const f = e + n;
       for (let k = 0; k < keep; k++) {
-        const a = y[r * ldY + k];
-        if (a === 0) continue;
+        const y0 = y[r * ldY + k];
+        const y1 = y[(r + 1) * ldY + k];
+        const y2 = y[(r + 2) * ldY + k];
+        const y3 = y[(r + 3) * ldY + k];
         const to = k * CHUNK;
-        for (let i = 0; i < len; i++) tmp[to + i] += a * v[vo + i];
+        for (let i = 0; i < len; i++) tmp[to + i] += y0 * v[a + i] + y1 * v[b + i] + y2 * v[e + i] + y3 * v[f + i];
+      }
+    }
+    for (; r < rows; r++) {
+      const a = r * n + i0;
+      for (let k = 0; k < keep; k++) {
+        const y0 = y[r * ldY + k];
+        const to = k * CHUNK;
+        for (let i = 0; i < len; i++) tmp[to + i] += y0 * v[a + i];
       }
     }
     for (let k = 0; k < keep; k++) v.set(tmp.subarray(k * CHUNK, k * CHUNK + len), k * n + i0);
@@ -285,6 +335,54 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   const tol = (options.tolerance ?? 1e-10) * lambdaMax;
   const maxProducts = options.maxProducts ?? 200 * (count + 1) + 20000;
 
+  const filter = options.filter;
+  let krylov: RowsOperator = op;
+  // Filtered Ritz value μ (of −T_q(ξ(H))) → λ and the H-residual estimate of a filtered residual r.
+  let lambdaOfTheta = (theta: number) => theta;
+  let residualInH = (theta: number, r: number) => r;
+  if (filter) {
+    const centre = 0.5 * (filter.bound + filter.cut);
+    const half = 0.5 * (filter.bound - filter.cut);
+    const q = filter.degree;
+    let t0 = new Float64Array(0);
+    let t1 = new Float64Array(0);
+    let t2 = new Float64Array(0);
+    krylov = (x, y, c) => {
+      const len = c * n;
+      if (t0.length < len) {
+        t0 = new Float64Array(len);
+        t1 = new Float64Array(len);
+        t2 = new Float64Array(len);
+      }
+      // T_0 = x, T_1 = ξ(H) x, T_(k+1) = 2 ξ(H) T_k − T_(k−1); ξ(H) = (centre − H)/half.
+      let prev = t0.subarray(0, len);
+      let cur = t1.subarray(0, len);
+      let nxt = t2.subarray(0, len);
+      prev.set(x.subarray(0, len));
+      op(prev, cur, c);
+      for (let i = 0; i < len; i++) cur[i] = (centre * prev[i] - cur[i]) / half;
+      for (let k = 1; k < q; k++) {
+        op(cur, nxt, c);
+        for (let i = 0; i < len; i++) nxt[i] = (2 * (centre * cur[i] - nxt[i])) / half - prev[i];
+        const r = prev;
+        prev = cur;
+        cur = nxt;
+        nxt = r;
+      }
+      for (let i = 0; i < len; i++) y[i] = -cur[i];
+    };
+    lambdaOfTheta = (theta: number) => (-theta > 1 ? centre - half * Math.cosh(Math.acosh(-theta) / q) : Infinity);
+    residualInH = (theta: number, r: number) => {
+      const mu = -theta;
+      if (!(mu > 1)) return Infinity;
+      const a = Math.acosh(mu) / q;
+      // |dT_q/dλ| = q U_(q−1)(ξ) / half, U_(q−1)(cosh a) = sinh(q a)/sinh(a).
+      const slope = (q * Math.sinh(q * a)) / Math.sinh(a) / half;
+      return r * Math.max(filter.bound / (mu - 1), 1 / slope);
+    };
+  }
+  const productsPerStep = filter ? filter.degree : 1;
+
   let want = Math.min(count + 1, available); // the pair after K gives the gap (and σ of the inertia count)
   const basisFor = (w: number) => Math.min(available - (available % blockSize), Math.ceil(Math.max(3 * w, w + 24 * blockSize) / blockSize) * blockSize);
   let m = Math.max(blockSize, options.basis ?? basisFor(want + maxExtension * (clusterTolerance > 0 ? 1 : 0)));
@@ -314,8 +412,8 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     const qStart = j;
     v.set(next.subarray(0, bsize * n), j * n);
     j += bsize;
-    op(v.subarray(qStart * n, j * n), z, bsize);
-    products += bsize;
+    krylov(v.subarray(qStart * n, j * n), z, bsize);
+    products += bsize * productsPerStep;
     const coeff = new Float64Array(j * bsize);
     orthonormaliseBlock(v, j, z, bsize, n, deflation, lambdaMax, rng, bmat, coeff);
     for (let r = 0; r < j; r++) {
@@ -352,8 +450,9 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
         for (let c = l; c < lastBlock; c++) g += bmat[l * lastBlock + c] * y[(qStart + c) * j + k];
         s += g * g;
       }
-      ritzResiduals[k] = Math.sqrt(s);
+      ritzResiduals[k] = residualInH(theta[k], Math.sqrt(s));
     }
+    const lam = filter ? Array.from(theta, lambdaOfTheta) : theta;
     const convergedCount = () => {
       let k = 0;
       while (k < Math.min(want, j) && ritzResiduals[k] <= tol) k++;
@@ -362,7 +461,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     let done = convergedCount();
     // A cluster across the edge of the set: while the guard θ_want is within clusterTolerance of the
     // last wanted value (both converged), it joins the set and the next pair becomes the guard.
-    while (done >= want && clusterTolerance > 0 && extension < maxExtension && want < j && want < available && want >= 2 && theta[want - 1] - theta[want - 2] <= clusterTolerance * Math.abs(theta[want - 1])) {
+    while (done >= want && clusterTolerance > 0 && extension < maxExtension && want < j && want < available && want >= 2 && lam[want - 1] - lam[want - 2] <= clusterTolerance * Math.abs(lam[want - 1])) {
       want++;
       extension++;
       done = convergedCount();
