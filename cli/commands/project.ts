@@ -1,12 +1,17 @@
 /** `glassmodes new`, `run` and `info`: a project folder from settings to inherent structures. */
 import { createProject, projectStatus } from '../../engine/io/project';
-import { parseSampleRange, runProject } from '../../engine/io/runner';
+import { parseIndexRange, parseSampleRange, runProject, selectedChains } from '../../engine/io/runner';
+import { readChainReport } from '../../engine/io/chainRun';
+import { estimateMonteCarlo } from '../../engine/pipeline/estimate';
+import { chainEntries } from '../../engine/pipeline/chain';
+import type { ProjectSettings } from '../../engine/model/settings';
 import { parseTaper, parseTemperature } from '../../engine/model/settings';
 import { numberOption, parse, UsageError } from '../args';
 import { createProgressReporter, formatDuration } from '../progress';
+import { availableParallelism } from 'node:os';
 
 export const NEW_USAGE =
-  'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>]';
+  'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--chains <C> --equilibrate <E> --sample-every <S>] [--max-displacement <δ>|auto] [--target-acceptance <a>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>]';
 
 export function newCommand(args: string[]): number {
   const { values, positionals } = parse(
@@ -27,6 +32,11 @@ export function newCommand(args: string[]): number {
       exponent: { type: 'string' },
       'swap-probability': { type: 'string' },
       'max-displacement': { type: 'string' },
+      'target-acceptance': { type: 'string' },
+      chains: { type: 'string' },
+      equilibrate: { type: 'string' },
+      'sample-every': { type: 'string' },
+      'no-estimate': { type: 'boolean' },
       'checkpoint-seconds': { type: 'string' },
       quench: { type: 'string' },
       'force-tolerance': { type: 'string' },
@@ -58,7 +68,16 @@ export function newCommand(args: string[]): number {
   if (values['parent-temperature'] !== undefined) sampling.parentTemperature = parseTemperature(values['parent-temperature']);
   set(sampling, 'sweeps', numberOption(values.sweeps, 'sweeps', true));
   set(sampling, 'swapProbability', numberOption(values['swap-probability'], 'swap-probability'));
-  set(sampling, 'maxDisplacement', numberOption(values['max-displacement'], 'max-displacement'));
+  set(sampling, 'maxDisplacement', values['max-displacement'] === 'auto' ? 'auto' : numberOption(values['max-displacement'], 'max-displacement'));
+  set(sampling, 'targetAcceptance', numberOption(values['target-acceptance'], 'target-acceptance'));
+  const chains = numberOption(values.chains, 'chains', true);
+  if (chains !== undefined && chains < 1) throw new UsageError(`--chains (sampling.chains) must be an integer ≥ 1, got ${chains}`);
+  set(sampling, 'chains', chains);
+  set(sampling, 'equilibrate', numberOption(values.equilibrate, 'equilibrate', true));
+  set(sampling, 'sampleEvery', numberOption(values['sample-every'], 'sample-every', true));
+  if (chains === undefined && (values.equilibrate !== undefined || values['sample-every'] !== undefined)) {
+    throw new UsageError('--equilibrate and --sample-every belong to a project of chains: add --chains <C>');
+  }
   set(sampling, 'checkpointSeconds', numberOption(values['checkpoint-seconds'], 'checkpoint-seconds'));
   set(quench, 'method', values.quench);
   set(quench, 'forceTolerance', numberOption(values['force-tolerance'], 'force-tolerance'));
@@ -77,31 +96,55 @@ export function newCommand(args: string[]): number {
   const project = createProject(positionals[0], settings, { name: values.name, createdBy: 'cli' });
   const m = project.settings.model;
   const s = project.settings.sampling;
+  const sweepsText = s.chains > 0 ? ` (${s.chains} chain(s): ${s.equilibrate} sweeps to equilibrate, then a parent every ${s.sampleEvery})` : ` (${s.sweeps} sweeps)`;
   console.log(
     `created ${positionals[0]}: ${project.samples.length} sample(s), d = ${m.dim}, N = ${m.particles}, ${m.potential.toUpperCase()} taper m = ${m.taper}, ` +
-      `T* = ${s.parentTemperature}${s.parentTemperature === 'inf' ? '' : ` (${s.sweeps} sweeps)`}, seed ${project.settings.seed}`,
+      `T* = ${s.parentTemperature}${s.parentTemperature === 'inf' ? '' : sweepsText}, δ = ${s.maxDisplacement}, seed ${project.settings.seed}`,
   );
+  if (!values['no-estimate']) printEstimate(project.settings);
   console.log(`next: glassmodes run ${positionals[0]}`);
   return 0;
 }
 
-export const RUN_USAGE = 'glassmodes run <dir> [--samples a-b] [--jobs <n>] [--in-process]';
+/** The expected Monte Carlo time, from this machine's rate measured on a short run (stderr). */
+export function printEstimate(settings: ProjectSettings, jobs?: number, units?: number): void {
+  const e = estimateMonteCarlo(settings);
+  if (!e) return;
+  const workers = Math.max(1, jobs ?? Math.min(availableParallelism(), settings.sampling.chains || settings.samples));
+  console.error(
+    `Monte Carlo: ~${formatDuration(e.perUnitSeconds)} per ${e.unit}, ~${formatDuration(e.totalSeconds)} on one core in all` +
+      `${units !== undefined ? ` (${units} ${e.unit}(s) pending)` : ''}, ~${formatDuration(e.wallSeconds(workers))} with ${workers} worker(s) ` +
+      `(measured here: ${(e.rate / 1e3).toFixed(0)}k attempts/s at N = ${settings.model.particles}, T* = ${settings.sampling.parentTemperature}); quench and spectrum come on top`,
+  );
+}
+
+export const RUN_USAGE = 'glassmodes run <dir> [--samples a-b | --chains a-b] [--jobs <n>] [--in-process]';
 
 export async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { samples: { type: 'string' }, jobs: { type: 'string' }, 'in-process': { type: 'boolean' } }, RUN_USAGE);
+  const { values, positionals } = parse(args, { samples: { type: 'string' }, chains: { type: 'string' }, jobs: { type: 'string' }, 'in-process': { type: 'boolean' }, 'no-estimate': { type: 'boolean' } }, RUN_USAGE);
   if (positionals.length !== 1) throw new UsageError(`run takes one project folder\nusage: ${RUN_USAGE}`);
   const dir = positionals[0];
-  const { project } = projectStatus(dir);
+  const { project, samples } = projectStatus(dir);
   const range = values.samples ? parseSampleRange(values.samples, project.samples.length) : undefined;
+  if (values.chains && project.settings.sampling.chains === 0) throw new UsageError('--chains applies to projects made of chains (glassmodes new … --chains C); this one has independent samples: use --samples');
+  if (values.chains && values.samples) throw new UsageError('give --samples or --chains, not both');
+  const chainRange = values.chains ? parseIndexRange(values.chains, project.settings.sampling.chains, '--chains', 'chain') : undefined;
   const jobs = numberOption(values.jobs, 'jobs', true);
   if (jobs !== undefined && jobs < 1) throw new UsageError('--jobs must be at least 1');
+  if (!values['no-estimate']) {
+    const waiting = (k: number) => samples[k].state === 'pending' || samples[k].state === 'sampling';
+    const pendingUnits = project.settings.sampling.chains > 0
+      ? selectedChains(project, { samples: range, chains: chainRange }).filter((c) => c.samples.some(waiting)).length
+      : samples.filter((s, k) => waiting(k) && (!range || (k >= range[0] && k <= range[1]))).length;
+    if (pendingUnits > 0) printEstimate(project.settings, jobs, pendingUnits);
+  }
   const reporter = createProgressReporter();
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const t0 = performance.now();
-  const summary = await runProject(dir, { samples: range, jobs, signal: controller.signal, onEvent: reporter.onEvent, inProcess: values['in-process'] });
+  const summary = await runProject(dir, { samples: range, chains: chainRange, jobs, signal: controller.signal, onEvent: reporter.onEvent, inProcess: values['in-process'] });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   reporter.finish();
@@ -110,6 +153,8 @@ export async function runCommand(args: string[]): Promise<number> {
   for (const f of summary.failed) console.log(`  ${f.id}: ${f.error.split('\n')[0]}`);
   return summary.failed.length > 0 || summary.cancelled ? 1 : 0;
 }
+
+const fmtRate = (x: number | null) => (x === null ? '--' : x.toFixed(3));
 
 export const INFO_USAGE = 'glassmodes info <dir> [--json]';
 
@@ -124,9 +169,26 @@ export function infoCommand(args: string[]): number {
   const { model, sampling, quench, spectrum } = project.settings;
   console.log(`${project.name} (glassmodes project v${project.schemaVersion}, created ${project.created} by ${project.provenance.createdBy} ${project.provenance.version})`);
   console.log(`  model     d = ${model.dim}, N = ${model.particles}, ρ = ${model.density}, ${model.potential} n = ${model.exponent}, taper m = ${model.taper}, r_c = ${model.cutoff}, a ∈ [${model.diameterMin}, ${model.diameterMax}]`);
-  console.log(`  sampling  T* = ${sampling.parentTemperature}, ${sampling.sweeps} sweeps, p_swap = ${sampling.swapProbability}, δ = ${sampling.maxDisplacement}`);
+  const how = sampling.chains > 0 ? `${sampling.chains} chain(s): ${sampling.equilibrate} sweeps to equilibrate, a parent every ${sampling.sampleEvery}` : `${sampling.sweeps} sweeps per sample`;
+  const step = sampling.maxDisplacement === 'auto' ? `δ auto (tuned in equilibration towards acceptance ${sampling.targetAcceptance}, then frozen)` : `δ = ${sampling.maxDisplacement}`;
+  console.log(`  sampling  T* = ${sampling.parentTemperature}, ${how}, p_swap = ${sampling.swapProbability}, ${step}`);
   console.log(`  quench    ${quench.method} to max|f| ≤ ${quench.forceTolerance}`);
   console.log(`  spectrum  ${spectrum.enabled ? (spectrum.method === 'lowest' ? `lowest ${spectrum.storedModes} non-zero modes (sparse float64 solver)` : `full, backend ${spectrum.backend}, ${spectrum.storedModes} modes stored`) : 'off'}`);
+  for (const chain of chainEntries(project.settings)) {
+    const r = readChainReport(positionals[0], chain.id);
+    if (!r) {
+      console.log(`  chain ${chain.id}  not started (samples ${chain.samples[0]}-${chain.samples[chain.samples.length - 1]})`);
+      continue;
+    }
+    const tau = r.tauAlpha !== null ? `τ_α ${r.tauAlpha.toFixed(0)} sweeps` : r.tauAlphaLowerBound !== null ? `τ_α > ${r.tauAlphaLowerBound} sweeps` : 'τ_α not yet measured';
+    const acc = r.step
+      ? `δ ${r.delta.toPrecision(3)} (tuned), acc. disp ${fmtRate(r.step.tuning.displacement)} → ${fmtRate(r.step.production.displacement)}, swap ${fmtRate(r.step.tuning.swap)} → ${fmtRate(r.step.production.swap)} (equilibration → production)`
+      : `δ ${r.delta}, acc. disp ${r.acceptance.displacement.toFixed(3)} swap ${r.acceptance.swap.toFixed(3)}`;
+    const drift = r.drift.verdict === 'too short' ? 'drift: too short to tell' : `E/N ${r.drift.verdict} over the last half of equilibration (Δ ${r.drift.change!.toExponential(2)} ± ${r.drift.error!.toExponential(1)})`;
+    const last = r.trace.energy.length ? `, E/N now ${r.trace.energy[r.trace.energy.length - 1].toFixed(5)}` : '';
+    console.log(`  chain ${chain.id}  ${r.written}/${r.samples} parents, sweep ${r.sweepsDone}${last}; ${tau}; ${acc}; ${drift}`);
+    for (const w of r.warnings) console.log(`    warning: ${w}`);
+  }
   const counts = new Map<string, number>();
   for (const s of samples) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
   console.log(`  samples   ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`);

@@ -9,7 +9,7 @@
  * project.json is written once, by `new`; each sample's state is read from its own files, so that
  * cluster tasks working on different samples never write the same file.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
 import { hostname } from 'node:os';
 import { deriveSeed } from '../random';
@@ -169,26 +169,39 @@ export function projectStatus(dir: string): { project: ProjectFile; samples: Sam
 
 /**
  * A per-sample lock, so that two runs (two cluster tasks given overlapping ranges, or the app and
- * the CLI) never work on one sample at once. A lock left by a dead process on this host is taken over.
+ * the CLI) never work on one sample at once.
  */
 export function acquireSampleLock(dir: string, id: string): (() => void) | undefined {
-  const folder = sampleDir(dir, id);
+  return acquireLock(sampleDir(dir, id));
+}
+
+/**
+ * The lock file <folder>/.lock, taken by exclusive creation (of two processes that try at once,
+ * exactly one succeeds). A lock left by a dead process on this host is taken over; on another
+ * host we cannot tell, and respect it. Returns the release, or undefined when someone holds it.
+ */
+export function acquireLock(folder: string): (() => void) | undefined {
   mkdirSync(folder, { recursive: true });
   const path = join(folder, '.lock');
-  const held = readJson(path) as { pid?: number; host?: string } | undefined;
-  if (held && held.pid !== process.pid) {
-    const sameHost = held.host === hostname();
-    let alive = !sameHost; // on another host we cannot tell: respect the lock
-    if (sameHost && held.pid) {
-      try {
-        process.kill(held.pid, 0);
-        alive = true;
-      } catch {
-        alive = false;
-      }
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, mine);
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (alive) return undefined;
+    const held = readJson(path) as { pid?: number; host?: string } | undefined;
+    if (held === undefined) return undefined; // being written by its taker this very moment
+    if (held.host !== hostname() || !held.pid || held.pid === process.pid) return undefined;
+    try {
+      process.kill(held.pid, 0);
+      return undefined; // alive
+    } catch {
+      rmSync(path, { force: true }); // its process is gone: take it over
+    }
   }
-  writeJsonAtomic(path, { pid: process.pid, host: hostname(), since: new Date().toISOString() });
-  return () => rmSync(path, { force: true });
+  return undefined;
 }

@@ -9,17 +9,27 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { openProject, sampleStatus, type ProjectFile } from './project';
 import { runSample, type SampleOutcome, type Stage } from './sampleRun';
+import { chainEntries, type ChainEntry, type ChainReport } from '../pipeline/chain';
+import { runChain, type ChainOutcome } from './chainRun';
 
 export type RunEvent =
   | { type: 'progress'; sampleId: string; stage: Stage; fraction: number; message: string }
   | { type: 'sample-start'; sampleId: string }
   | { type: 'sample-done'; sampleId: string }
   | { type: 'sample-failed'; sampleId: string; error: string }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  /** A chain's report after a parent or a checkpoint: E/N trace, τ_α, acceptances, warnings. */
+  | { type: 'chain-report'; chainId: string; report: ChainReport };
 
 export interface RunOptions {
-  /** Inclusive range of sample indices [first, last]; default all. */
+  /**
+   * Inclusive range of sample indices [first, last]; default all. In a project of chains, every
+   * chain that owns a sample of the range runs whole (its samples are contiguous: chains a-b own
+   * samples chainEntries(...)[a].samples[0] … [b].samples.at(-1)).
+   */
   samples?: [number, number];
+  /** Inclusive range of chain indices (projects of chains only). */
+  chains?: [number, number];
   /** Worker threads (one sample each); default min(pending, cores). */
   jobs?: number;
   signal?: AbortSignal;
@@ -71,8 +81,31 @@ export function startWorker(script: string | URL): Worker {
   return new Worker(new URL(href), { execArgv });
 }
 
+/** Parses "a-b" or "a" into an inclusive range of indices below `count`, naming the option in errors. */
+export function parseIndexRange(text: string, count: number, option: string, what: string): [number, number] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!m) throw new RangeError(`${option} must be a or a-b with ${what} indices (0-based), got '${text}'`);
+  const first = Number(m[1]);
+  const last = m[2] === undefined ? first : Number(m[2]);
+  if (first > last || last >= count) throw new RangeError(`${option} ${text} is outside this project's ${what}s 0-${count - 1}`);
+  return [first, last];
+}
+
+/** The chains a run works on: those in `chains`, or those owning a sample in `samples`, or all. */
+export function selectedChains(project: ProjectFile, options: Pick<RunOptions, 'samples' | 'chains'>): ChainEntry[] {
+  const all = chainEntries(project.settings);
+  if (options.chains) return all.slice(options.chains[0], options.chains[1] + 1);
+  if (options.samples) {
+    const [a, b] = options.samples;
+    return all.filter((c) => c.samples.some((k) => k >= a && k <= b));
+  }
+  return all;
+}
+
 export async function runProject(dir: string, options: RunOptions = {}): Promise<RunSummary> {
   const project = openProject(dir);
+  if (project.settings.sampling.chains > 0) return runChains(dir, project, options);
+  if (options.chains) throw new RangeError('--chains applies to projects made of chains (glassmodes new … --chains C)');
   const emit = options.onEvent ?? (() => {});
   const statuses = pendingSamples(dir, project, options.samples);
   const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false };
@@ -163,6 +196,120 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
         const id = current.get(worker);
         current.delete(worker);
         if (id) record(id, { status: 'failed', error: `worker crashed: ${error.message}` });
+        else emit({ type: 'log', message: `worker crashed: ${error.message}` });
+        active--;
+        if (active === 0) finish();
+      });
+      startOn(worker);
+    }
+    if (options.signal?.aborted) onAbort();
+  });
+  return summary;
+}
+
+/**
+ * A project of chains: one chain per worker (its Monte Carlo, then each parent's quench and
+ * spectrum as it comes); a chain whose samples are all done is skipped.
+ */
+async function runChains(dir: string, project: ProjectFile, options: RunOptions): Promise<RunSummary> {
+  const emit = options.onEvent ?? (() => {});
+  const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false };
+  const queue: ChainEntry[] = [];
+  for (const chain of selectedChains(project, options)) {
+    const statuses = chain.samples.map((k) => sampleStatus(dir, project, project.samples[k]));
+    const failed = statuses.filter((s) => s.state === 'failed');
+    for (const s of failed) summary.skipped.push({ id: s.id, reason: `failed earlier (${s.error}); delete samples/${s.id} to retry` });
+    if (statuses.some((s) => s.state !== 'done' && s.state !== 'failed')) queue.push(chain);
+  }
+  for (const s of summary.skipped) emit({ type: 'log', message: `${s.id} skipped: ${s.reason}` });
+  if (queue.length === 0 || options.signal?.aborted) return { ...summary, cancelled: options.signal?.aborted === true };
+  const recordSample = (id: string, outcome: SampleOutcome) => {
+    if (outcome.status === 'done') {
+      if (!summary.done.includes(id)) summary.done.push(id);
+      emit({ type: 'sample-done', sampleId: id });
+    } else if (outcome.status === 'failed') {
+      summary.failed.push({ id, error: outcome.error });
+      emit({ type: 'sample-failed', sampleId: id, error: outcome.error });
+    } else if (outcome.status === 'locked') summary.skipped.push({ id, reason: `another run is working on it (samples/${id}/.lock)` });
+  };
+  const recordChain = (chain: ChainEntry, outcome: ChainOutcome) => {
+    if (outcome.status === 'stopped') summary.cancelled = true;
+    else if (outcome.status === 'locked') {
+      summary.skipped.push({ id: chain.id, reason: `another run is working on this chain (chains/${chain.id}/.lock)` });
+      emit({ type: 'log', message: `${chain.id} skipped: another run holds its lock` });
+    } else if (outcome.status === 'failed') {
+      for (const k of chain.samples) if (!summary.done.includes(project.samples[k].id)) summary.failed.push({ id: project.samples[k].id, error: `chain ${chain.id}: ${outcome.error}` });
+      emit({ type: 'log', message: `chain ${chain.id} failed: ${outcome.error}` });
+    }
+  };
+
+  if (options.inProcess) {
+    for (const chain of queue) {
+      if (options.signal?.aborted) {
+        summary.cancelled = true;
+        break;
+      }
+      const outcome = await runChain(dir, project, chain, {
+        onProgress: (stage, fraction, message) => emit({ type: 'progress', sampleId: chain.id, stage, fraction, message }),
+        shouldStop: () => options.signal?.aborted === true,
+        onSample: (id, o) => recordSample(id, o),
+        onReport: (report) => emit({ type: 'chain-report', chainId: chain.id, report }),
+      });
+      recordChain(chain, outcome);
+    }
+    return summary;
+  }
+
+  const script = options.workerScript ?? new URL('./sampleWorker.ts', import.meta.url);
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), queue.length));
+  const workers: Worker[] = [];
+  const current = new Map<Worker, ChainEntry>();
+  let next = 0;
+  await new Promise<void>((resolveAll) => {
+    let active = 0;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      for (const w of workers) void w.terminate();
+      resolveAll();
+    };
+    const onAbort = () => {
+      summary.cancelled = true;
+      emit({ type: 'log', message: 'cancelled: finished samples and chain checkpoints are kept' });
+      finish();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const startOn = (worker: Worker): boolean => {
+      if (next >= queue.length || summary.cancelled) return false;
+      const chain = queue[next++];
+      current.set(worker, chain);
+      worker.postMessage({ type: 'run-chain', dir, chain: chain.index });
+      return true;
+    };
+    for (let k = 0; k < jobs; k++) {
+      const worker = startWorker(script);
+      workers.push(worker);
+      active++;
+      worker.on('message', (m: { type: string; sampleId: string; chainId: string; stage: Stage; fraction: number; message: string; outcome: SampleOutcome | ChainOutcome; report: ChainReport }) => {
+        if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
+        else if (m.type === 'sample-outcome') recordSample(m.sampleId, m.outcome as SampleOutcome);
+        else if (m.type === 'chain-report') emit({ type: 'chain-report', chainId: m.chainId, report: m.report });
+        else if (m.type === 'chain-outcome') {
+          const chain = current.get(worker)!;
+          current.delete(worker);
+          recordChain(chain, m.outcome as ChainOutcome);
+          if (!startOn(worker)) {
+            active--;
+            void worker.terminate();
+            if (active === 0) finish();
+          }
+        }
+      });
+      worker.on('error', (error) => {
+        const chain = current.get(worker);
+        current.delete(worker);
+        if (chain) recordChain(chain, { status: 'failed', error: `worker crashed: ${error.message}` });
         else emit({ type: 'log', message: `worker crashed: ${error.message}` });
         active--;
         if (active === 0) finish();

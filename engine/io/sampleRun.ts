@@ -30,6 +30,7 @@ interface Checkpoint {
   sweepsDone: number;
   attempted: MonteCarloState['attempted'];
   accepted: MonteCarloState['accepted'];
+  tuning?: MonteCarloState['tuning'];
   elapsedSeconds: number;
 }
 
@@ -42,6 +43,7 @@ function saveCheckpoint(path: string, state: MonteCarloState, elapsedSeconds: nu
     sweepsDone: state.sweepsDone,
     attempted: { ...state.attempted },
     accepted: { ...state.accepted },
+    ...(state.tuning ? { tuning: state.tuning } : {}),
     elapsedSeconds,
   };
   writeJsonAtomic(path, c);
@@ -59,6 +61,7 @@ function loadCheckpoint(path: string): { state: MonteCarloState; elapsedSeconds:
         sweepsDone: c.sweepsDone,
         attempted: c.attempted,
         accepted: c.accepted,
+        ...(c.tuning ? { tuning: c.tuning } : {}),
       },
       elapsedSeconds: c.elapsedSeconds,
     };
@@ -90,7 +93,8 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
   let meta: SampleMeta = readSampleMeta(dir, entry.id) ?? { id: entry.id, seed: entry.seed, version: APP_VERSION, timings: {}, host: hostname() };
   if (meta.failed) return { status: 'failed', error: `${meta.failed.stage}: ${meta.failed.reason}` };
 
-  // Stage 1: the parent configuration at T*.
+  // Stage 1: the parent configuration at T* (in a project of chains, the chain writes it).
+  if (!existsSync(parentPath) && settings.sampling.chains > 0) return { status: 'failed', error: `parent: ${entry.id} has no parent yet; its chain writes it (glassmodes run)` };
   if (!existsSync(parentPath)) {
     const t0 = performance.now();
     const resumed = needsMonteCarlo(settings) ? loadCheckpoint(checkpointPath) : undefined;

@@ -34,10 +34,27 @@ export interface SamplingSettings {
   sweeps: number;
   /** Probability that an attempt is a diameter swap. */
   swapProbability: number;
-  /** Radius δ of the ball from which displacements are drawn. */
-  maxDisplacement: number;
+  /**
+   * Radius δ of the ball from which displacements are drawn, or 'auto': tuned towards
+   * `targetAcceptance` during equilibration only (the first half of `sweeps` for independent
+   * samples, the `equilibrate` sweeps of a chain), then frozen, so that production obeys detailed
+   * balance (engine/sim/stepSize.ts).
+   */
+  maxDisplacement: number | 'auto';
+  /** Displacement acceptance that δ = 'auto' aims at. */
+  targetAcceptance: number;
   /** Seconds between checkpoints of a Monte Carlo run. */
   checkpointSeconds: number;
+  /**
+   * 0: every sample is its own chain of `sweeps` sweeps from random positions (independent
+   * samples). C ≥ 1: C chains, each equilibrated once for `equilibrate` sweeps, then yielding a
+   * parent every `sampleEvery` sweeps until it has its share of the samples (engine/pipeline/chain.ts).
+   */
+  chains: number;
+  /** Sweeps of a chain before its first parent. */
+  equilibrate: number;
+  /** Sweeps between successive parents of a chain. */
+  sampleEvery: number;
 }
 
 export interface QuenchSettings {
@@ -92,7 +109,11 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
     sweeps: 1_100_000,
     swapProbability: 0.2,
     maxDisplacement: 0.2,
+    targetAcceptance: 0.35,
     checkpointSeconds: 120,
+    chains: 0,
+    equilibrate: 0,
+    sampleEvery: 1000,
   },
   quench: { method: 'lbfgs', forceTolerance: 1e-10, maxIterations: 1_000_000, memory: 10 },
   spectrum: { enabled: true, method: 'full', storedModes: 300, backend: 'auto' },
@@ -200,8 +221,15 @@ export function validateSettings(input: unknown = {}): ProjectSettings {
     parentTemperature: parseTemperature(s.parentTemperature ?? d.sampling.parentTemperature),
     sweeps: number(s, 'sweeps', 'sampling', d.sampling.sweeps, 'a non-negative integer', (x) => Number.isInteger(x) && x >= 0),
     swapProbability: number(s, 'swapProbability', 'sampling', d.sampling.swapProbability, 'a number in [0, 1]', (x) => x >= 0 && x <= 1),
-    maxDisplacement: number(s, 'maxDisplacement', 'sampling', d.sampling.maxDisplacement, 'a positive number below L/2', (x) => x > 0 && x < side / 2),
+    maxDisplacement:
+      s.maxDisplacement === 'auto'
+        ? 'auto'
+        : number(s, 'maxDisplacement', 'sampling', d.sampling.maxDisplacement as number, `'auto' or a positive number below L/2 = ${side / 2}`, (x) => x > 0 && x < side / 2),
+    targetAcceptance: number(s, 'targetAcceptance', 'sampling', d.sampling.targetAcceptance, 'a number in (0, 1)', (x) => x > 0 && x < 1),
     checkpointSeconds: number(s, 'checkpointSeconds', 'sampling', d.sampling.checkpointSeconds, 'a positive number of seconds', (x) => x > 0),
+    chains: number(s, 'chains', 'sampling', d.sampling.chains, 'an integer ≥ 1 (or 0 for independent samples)', (x) => Number.isInteger(x) && x >= 0),
+    equilibrate: number(s, 'equilibrate', 'sampling', d.sampling.equilibrate, 'a non-negative integer number of sweeps', (x) => Number.isInteger(x) && x >= 0),
+    sampleEvery: number(s, 'sampleEvery', 'sampling', d.sampling.sampleEvery, 'an integer ≥ 1 number of sweeps', (x) => Number.isInteger(x) && x >= 1),
   };
 
   const q = section(input, 'quench');
@@ -229,6 +257,12 @@ export function validateSettings(input: unknown = {}): ProjectSettings {
   };
 
   const samples = number(input, 'samples', '', d.samples, 'an integer in [1, 100000]', (x) => Number.isInteger(x) && x >= 1 && x <= 100000);
+  if (sampling.chains > 0 && sampling.parentTemperature === 'inf') {
+    throw new SettingsError('sampling.chains', "0 when sampling.parentTemperature is 'inf'", sampling.chains, 'T* = ∞ samples are independent random configurations; chains need a finite T*');
+  }
+  if (sampling.chains > samples) {
+    throw new SettingsError('samples', `at least sampling.chains = ${sampling.chains}`, samples, 'every chain yields at least one sample');
+  }
   const seed = number(input, 'seed', '', d.seed, 'a non-negative integer', (x) => Number.isInteger(x) && x >= 0);
   return { model, sampling, quench, spectrum, samples, seed };
 }

@@ -77,11 +77,16 @@ export function validateRelaxationPlan(input: RelaxationPlanInput): RelaxationPl
     equilibrationSweeps,
     sweeps,
     swapProbability: project.sampling.swapProbability,
-    maxDisplacement: project.sampling.maxDisplacement,
+    maxDisplacement: fixedStep(project.sampling.maxDisplacement),
     wavevector,
     pointsPerDecade,
     seed: project.seed,
   };
+}
+
+function fixedStep(delta: number | 'auto'): number {
+  if (delta === 'auto') throw new SettingsError('maxDisplacement', 'a positive number', delta, "a relaxation scan compares temperatures at one fixed δ; 'auto' is for project sampling");
+  return delta;
 }
 
 export interface TemperatureRelaxation {

@@ -10,6 +10,10 @@ import { quench, type QuenchResult } from '../minimize/quench';
 import { createRng, uniform } from '../random';
 import { acceptanceRates, type MonteCarloState, swapMonteCarlo } from '../sim/swapMonteCarlo';
 import { makePairPotential } from '../model/potential';
+import { phaseAcceptance, startTuning, tuneAfterSweep } from '../sim/stepSize';
+
+/** The δ a run starts from when δ = 'auto' (the paper's fixed value). */
+export const INITIAL_STEP = 0.2;
 
 /** Diameters from P(a) ∝ a^-3 and uniformly random positions: the T* = ∞ configuration. */
 export function randomConfiguration(settings: ProjectSettings, seed: number): MonteCarloState {
@@ -36,6 +40,8 @@ export interface ParentReport {
   attempted: { displacement: number; swap: number };
   accepted: { displacement: number; swap: number };
   acceptance: { displacement: number; swap: number };
+  /** δ = 'auto': the δ production ran with and the acceptances while tuning and after. */
+  step?: ReturnType<typeof phaseAcceptance>;
 }
 
 /** Whether the parent stage needs Monte Carlo at all (T* = ∞ or zero sweeps do not). */
@@ -57,14 +63,14 @@ export function runParentStage(
   const box = { dim: model.dim, side: boxSide(model) };
   const remaining = sampling.sweeps - state.sweepsDone;
   if (remaining <= 0) return state;
-  return swapMonteCarlo(
-    state,
-    box,
-    makePairPotential(model),
-    { temperature: sampling.parentTemperature as number, swapProbability: sampling.swapProbability, maxDisplacement: sampling.maxDisplacement },
-    remaining,
-    afterSweep,
-  );
+  // δ = 'auto': tuned over the first half of the sweeps (this sample's equilibration), then frozen.
+  if (sampling.maxDisplacement === 'auto') state.tuning ??= startTuning(INITIAL_STEP, sampling.targetAcceptance, Math.floor(sampling.sweeps / 2), state);
+  const tuning = state.tuning;
+  const parameters = { temperature: sampling.parentTemperature as number, swapProbability: sampling.swapProbability, maxDisplacement: tuning ? tuning.delta : (sampling.maxDisplacement as number) };
+  return swapMonteCarlo(state, box, makePairPotential(model), parameters, remaining, (s) => {
+    if (tuning) parameters.maxDisplacement = tuneAfterSweep(tuning, s, box.side);
+    return afterSweep?.(s);
+  });
 }
 
 export function parentReport(settings: ProjectSettings, state: MonteCarloState): ParentReport {
@@ -75,6 +81,7 @@ export function parentReport(settings: ProjectSettings, state: MonteCarloState):
     attempted: { ...state.attempted },
     accepted: { ...state.accepted },
     acceptance: acceptanceRates(state),
+    ...(state.tuning ? { step: phaseAcceptance(state.tuning, state) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * two draw the same proposals from the same random numbers.
  */
 import { type RngState, uniform, uniformIntBelow } from '../random';
+import type { StepTuning } from './stepSize';
 
 export interface MonteCarloState {
   positions: Float64Array;
@@ -12,6 +13,8 @@ export interface MonteCarloState {
   sweepsDone: number;
   attempted: { displacement: number; swap: number };
   accepted: { displacement: number; swap: number };
+  /** δ = 'auto': the tuning of the step (engine/sim/stepSize.ts), checkpointed with the rest. */
+  tuning?: StepTuning;
 }
 
 export interface MonteCarloParameters {

@@ -64,7 +64,8 @@ function storeEnergies(lists: MonteCarloLists, i: number, energies: Float64Array
 
 /**
  * Runs `sweeps` sweeps on the state in place. `afterSweep` is called after every sweep and may
- * return false to stop early (the state then holds a whole number of sweeps and can be resumed).
+ * return false to stop early (the state then holds a whole number of sweeps and can be resumed);
+ * it may also change parameters.maxDisplacement, which takes effect from the next sweep.
  */
 export function swapMonteCarlo(
   state: MonteCarloState,
@@ -86,10 +87,11 @@ export function swapMonteCarlo(
   const n = diameters.length;
   const T = parameters.temperature;
   const beta = 1 / T;
-  const delta = parameters.maxDisplacement;
+  let delta = parameters.maxDisplacement;
   const pSwap = parameters.swapProbability;
   const rc2 = potential.cutoff * potential.cutoff;
-  const lists = createMonteCarloLists(positions, diameters, box, potential.cutoff, delta, factors);
+  let lists = createMonteCarloLists(positions, diameters, box, potential.cutoff, delta, factors);
+  let listedDelta = delta;
   const pair = new Int32Array(2);
   const ball = new Float64Array(3);
   let trialGeometry = new Float64Array(lists.capacity);
@@ -99,6 +101,13 @@ export function swapMonteCarlo(
   const limitN1 = n > 1 ? rejectionLimit(n - 1) : 1;
 
   for (let sweep = 0; sweep < sweeps; sweep++) {
+    // δ may change between sweeps (step-size tuning in afterSweep); lists built for a smaller δ
+    // are rebuilt, which changes no energy (see monteCarloLists.ts).
+    delta = parameters.maxDisplacement;
+    if (delta > listedDelta) {
+      lists = createMonteCarloLists(positions, diameters, box, potential.cutoff, delta, factors);
+      listedDelta = delta;
+    }
     for (let attempt = 0; attempt < n; attempt++) {
       if (trialEnergy.length < lists.capacity) {
         trialGeometry = new Float64Array(lists.capacity);

@@ -63,13 +63,13 @@ export function swapMonteCarloReference(
   const limitN = rejectionLimit(n);
   const limitN1 = n > 1 ? rejectionLimit(n - 1) : 1;
   const beta = 1 / parameters.temperature;
-  const delta = parameters.maxDisplacement;
   // Cells of side ≥ r_c, updated as particles move: no list to rebuild, whatever the drift.
   const grid = createCellGrid(positions, box, potential.cutoff);
   const pair = new Int32Array(2);
   const ball = new Float64Array(3);
 
   for (let sweep = 0; sweep < sweeps; sweep++) {
+    const delta = parameters.maxDisplacement; // may change between sweeps (step-size tuning)
     // Each sweep starts from a grid filled in index order, so a run resumed at a sweep boundary
     // sums every energy in the same order as one that never stopped: bit-identical, not merely
     // almost always equal (O(N) per sweep, O(1) per attempt).
