@@ -244,3 +244,37 @@ describe("spectrum.method 'lowest': the setting, the stage, analyses on a partia
     }
   });
 });
+
+describe('glassmodes new --spectrum lowest, run, analyze, figure', () => {
+  it('the CLI takes the setting, and the CLI and the figures say "needs the full spectrum" where they cannot draw', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('./helpers/reference');
+    const cli = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/glassmodes.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot });
+    const dir = mkdtempSync(join(tmpdir(), 'glassmodes-lowest-cli-'));
+    try {
+      const bad = cli(['new', join(dir, 'bad'), '--dim', '2', '--particles', '100', '--parent-temperature', 'inf', '--samples', '1', '--spectrum', 'half']);
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toMatch(/spectrum\.method/);
+      const p = join(dir, 'p');
+      expect(cli(['new', p, '--dim', '2', '--particles', '100', '--parent-temperature', 'inf', '--samples', '1', '--spectrum', 'lowest', '--modes', '20', '--seed', '3']).status).toBe(0);
+      expect(JSON.parse(readFileSync(join(p, 'project.json'), 'utf8')).settings.spectrum).toMatchObject({ method: 'lowest', storedModes: 20 });
+      const run = cli(['run', p, '--in-process']);
+      expect(run.status, run.stderr).toBe(0);
+      const analyze = cli(['analyze', p]);
+      expect(analyze.status, analyze.stderr).toBe(0);
+      expect(analyze.stdout).toMatch(/DOS over the band \(dos_linear\): needs the full spectrum/);
+      const dos = cli(['figure', p, 'dos', '--out', join(dir, 'dos.svg')]);
+      expect(dos.status).not.toBe(0);
+      expect(dos.stderr + dos.stdout).toMatch(/needs the full spectrum/);
+      expect(existsSync(join(dir, 'dos.svg'))).toBe(false);
+      const ratios = cli(['figure', p, 'level-ratio', '--out', join(dir, 'r.svg')]);
+      expect(ratios.status, ratios.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'r.svg'), 'utf8')).toMatch(/needs the full spectrum/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -213,7 +213,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     timings.ordering = now() - t;
     if (!symbolic.factor) {
       const part = symbolic.columnsDone < h.particles ? ` after ${symbolic.columnsDone} of ${h.particles} columns` : '';
-      certification.reason = `not certified: the LDLᵀ factorisation would exceed its budget (${symbolic.flops.toExponential(2)} flops, ${certification.factorMegabytes.toFixed(0)} MB of factor${part}; budget ${budget.maxFlops.toExponential(1)} flops, ${((budget.maxBlocks * d * d * 8) / 1e6).toFixed(0)} MB)`;
+      certification.reason = `not certified: the LDLᵀ factorisation would exceed its budget (≥ ${symbolic.flops.toExponential(2)} flops and ${certification.factorMegabytes.toFixed(0)} MB of factor${part ? ` counted${part}` : ''}; budget ${budget.maxFlops.toExponential(1)} flops, ${((budget.maxBlocks * d * d * 8) / 1e6).toFixed(0)} MB)`;
     } else {
       const rng = createRng((options.seed ?? 1) + 7);
       const probe = new Float64Array(n).map(() => normal(rng));
