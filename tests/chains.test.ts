@@ -145,7 +145,7 @@ describe('chains that yield many samples', () => {
       expect(strip(killed)).toEqual(strip(straight));
     }
     const info = cli(['info', killed]);
-    expect(info.stdout).toMatch(/chain c000 {2}3\/3 parents, sweep 600/);
+    expect(info.stdout).toMatch(/chain c000 {2}3\/3 parents, sweep 600 in \d+s of Monte Carlo/);
     expect(info.stdout).toMatch(/τ_α/);
     expect(info.stdout).toMatch(/acc\. disp/);
     expect(info.stdout).toMatch(/E\/N (steady|drifting) over the last half of equilibration|drift: too short/);

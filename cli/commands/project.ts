@@ -186,7 +186,8 @@ export function infoCommand(args: string[]): number {
       : `δ ${r.delta}, acc. disp ${r.acceptance.displacement.toFixed(3)} swap ${r.acceptance.swap.toFixed(3)}`;
     const drift = r.drift.verdict === 'too short' ? 'drift: too short to tell' : `E/N ${r.drift.verdict} over the last half of equilibration (Δ ${r.drift.change!.toExponential(2)} ± ${r.drift.error!.toExponential(1)})`;
     const last = r.trace.energy.length ? `, E/N now ${r.trace.energy[r.trace.energy.length - 1].toFixed(5)}` : '';
-    console.log(`  chain ${chain.id}  ${r.written}/${r.samples} parents, sweep ${r.sweepsDone}${last}; ${tau}; ${acc}; ${drift}`);
+    const mcTime = r.elapsedSeconds !== undefined ? ` in ${formatDuration(r.elapsedSeconds)} of Monte Carlo` : '';
+    console.log(`  chain ${chain.id}  ${r.written}/${r.samples} parents, sweep ${r.sweepsDone}${mcTime}${last}; ${tau}; ${acc}; ${drift}`);
     for (const w of r.warnings) console.log(`    warning: ${w}`);
   }
   const counts = new Map<string, number>();
@@ -198,6 +199,10 @@ export function infoCommand(args: string[]): number {
     if (m?.energyPerParticle !== undefined) parts.push(`E/N ${m.energyPerParticle.toFixed(8)}`, `max|f| ${m.maxForce?.toExponential(2)}`);
     const mc = m?.mc as { acceptance?: { displacement: number; swap: number }; sweepsDone?: number } | undefined;
     if (mc?.acceptance && mc.sweepsDone) parts.push(`MC acc. disp ${mc.acceptance.displacement.toFixed(3)} swap ${mc.acceptance.swap.toFixed(3)}`);
+    const step = (mc as { step?: { delta: number; production: { displacement: number | null } } } | undefined)?.step;
+    if (step) parts.push(`δ ${step.delta.toPrecision(3)} (auto; production acc. ${fmtRate(step.production.displacement)})`);
+    const chainOf = m?.chain as { id: string; indexInChain: number; sweep: number } | undefined;
+    if (chainOf) parts.push(`chain ${chainOf.id} #${chainOf.indexInChain} at sweep ${chainOf.sweep}`);
     const spectrum = m?.spectrum as { unstable?: boolean; backend?: string; residualMax?: number; method?: string; certification?: { certified: boolean } } | undefined;
     if (spectrum) parts.push(`spectrum ${spectrum.method === 'lowest' ? `lowest K (${spectrum.certification?.certified ? 'certified' : 'not certified'})` : spectrum.backend}, residual ${spectrum.residualMax?.toExponential(1)}`);
     if (spectrum?.unstable) parts.push('UNSTABLE: a negative eigenvalue besides the zero modes');

@@ -45,6 +45,7 @@ interface ChainCheckpoint {
   trace: ChainState['trace'];
   traceEvery: number;
   relaxation: { lags: number[]; fs: number[]; reference: number[] | null; unwrapped: number[] | null; previous: number[] | null; largestStep: number };
+  /** Wall seconds in the chain's Monte Carlo alone (its samples' quench and spectrum not counted). */
   elapsedSeconds: number;
 }
 
@@ -113,6 +114,7 @@ function loadChain(path: string, entry: ChainEntry): { state: ChainState; elapse
 }
 
 /** The chain's report as written to chain.json (undefined before the chain started). */
+/** chain.json: the report, and `elapsedSeconds`, the wall time of the chain's Monte Carlo so far. */
 export function readChainReport(dir: string, id: string): (ReturnType<typeof chainReport> & { elapsedSeconds?: number }) | undefined {
   const path = join(chainDir(dir, id), 'chain.json');
   if (!existsSync(path)) return undefined;
@@ -142,9 +144,10 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
   const stop = hooks.shouldStop ?? (() => false);
   const resumed = loadChain(checkpointPath, entry);
   const state = resumed?.state ?? startChain(settings, entry);
-  const before = resumed?.elapsedSeconds ?? 0;
-  const t0 = performance.now();
-  const elapsed = () => before + (performance.now() - t0) / 1000;
+  // Monte Carlo time only: the clock runs inside advanceChain.
+  let monteCarloSeconds = resumed?.elapsedSeconds ?? 0;
+  let runningSince: number | null = null;
+  const elapsed = () => monteCarloSeconds + (runningSince === null ? 0 : (performance.now() - runningSince) / 1000);
   const total = parentSweep(settings, entry.samples.length - 1);
   const publish = () => {
     const report = { ...chainReport(settings, entry, state), elapsedSeconds: elapsed() };
@@ -168,6 +171,7 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
   let lastCheckpoint = performance.now();
   let lastReport = 0;
   for (;;) {
+    runningSince = performance.now();
     const result = advanceChain(settings, entry, state, (s) => {
       const now = performance.now();
       if (now - lastReport > 250) {
@@ -181,6 +185,8 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
       }
       if (stop()) return false;
     });
+    monteCarloSeconds = elapsed();
+    runningSince = null;
     if (result === 'stopped') {
       saveChain(checkpointPath, state, elapsed());
       publish();

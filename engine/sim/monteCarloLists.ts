@@ -53,13 +53,14 @@ export interface MonteCarloLists {
   /**
    * near[i·NEAR_SLOTS + m], m < nearCount[i]: the slots of the neighbours with the largest pair
    * energies when they were chosen (the first shell), where an overlap that rejects a move is most
-   * likely. A heuristic only (any distinct listed neighbours give a valid, if weaker, bound); valid
-   * while nearVersion[i] = version[i], which counts the changes of i's list.
+   * likely. A heuristic only (any distinct listed neighbours give a valid, if weaker, bound); the
+   * slots follow the list as entries are inserted and removed, and are chosen afresh when i is
+   * re-listed.
    */
   near: Int32Array;
+  /** The same neighbours by index k (one cache line per particle, for the displacement's first look). */
+  nearIndex: Int32Array;
   nearCount: Int32Array;
-  nearVersion: Int32Array;
-  version: Int32Array;
   /** Re-listings so far (a diagnostic). */
   relistings: number;
   /** Scratch of relisting: i's old list, a stamp per particle, the pairs that join. */
@@ -118,7 +119,8 @@ function allocateScratch(lists: MonteCarloLists): void {
 }
 
 function grow(lists: MonteCarloLists, needed: number): void {
-  const capacity = Math.max(needed, Math.ceil(lists.capacity * 1.5));
+  // Grow by a little: a sparse slab costs cache misses on every list walked.
+  const capacity = Math.max(needed, lists.capacity + 16);
   const n = lists.count.length;
   const neighbours = new Int32Array(n * capacity);
   const mirror = new Int32Array(n * capacity);
@@ -168,9 +170,8 @@ export function createMonteCarloLists(
     reference,
     grid: all ? undefined : createCellGrid(reference, box, radius),
     near: new Int32Array(n * NEAR_SLOTS),
+    nearIndex: new Int32Array(n * NEAR_SLOTS),
     nearCount: new Int32Array(n),
-    nearVersion: new Int32Array(n),
-    version: new Int32Array(n),
     relistings: 0,
     old: { neighbours: new Int32Array(0), mirror: new Int32Array(0), geometry: new Float64Array(0), energy: new Float64Array(0) },
     stamp: new Int32Array(n),
@@ -256,7 +257,6 @@ export function chooseNear(lists: MonteCarloLists, i: number): void {
   const base = i * lists.capacity;
   const nearBase = i * NEAR_SLOTS;
   const { near, energy, ranked } = lists;
-  lists.nearVersion[i] = lists.version[i];
   let m = 0;
   for (let s = 0, end = lists.count[i]; s < end; s++) {
     const e = energy[base + s];
@@ -271,6 +271,7 @@ export function chooseNear(lists: MonteCarloLists, i: number): void {
     near[nearBase + p] = s;
   }
   lists.nearCount[i] = m;
+  for (let p = 0; p < m; p++) lists.nearIndex[nearBase + p] = lists.neighbours[base + near[nearBase + p]];
 }
 
 /** Entry (k, s) now sits at slot s: its partner's mirror says so. */
@@ -292,7 +293,17 @@ function removeSlot(lists: MonteCarloLists, k: number, s: number): void {
     pointMirror(lists, k, q - base);
   }
   lists.count[k]--;
-  lists.version[k]++;
+  // k's first-shell slots after s move down by one; s itself (if there) leaves it.
+  const nearBase = k * NEAR_SLOTS;
+  let m = 0;
+  for (let p = 0, end = lists.nearCount[k]; p < end; p++) {
+    const slot = lists.near[nearBase + p];
+    if (slot === s) continue;
+    lists.near[nearBase + m] = slot > s ? slot - 1 : slot;
+    lists.nearIndex[nearBase + m] = lists.nearIndex[nearBase + p];
+    m++;
+  }
+  lists.nearCount[k] = m;
 }
 
 /** Inserts i into k's sorted list (i's own slot for it is `slotInI`); returns its slot in k's list. */
@@ -313,8 +324,10 @@ function insertSorted(lists: MonteCarloLists, k: number, i: number, slotInI: num
   geometry[q] = g;
   energy[q] = e;
   lists.count[k]++;
-  lists.version[k]++;
-  return q - base;
+  // k's first-shell slots at or after the new one move up by one.
+  const slot = q - base;
+  for (let p = k * NEAR_SLOTS, end = p + lists.nearCount[k]; p < end; p++) if (lists.near[p] >= slot) lists.near[p]++;
+  return slot;
 }
 
 /**
@@ -399,7 +412,7 @@ export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Fl
     s++;
   }
   lists.count[i] = s;
-  lists.version[i]++;
+  chooseNear(lists, i);
 }
 
 /** The slot of k in i's list if it is there (check neighbours[i·capacity + slot] === k), by bisection. */

@@ -21,7 +21,7 @@ import { pairFactors, type PairPotential } from '../model/potential';
 import type { Box } from '../space/box';
 import { copyRng, rejectionLimit, type RngState, uniform, uniformIntBelow } from '../random';
 import { drawBallPoint, drawSwapPair, metropolis, wrapCoordinate, type MonteCarloParameters, type MonteCarloState } from './moves';
-import { addEnergy, chooseNear, createMonteCarloLists, NEAR_SLOTS, relistIfDrifted, type MonteCarloLists } from './monteCarloLists';
+import { addEnergy, createMonteCarloLists, NEAR_SLOTS, relistIfDrifted, type MonteCarloLists } from './monteCarloLists';
 import { swapMonteCarloReference } from './swapMonteCarloReference';
 
 export { acceptanceRates, type Acceptance, type MonteCarloParameters, type MonteCarloState } from './moves';
@@ -146,8 +146,6 @@ export function swapMonteCarlo(
         let rejected = false;
         // First each one's first shell with the other's diameter.
         let after = 0;
-        if (lists.nearVersion[i] !== lists.version[i]) chooseNear(lists, i);
-        if (lists.nearVersion[j] !== lists.version[j]) chooseNear(lists, j);
         for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end && !rejected; m++) {
           const s = bi + near[m];
           if (nb[s] === j) continue;
@@ -204,11 +202,11 @@ export function swapMonteCarlo(
         const count = lists.count[i];
         const bound = limit + (lists.energySum[i] + lists.energyError[i]) * (1 + ROUNDING);
         // First the first shell, where an overlap that rejects the move is most likely.
-        if (lists.nearVersion[i] !== lists.version[i]) chooseNear(lists, i);
         let rejected = false;
         let after = 0;
+        const nearIndex = lists.nearIndex;
         for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end; m++) {
-          const k = nb[base + near[m]];
+          const k = nearIndex[m];
           let dx = positions[d * k] - nx;
           dx -= L * Math.round(dx * inverseL);
           let dy = positions[d * k + 1] - ny;
