@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { ProjectFile, SampleStatus } from '../../engine/io/project';
 import type { ProjectSettings } from '../../engine/model/settings';
+import type { ChainReport } from '../../engine/pipeline/chain';
 import type { AnalysisData, ModeData, ParticleFields, SampleSpectrum } from '../../engine/io/results';
 
 // ---- shared shapes (results are typed, payloads are validated) ------------------------------
@@ -48,6 +49,22 @@ export interface SampleProgress {
   etaSeconds?: number;
 }
 
+/** A chain's report as the Jobs view gets it: F_s left out, the E/N trace at most 200 points. */
+export type ChainReportView = Omit<ChainReport, 'relaxation'>;
+
+/** One chain of a job on a project of chains. */
+export interface ChainSnapshot {
+  chainId: string;
+  /** Parents (samples) this chain yields, and how many of them are finished (or failed) on disk. */
+  samples: number;
+  done: number;
+  failed: number;
+  /** Sweeps of the whole chain: equilibrate + samples · sampleEvery. */
+  totalSweeps: number;
+  /** The latest report, from a 'chain-report' event or chains/<id>/chain.json; none before the chain started. */
+  report?: ChainReportView;
+}
+
 export interface JobSnapshot {
   id: string;
   project: string;
@@ -65,7 +82,10 @@ export interface JobSnapshot {
   fraction: number;
   /** Estimated seconds left, once there is enough progress to estimate it. */
   etaSeconds?: number;
+  /** In a project of chains, `sampleId` of a running entry is the chain id (c000…). */
   running: SampleProgress[];
+  /** The chains of this job (projects of chains only), in order. */
+  chains?: ChainSnapshot[];
   log: string[];
   error?: string;
 }
@@ -121,6 +141,22 @@ export type { AnalysisData, ModeData, ParticleFields, SampleSpectrum, SeriesData
 
 export type ExportKind = 'svg' | 'png' | 'csv' | 'webm' | 'gif' | 'json';
 
+/**
+ * The expected Monte Carlo time of a new project (engine/pipeline/estimate.ts), measured on this
+ * machine before it is created; null when it has no Monte Carlo (T* = ∞ or no sweeps).
+ */
+export interface MonteCarloTime {
+  /** Attempts per second on one core at this N, taper and T*. */
+  rate: number;
+  /** Seconds of the longest work unit (a sample, or a chain), and of all of them on one core. */
+  perUnitSeconds: number;
+  totalSeconds: number;
+  unit: 'sample' | 'chain';
+  /** Worker threads a run would use (the preference, at most one per unit), and the wall time with them. */
+  workers: number;
+  wallSeconds: number;
+}
+
 export type ValidationResult =
   | { ok: true; settings: ProjectSettings }
   | { ok: false; setting: string; allowed: string; message: string };
@@ -159,6 +195,8 @@ export const contract = {
     forget: call<RecentProject[]>()(z.object({ dir })),
     /** A native folder picker; null when cancelled or where none exists (browser bridge). */
     chooseFolder: call<string | null>()(z.object({ purpose: z.enum(['new', 'open']) })),
+    /** The expected Monte Carlo time of these settings (a short measured run in main, ~0.5 s). */
+    estimate: call<MonteCarloTime | null>()(z.object({ settings: settingsInput })),
     configuration: call<ConfigurationData>()(z.object({ dir, sampleId: z.string().regex(/^s\d{4,}$/), kind: z.enum(['config', 'parent']) })),
   },
   settings: {

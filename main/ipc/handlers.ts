@@ -38,6 +38,7 @@ export function createHandlers(services: { projects: ProjectService; jobs: JobQu
       remove: ({ dir }) => projects.remove(dir),
       forget: ({ dir }) => projects.forget(dir),
       chooseFolder: ({ purpose }) => host.chooseFolder(purpose),
+      estimate: ({ settings: input }) => projects.estimate(input, settings.preferences().jobs),
       configuration: ({ dir, sampleId, kind }) => projects.configuration(dir, sampleId, kind),
     },
     settings: {

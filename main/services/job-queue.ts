@@ -10,10 +10,12 @@
  */
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { projectStatus } from '../../engine/io/project';
-import { runProject, type RunEvent, type RunOptions, type RunSummary } from '../../engine/io/runner';
+import { projectStatus, type ProjectFile, type SampleStatus } from '../../engine/io/project';
+import { runProject, selectedChains, type RunEvent, type RunOptions, type RunSummary } from '../../engine/io/runner';
+import { readChainReport } from '../../engine/io/chainRun';
+import { parentSweep, type ChainReport } from '../../engine/pipeline/chain';
 import type { ProjectSettings } from '../../engine/model/settings';
-import type { JobSnapshot, JobState, ResumeOffer, SampleProgress } from '../ipc/contract';
+import type { ChainReportView, ChainSnapshot, JobSnapshot, JobState, ResumeOffer, SampleProgress } from '../ipc/contract';
 import { JsonFileStore } from './json-store';
 
 export type RunProject = (dir: string, options: RunOptions) => Promise<RunSummary>;
@@ -32,8 +34,18 @@ export interface JobQueueOptions {
   now?: () => number;
 }
 
+/** What the queue follows of one chain while its job lives (projects of chains only). */
+interface ChainTrack extends ChainSnapshot {
+  sampleIds: string[];
+  /** Fraction of the chain's Monte Carlo done, 0..1 (sweepsDone / totalSweeps). */
+  monteCarlo: number;
+}
+
 interface Job extends JobSnapshot {
   controller?: AbortController;
+  /** Chains by id, and the chain of each of their samples (projects of chains only). */
+  chainTracks?: Map<string, ChainTrack>;
+  chainOfSample?: Map<string, ChainTrack>;
   progress: Map<string, SampleProgress & { stageStartedAt: number; stageFractionAtStart: number }>;
   weights: Record<SampleProgress['stage'], number>;
   runStartedAt?: number;
@@ -44,7 +56,43 @@ const ACTIVE: JobState[] = ['queued', 'running', 'pausing', 'cancelling'];
 const HISTORY_LIMIT = 50;
 const LOG_LIMIT = 100;
 
-type StoredJob = Omit<JobSnapshot, 'running' | 'etaSeconds'>;
+type StoredJob = Omit<JobSnapshot, 'running' | 'etaSeconds' | 'chains'>;
+
+/** Points of a chain's E/N trace that go over IPC. */
+export const TRACE_POINTS = 200;
+
+/** At most `points` evenly spaced entries of a trace, the first and the last always among them. */
+export function downsampleTrace(trace: { sweeps: number[]; energy: number[] }, points = TRACE_POINTS): { sweeps: number[]; energy: number[] } {
+  const n = trace.sweeps.length;
+  if (n <= points) return { sweeps: [...trace.sweeps], energy: [...trace.energy] };
+  const sweeps: number[] = [];
+  const energy: number[] = [];
+  for (let k = 0; k < points; k++) {
+    const i = Math.round((k * (n - 1)) / (points - 1));
+    sweeps.push(trace.sweeps[i]);
+    energy.push(trace.energy[i]);
+  }
+  return { sweeps, energy };
+}
+
+/** A chain report as the Jobs view gets it: no F_s, the trace downsampled. */
+export function chainReportView(report: ChainReport): ChainReportView {
+  const { relaxation: _r, trace, ...rest } = report as ChainReport & { elapsedSeconds?: number };
+  return { ...rest, trace: downsampleTrace(trace) };
+}
+
+/**
+ * Samples' worth of work a running chain has done beyond its finished samples: its Monte Carlo so
+ * far spread over its samples (equilibration included), less the parent shares of the finished
+ * ones, plus the later stages of the sample in flight. With the finished samples, this is the
+ * chain's share of a job's fraction.
+ */
+export function chainWorkBeyondFinished(weights: Record<SampleProgress['stage'], number>, chain: Pick<ChainTrack, 'samples' | 'done' | 'failed' | 'monteCarlo'>, current?: Pick<SampleProgress, 'stage' | 'fraction'>): number {
+  const finished = chain.done + chain.failed;
+  const monteCarlo = Math.max(0, chain.samples * weights.parent * Math.min(1, chain.monteCarlo) - finished * weights.parent);
+  const later = current && current.stage !== 'parent' && finished < chain.samples ? sampleFraction(weights, current.stage, current.fraction) - weights.parent : 0;
+  return monteCarlo + Math.max(0, later);
+}
 
 /**
  * Relative cost of the stages of one sample, for the overall fraction: swap Monte Carlo dominates
@@ -52,7 +100,7 @@ type StoredJob = Omit<JobSnapshot, 'running' | 'etaSeconds'>;
  */
 export function stageWeights(settings: ProjectSettings): Record<SampleProgress['stage'], number> {
   const raw = {
-    parent: settings.sampling.parentTemperature === 'inf' || settings.sampling.sweeps === 0 ? 0.05 : 3,
+    parent: settings.sampling.parentTemperature === 'inf' || (settings.sampling.chains === 0 && settings.sampling.sweeps === 0) ? 0.05 : 3,
     quench: 1,
     spectrum: settings.spectrum.enabled ? 1 : 0,
   };
@@ -72,6 +120,15 @@ export function estimateSecondsLeft(startedAt: number, now: number, fractionAtSt
   const gained = fraction - fractionAtStart;
   if (elapsed < 1 || gained < 0.005) return undefined;
   return Math.max(0, (elapsed * (1 - fraction)) / gained);
+}
+
+/**
+ * The samples a job covers: those of its range, or in a project of chains the samples of every
+ * chain that owns one of them, since the runner runs such chains whole.
+ */
+function jobSamples(project: ProjectFile, statuses: SampleStatus[], range?: [number, number]): SampleStatus[] {
+  if (project.settings.sampling.chains > 0) return selectedChains(project, { samples: range }).flatMap((c) => c.samples.map((k) => statuses[k]));
+  return range ? statuses.slice(range[0], range[1] + 1) : statuses;
 }
 
 export class JobQueue {
@@ -117,7 +174,7 @@ export class JobQueue {
     if (samples && samples[1] >= statuses.length) throw new RangeError(`samples ${samples[0]}-${samples[1]} are outside this project's samples 0-${statuses.length - 1}`);
     const busy = this.jobs.find((j) => j.project === project && ACTIVE.includes(j.state));
     if (busy) throw new Error(`${file.name} already has a job in the queue (${busy.state}); cancel or wait for it first`);
-    const inRange = samples ? statuses.slice(samples[0], samples[1] + 1) : statuses;
+    const inRange = jobSamples(file, statuses, samples);
     const job: Job = {
       id: randomUUID().slice(0, 8),
       project,
@@ -134,6 +191,7 @@ export class JobQueue {
       progress: new Map(),
       weights: stageWeights(file.settings),
     };
+    this.trackChains(job, file, statuses);
     job.fraction = job.total ? job.done / job.total : 1;
     this.jobs.push(job);
     this.changed(true);
@@ -158,12 +216,14 @@ export class JobQueue {
     const busy = this.jobs.find((j) => j !== job && j.project === job.project && ACTIVE.includes(j.state));
     if (busy) throw new Error(`${job.projectName} already has a job in the queue`);
     const { project, samples } = projectStatus(job.project);
-    const inRange = job.samples ? samples.slice(job.samples[0], job.samples[1] + 1) : samples;
+    const inRange = jobSamples(project, samples, job.samples);
+    this.trackChains(job, project, samples);
     Object.assign(job, {
       state: 'queued' as JobState,
       finishedAt: undefined,
       error: undefined,
       weights: stageWeights(project.settings),
+      total: inRange.length,
       done: inRange.filter((s) => s.state === 'done').length,
       failed: inRange.filter((s) => s.state === 'failed').length,
     });
@@ -222,6 +282,32 @@ export class JobQueue {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /** (Re)reads the job's chains from disk: finished samples and the last chain.json of each. */
+  private trackChains(job: Job, project: ProjectFile, statuses: SampleStatus[]): void {
+    if (project.settings.sampling.chains === 0) return;
+    const previous = job.chainTracks;
+    job.chainTracks = new Map();
+    job.chainOfSample = new Map();
+    for (const chain of selectedChains(project, { samples: job.samples })) {
+      const mine = chain.samples.map((k) => statuses[k]);
+      const totalSweeps = parentSweep(project.settings, chain.samples.length - 1);
+      const onDisk = readChainReport(job.project, chain.id);
+      const report = onDisk ? chainReportView(onDisk) : previous?.get(chain.id)?.report;
+      const track: ChainTrack = {
+        chainId: chain.id,
+        samples: chain.samples.length,
+        done: mine.filter((s) => s.state === 'done').length,
+        failed: mine.filter((s) => s.state === 'failed').length,
+        totalSweeps,
+        report,
+        sampleIds: mine.map((s) => s.id),
+        monteCarlo: report ? report.sweepsDone / totalSweeps : 0,
+      };
+      job.chainTracks.set(chain.id, track);
+      for (const id of track.sampleIds) job.chainOfSample.set(id, track);
+    }
+  }
 
   private find(id: string): Job {
     const job = this.jobs.find((j) => j.id === id);
@@ -300,8 +386,9 @@ export class JobQueue {
   /** Re-reads the job's samples from disk: the files, not the events, are the truth. */
   private recount(job: Job): void {
     try {
-      const { samples } = projectStatus(job.project);
-      const inRange = job.samples ? samples.slice(job.samples[0], job.samples[1] + 1) : samples;
+      const { project, samples } = projectStatus(job.project);
+      const inRange = jobSamples(project, samples, job.samples);
+      if (job.chainTracks) this.trackChains(job, project, samples);
       job.done = inRange.filter((s) => s.state === 'done').length;
       job.failed = inRange.filter((s) => s.state === 'failed').length;
       job.fraction = job.total ? job.done / job.total : 1;
@@ -328,25 +415,51 @@ export class JobQueue {
           stageFractionAtStart: sameStage ? previous.stageFractionAtStart : event.fraction,
         };
         job.progress.set(event.sampleId, { ...entry, etaSeconds: estimateSecondsLeft(entry.stageStartedAt, now, entry.stageFractionAtStart, entry.fraction) });
+        // In a project of chains the id is the chain's, and a 'parent' fraction is the chain's Monte Carlo.
+        const track = job.chainTracks?.get(event.sampleId);
+        if (track && event.stage === 'parent') track.monteCarlo = Math.max(track.monteCarlo, event.fraction);
+        break;
+      }
+      case 'chain-report': {
+        const track = job.chainTracks?.get(event.chainId);
+        if (track) {
+          track.report = chainReportView(event.report);
+          track.monteCarlo = Math.max(track.monteCarlo, event.report.sweepsDone / track.totalSweeps);
+        }
         break;
       }
       case 'sample-done':
+      case 'sample-failed': {
         job.progress.delete(event.sampleId);
-        job.done++;
+        if (event.type === 'sample-done') job.done++;
+        else {
+          job.failed++;
+          this.log(job, `${event.sampleId} failed: ${event.error.split('\n')[0]}`);
+        }
+        const track = job.chainOfSample?.get(event.sampleId);
+        if (track) {
+          if (event.type === 'sample-done') track.done++;
+          else track.failed++;
+          // The chain goes back to its Monte Carlo, or, with all its samples finished, stops running.
+          const current = job.progress.get(track.chainId);
+          if (track.done + track.failed >= track.samples) job.progress.delete(track.chainId);
+          else if (current && current.stage !== 'parent') {
+            job.progress.set(track.chainId, { ...current, stage: 'parent', fraction: track.monteCarlo, message: `chain ${track.chainId}: ${track.done + track.failed}/${track.samples} samples finished`, etaSeconds: undefined, stageStartedAt: now, stageFractionAtStart: track.monteCarlo });
+          }
+        }
         break;
-      case 'sample-failed':
-        job.progress.delete(event.sampleId);
-        job.failed++;
-        this.log(job, `${event.sampleId} failed: ${event.error.split('\n')[0]}`);
-        break;
+      }
       case 'log':
         this.log(job, event.message);
         break;
     }
     let running = 0;
-    for (const p of job.progress.values()) running += sampleFraction(job.weights, p.stage, p.fraction);
+    for (const p of job.progress.values()) {
+      const track = job.chainTracks?.get(p.sampleId);
+      running += track ? chainWorkBeyondFinished(job.weights, track, p) : sampleFraction(job.weights, p.stage, p.fraction);
+    }
     job.fraction = job.total ? Math.min(1, (job.done + job.failed + running) / job.total) : 1;
-    this.changed(event.type !== 'progress');
+    this.changed(event.type !== 'progress' && event.type !== 'chain-report');
   }
 
   private log(job: Job, message: string): void {
@@ -355,17 +468,18 @@ export class JobQueue {
   }
 
   private snapshot(job: Job): JobSnapshot {
-    const { controller: _c, progress, weights: _w, runStartedAt, fractionAtRunStart, ...plain } = job;
+    const { controller: _c, progress, weights: _w, runStartedAt, fractionAtRunStart, chainTracks, chainOfSample: _m, ...plain } = job;
     const running = [...progress.values()].map(({ stageStartedAt: _s, stageFractionAtStart: _f, ...p }) => p);
     const etaSeconds = job.state === 'running' && runStartedAt !== undefined ? estimateSecondsLeft(runStartedAt, this.now(), fractionAtRunStart ?? 0, job.fraction) : undefined;
-    return { ...plain, log: [...job.log], running, etaSeconds };
+    const chains = chainTracks ? [...chainTracks.values()].map(({ sampleIds: _i, monteCarlo: _mc, ...c }) => c) : undefined;
+    return { ...plain, log: [...job.log], running, etaSeconds, ...(chains ? { chains } : {}) };
   }
 
   private persist(): void {
     const active = this.jobs.filter((j) => ACTIVE.includes(j.state) || j.state === 'paused' || j.state === 'interrupted');
     const history = this.jobs.filter((j) => !active.includes(j)).slice(-HISTORY_LIMIT);
     const keep = this.jobs.filter((j) => active.includes(j) || history.includes(j));
-    this.store.write(keep.map((j) => { const { running: _r, etaSeconds: _e, ...rest } = this.snapshot(j); return rest; }));
+    this.store.write(keep.map((j) => { const { running: _r, etaSeconds: _e, chains: _ch, ...rest } = this.snapshot(j); return rest; }));
   }
 
   /** Persists on state changes; progress-only changes reach listeners at most every 100 ms. */

@@ -9,10 +9,18 @@ import { join, resolve } from 'node:path';
 import { writeJsonAtomic } from '../../engine/io/files';
 import { createProject, openProject, projectStatus, PROJECT_FILE, ProjectError } from '../../engine/io/project';
 import { readExtxyz } from '../../engine/io/files';
-import type { ConfigurationData, ProjectDetail, RecentProject, SampleState } from '../ipc/contract';
+import { validateSettings } from '../../engine/model/settings';
+import { estimateMonteCarlo, monteCarloSweeps } from '../../engine/pipeline/estimate';
+import type { ConfigurationData, MonteCarloTime, ProjectDetail, RecentProject, SampleState } from '../ipc/contract';
 import { JsonFileStore } from './json-store';
 
 const RECENT_LIMIT = 20;
+
+/**
+ * Seconds of Monte Carlo the estimate measures. It runs in the main process (the long-lived
+ * results worker is engine/io's), so it is kept short: with the rough quench before it, ~0.5 s.
+ */
+export const ESTIMATE_BUDGET_SECONDS = 0.3;
 
 export interface ProjectServiceOptions {
   /** Folder for the app's own state (Electron: app.getPath('userData')). */
@@ -109,6 +117,19 @@ export class ProjectService {
   }
 
   /** A sample's inherent structure (or parent configuration) for the 3D view. */
+  /**
+   * The expected Monte Carlo time of settings not yet saved, as `glassmodes new` prints it: this
+   * machine's rate from a short run of the same model at the same T*, scaled to the sweeps of the
+   * project, and the wall time with `jobs` worker threads (at most one per sample or chain).
+   */
+  estimate(input: unknown, jobs: number): MonteCarloTime | null {
+    const settings = validateSettings(input);
+    const e = estimateMonteCarlo(settings, ESTIMATE_BUDGET_SECONDS);
+    if (!e) return null;
+    const workers = Math.max(1, Math.min(jobs, monteCarloSweeps(settings).perUnit.length));
+    return { rate: e.rate, perUnitSeconds: e.perUnitSeconds, totalSeconds: e.totalSeconds, unit: e.unit, workers, wallSeconds: e.wallSeconds(workers) };
+  }
+
   configuration(dir: string, sampleId: string, kind: 'config' | 'parent'): ConfigurationData {
     const { project } = this.status(dir);
     if (!project.samples.some((s) => s.id === sampleId)) throw new ProjectError(`${sampleId} is not a sample of ${project.name}`);
