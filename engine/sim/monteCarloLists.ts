@@ -146,7 +146,7 @@ export function createMonteCarloLists(
   cutoff: number,
   maxDisplacement: number,
   factors: PairFactors,
-  drift = 0.2,
+  drift = 0.3,
 ): MonteCarloLists {
   const d = box.dim;
   const n = positions.length / d;
