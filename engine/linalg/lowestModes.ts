@@ -43,7 +43,7 @@ export interface LowestModesOptions {
   tolerance?: number;
   /** λ_max for the tolerance (default: estimated by largestEigenvalue). */
   lambdaMax?: number;
-  /** Most products H x before it gives up (default 200 (K + 1) + 20000). */
+  /** Most products H x before it gives up (default 200 (K + 1) + 20000, four times that with the filter). */
   maxProducts?: number;
   /** Also converge the pairs after K while θ_(K+1) is within this relative distance of θ_K (default 0: no extension). */
   clusterTolerance?: number;
@@ -333,7 +333,8 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   const lm = options.lambdaMax !== undefined ? { estimate: options.lambdaMax, upper: options.lambdaMax } : largestEigenvalue(op, n, { seed: (options.seed ?? 1) + 1, deflation });
   const lambdaMax = lm.estimate;
   const tol = (options.tolerance ?? 1e-10) * lambdaMax;
-  const maxProducts = options.maxProducts ?? 200 * (count + 1) + 20000;
+  // The filtered iteration spends more products for fewer basis vectors (measured ~2.4× at N = 10^4).
+  const maxProducts = options.maxProducts ?? (200 * (count + 1) + 20000) * (options.filter ? 4 : 1);
 
   const filter = options.filter;
   let krylov: RowsOperator = op;
