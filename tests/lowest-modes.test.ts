@@ -278,3 +278,42 @@ describe('glassmodes new --spectrum lowest, run, analyze, figure', () => {
     }
   });
 });
+
+describe('a project that mixes full and lowest-K samples', () => {
+  it("F(ω) of a partial sample equals the full sample's F below its highest stored frequency; the band DOS comes from the full samples alone", async () => {
+    const { analyzeEnsemble } = await import('../engine/analysis/ensemble');
+    const { integratedDos, nonZeroSpectrum } = await import('../engine/analysis/dos');
+    const { computeSpectrum } = await import('../engine/spectrum');
+    const settings = validateSettings({ model: { dim: 2, particles: 100 }, sampling: { parentTemperature: 'inf' }, seed: 8 });
+    const inputs = [];
+    const fullSpectra = [];
+    for (const seed of [21, 22]) {
+      const start = randomConfiguration(settings, seed);
+      const q = runQuenchStage(settings, start.positions, start.diameters);
+      const glass = makeGlass(settings.model, start.diameters);
+      const full = await computeSpectrum(glass, q.positions, { enabled: true, method: 'full', storedModes: 30, backend: 'reference' });
+      fullSpectra.push(full.eigenvalues);
+      const lowest = seed === 22 ? await computeSpectrum(glass, q.positions, { enabled: true, method: 'lowest', storedModes: 30, backend: 'reference' }) : full;
+      inputs.push({ id: `s${seed}`, settings, positions: q.positions, diameters: start.diameters, eigenvalues: lowest.eigenvalues, modes: lowest.modes });
+    }
+    expect(inputs[1].eigenvalues.length).toBeLessThan(200);
+    const a = analyzeEnsemble(inputs, { bootstrapResamples: 10 });
+    expect(a.summary.partialSamples).toEqual(['s22']);
+    expect(a.summary.needsFullSpectrum).toEqual([]);
+    expect(a.series.find((s) => s.name === 'dos_linear')).toBeDefined();
+    // The partial sample's F, normalised by its dN − d = 198 modes, is its full F wherever it is defined.
+    const partial = nonZeroSpectrum(inputs[1].eigenvalues, 2).frequencies;
+    const whole = nonZeroSpectrum(fullSpectra[1], 2).frequencies;
+    const top = partial[partial.length - 1];
+    expect(a.summary.partialSpectrumBelow).toBe(top);
+    // Between consecutive levels (at a level itself the two solvers' last-digit differences decide ≤).
+    const at = whole.filter((w) => w < top).map((w, k) => 0.5 * (w + whole[k + 1]));
+    const fromPartial = integratedDos(partial, at, 198);
+    const fromWhole = integratedDos(whole, at);
+    at.forEach((_, k) => expect(fromPartial[k]).toBeCloseTo(fromWhole[k], 12));
+    // And the ensemble F stops at that frequency.
+    const F = a.series.find((s) => s.name === 'integrated_dos')!;
+    const omega = F.data[F.columns.findIndex((c) => c.name === 'omega')];
+    expect(Math.max(...omega)).toBeLessThanOrEqual(top);
+  });
+});
