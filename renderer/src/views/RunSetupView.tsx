@@ -1,11 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { DEFAULT_SETTINGS, SettingsError, validateSettings, type ProjectSettings } from '../../../engine/model/settings';
 import { api, errorText } from '../api';
 import { navigate } from '../router';
 import { setState } from '../store';
 import type { CallError } from '../../../main/ipc/client';
+import type { MonteCarloTime } from '../../../main/ipc/contract';
 
-type Kind = 'number' | 'integer' | 'taper' | 'temperature' | 'choice' | 'boolean';
+type Kind = 'number' | 'integer' | 'taper' | 'temperature' | 'displacement' | 'choice' | 'boolean';
 interface Field {
   /** Path in ProjectSettings, e.g. 'model.particles'. */
   key: string;
@@ -35,9 +36,13 @@ const groups: { title: string; fields: Field[] }[] = [
     title: 'Sampling (SPEC §3)',
     fields: [
       { key: 'sampling.parentTemperature', label: 'Parental temperature T*', kind: 'temperature', hint: "> 0, or 'inf' (random positions)" },
-      { key: 'sampling.sweeps', label: 'Swap MC sweeps', kind: 'integer', hint: 'integer ≥ 0 (paper: 1.1×10⁶)' },
+      { key: 'sampling.sweeps', label: 'Swap MC sweeps per independent sample', kind: 'integer', hint: 'integer ≥ 0 (paper: 1.1×10⁶); not used by chains' },
       { key: 'sampling.swapProbability', label: 'Swap probability', kind: 'number', hint: 'in [0, 1]' },
-      { key: 'sampling.maxDisplacement', label: 'Max displacement δ', kind: 'number', hint: '> 0, below L/2' },
+      { key: 'sampling.maxDisplacement', label: 'Max displacement δ', kind: 'displacement', hint: "> 0, below L/2; 'auto': tuned during equilibration towards the target acceptance, then frozen" },
+      { key: 'sampling.targetAcceptance', label: 'Target acceptance', kind: 'number', hint: "in (0, 1); what δ = 'auto' aims at" },
+      { key: 'sampling.chains', label: 'Chains C', kind: 'integer', hint: 'empty or 0: independent samples; C ≥ 1: C chains share the samples' },
+      { key: 'sampling.equilibrate', label: 'Equilibrate (sweeps)', kind: 'integer', hint: 'integer ≥ 0: sweeps of a chain before its first parent' },
+      { key: 'sampling.sampleEvery', label: 'Sample every (sweeps)', kind: 'integer', hint: 'integer ≥ 1: sweeps between parents of a chain (decorrelated when ≥ 2 τ_α)' },
       { key: 'sampling.checkpointSeconds', label: 'Checkpoint every (s)', kind: 'number', hint: '> 0' },
     ],
   },
@@ -89,10 +94,12 @@ function toSettings(values: Values): Record<string, unknown> {
     for (const f of g.fields) {
       const text = values[f.key].trim();
       if (f.key === 'spectrum.storedModes' && text === '') continue; // the engine's default, min(300, dN)
+      if (f.key === 'sampling.chains' && text === '') continue; // the engine's default, 0: independent samples
       let value: unknown;
       if (f.kind === 'boolean') value = text === 'true';
       else if (f.kind === 'choice') value = f.key === 'model.dim' ? Number(text) : text;
       else if ((f.kind === 'taper' || f.kind === 'temperature') && /^(inf|infinity|∞)$/i.test(text)) value = 'inf';
+      else if (f.kind === 'displacement' && /^auto$/i.test(text)) value = 'auto';
       else value = text === '' ? text : Number(text);
       const [head, tail] = f.key.split('.');
       if (tail) {
@@ -102,6 +109,57 @@ function toSettings(values: Values): Record<string, unknown> {
     }
   }
   return out;
+}
+
+/** A duration as the CLI's estimate writes it (cli/progress.ts formatDuration): 40s, 3m05s, 2h05m. */
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--';
+  if (seconds < 60) return `${seconds.toFixed(0)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** The estimate's sentence, worded as `glassmodes new` prints it. */
+export function estimateText(e: MonteCarloTime, settings: ProjectSettings): string {
+  return (
+    `Monte Carlo: ~${formatDuration(e.perUnitSeconds)} per ${e.unit}, ~${formatDuration(e.totalSeconds)} on one core in all, ` +
+    `~${formatDuration(e.wallSeconds)} with ${e.workers} worker${e.workers === 1 ? '' : 's'} ` +
+    `(measured here: ${(e.rate / 1e3).toFixed(0)}k attempts/s at N = ${settings.model.particles}, T* = ${settings.sampling.parentTemperature}); quench and spectrum come on top`
+  );
+}
+
+/** Milliseconds after the last edit before the estimate is measured (in main, ~0.5 s of Monte Carlo). */
+const ESTIMATE_DEBOUNCE_MS = 600;
+
+type Estimate = { state: 'none'; text: string } | { state: 'measuring' } | { state: 'ready'; text: string } | { state: 'failed'; text: string };
+
+/** The expected Monte Carlo time of valid settings, measured in main after the user stops typing. */
+function useMonteCarloEstimate(settings: ProjectSettings | undefined): Estimate | undefined {
+  const [estimate, setEstimate] = useState<Estimate>();
+  const key = settings ? JSON.stringify(settings) : '';
+  useEffect(() => {
+    if (!settings) {
+      setEstimate(undefined);
+      return;
+    }
+    if (settings.sampling.parentTemperature === 'inf') {
+      setEstimate({ state: 'none', text: 'no Monte Carlo (T* = ∞): parents are random positions' });
+      return;
+    }
+    let stale = false;
+    setEstimate({ state: 'measuring' });
+    const timer = setTimeout(() => {
+      api.projects.estimate({ settings: settings as unknown as Record<string, unknown> }).then(
+        (e) => !stale && setEstimate(e ? { state: 'ready', text: estimateText(e, settings) } : { state: 'none', text: 'no Monte Carlo (0 sweeps)' }),
+        (error) => !stale && setEstimate({ state: 'failed', text: `no estimate: ${errorText(error)}` }),
+      );
+    }, ESTIMATE_DEBOUNCE_MS);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [key]); // `key` is the settings' content: a new object with the same values measures nothing again
+  return estimate;
 }
 
 export function RunSetupView() {
@@ -120,6 +178,8 @@ export function RunSetupView() {
       return { ok: false as const, setting: 'settings', message: String(error) };
     }
   }, [values]);
+
+  const estimate = useMonteCarloEstimate(verdict.ok ? verdict.settings : undefined);
 
   async function create(run: boolean) {
     setBusy(true);
@@ -186,7 +246,7 @@ export function RunSetupView() {
                           ))}
                         </select>
                       ) : (
-                        <input name={f.key} value={values[f.key]} onChange={(e) => set(e.target.value)} aria-invalid={!!error} inputMode={f.kind === 'taper' || f.kind === 'temperature' ? 'text' : 'decimal'} />
+                        <input name={f.key} value={values[f.key]} onChange={(e) => set(e.target.value)} aria-invalid={!!error} inputMode={f.kind === 'taper' || f.kind === 'temperature' || f.kind === 'displacement' ? 'text' : 'decimal'} />
                       )}
                       {error ? <span className="error" role="alert">{error}</span> : <span className="hint">{f.hint}</span>}
                     </>
@@ -199,6 +259,11 @@ export function RunSetupView() {
       ))}
       {!verdict.ok && !groups.some((g) => g.fields.some((f) => f.key === verdict.setting)) ? <div className="notice error">{verdict.message}</div> : null}
       {serverError && !serverError.setting ? <div className="notice error" role="alert">{serverError.message}</div> : null}
+      {estimate ? (
+        <p className={`estimate ${estimate.state}`} aria-label="Monte Carlo estimate" aria-live="polite">
+          {estimate.state === 'measuring' ? 'Monte Carlo: measuring this machine’s rate…' : estimate.text}
+        </p>
+      ) : null}
       <div className="row">
         <button className="primary" disabled={!verdict.ok || !folder.trim() || busy} onClick={() => void create(true)}>
           Create and run
