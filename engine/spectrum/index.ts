@@ -243,7 +243,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   const hessianSeconds = now() - t;
   progress(0.05, `lowest ${k} modes: block Lanczos with thick restarts, translations deflated; inertia certificate`);
   const side = glass.box.side;
-  const r = lowestSpectrum(h, positions, side, k);
+  const r = lowestSpectrum(h, positions, side, k, { onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();
   const participation = participationRatios(r.modes, d, n);
   const zeroModeIndices = Int32Array.from({ length: d }, (_, a) => a);

@@ -74,6 +74,8 @@ export interface LowestOptions {
   certify?: 'auto' | 'never' | 'always';
   budget?: Partial<FactorBudget>;
   seed?: number;
+  /** Hears the solver's progress: pairs converged of those wanted, after each restart. */
+  onProgress?: (fraction: number, message: string) => void;
 }
 
 /** Default factorisation budget: ~30 s and ≤ 1 GB of factor at the measured ~1 GFlop/s (docs/SPECTRUM.md). */
@@ -156,7 +158,8 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
   let products = lm.steps + filter.products;
   timings.filter = now() - t;
   t = now();
-  const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter };
+  const onCheck = options.onProgress ? (p: number, done: number, w: number) => options.onProgress!(done / w, `Lanczos: ${done} of ${w} pairs converged after ${p} products`) : undefined;
+  const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
   let result: LowestModes = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
   if (!result.converged && filter.filter) {
     // The filtered run did not confirm its residuals with H: the plain iteration decides.
