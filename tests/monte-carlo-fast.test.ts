@@ -115,7 +115,8 @@ describe('fast swap Monte Carlo (neighbour lists with pair energies, early rejec
   });
 
   it('samples the same equilibrium as the reference: mean E/N at T* = 0.5 and 0.2, N = 500, 8 chains each, independent seeds', () => {
-    // Not the same trajectories (other seeds): a statistical statement about the stationary state.
+    // Not the same trajectories (other seeds): a statistical statement. Both start from one inherent
+    // structure, so E/N has the same law at every sweep for the same chain, equilibrated or not.
     const { settings, box } = setup(3, 500, 2);
     const potential = makePairPotential(settings.model);
     const glass0 = randomConfiguration(settings, 100);
@@ -128,11 +129,11 @@ describe('fast swap Monte Carlo (neighbour lists with pair energies, early rejec
           const state = randomConfiguration(settings, deriveSeed(seedBase, c));
           state.positions.set(quenched);
           state.diameters.set(glass0.diameters);
-          run(state, box, potential, parameters, 40); // equilibrate from the inherent structure
+          run(state, box, potential, parameters, 20); // away from the inherent structure
           let sum = 0;
           let samples = 0;
-          run(state, box, potential, parameters, 40, (s) => {
-            if (s.sweepsDone % 10 === 0) {
+          run(state, box, potential, parameters, 20, (s) => {
+            if (s.sweepsDone % 5 === 0) {
               sum += totalEnergy(makeGlass(settings.model, s.diameters), s.positions) / 500;
               samples++;
             }
@@ -148,5 +149,5 @@ describe('fast swap Monte Carlo (neighbour lists with pair energies, early rejec
       expect(Math.abs(fast.m - reference.m)).toBeLessThan(3 * Math.hypot(fast.error, reference.error));
       expect(fast.error).toBeGreaterThan(0);
     }
-  }, 120_000);
+  }, 400_000);
 });

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { advanceChain, chainReport, parentSweep, startChain, type ChainEntry, type ChainState } from '../pipeline/chain';
+import { monteCarloStateFromJson, monteCarloStateToJson, type MonteCarloStateJson } from '../sim/moves';
 import { boxSide } from '../model/settings';
 import { APP_VERSION } from '../version';
 import { writeExtxyz, writeJsonAtomic } from './files';
@@ -31,16 +32,9 @@ export interface ChainHooks extends SampleHooks {
   onReport?: (report: ReturnType<typeof chainReport>) => void;
 }
 
-interface ChainCheckpoint {
+interface ChainCheckpoint extends MonteCarloStateJson {
   format: 'glassmodes-chain-checkpoint';
   chain: number;
-  positions: number[];
-  diameters: number[];
-  rng: number[];
-  sweepsDone: number;
-  attempted: { displacement: number; swap: number };
-  accepted: { displacement: number; swap: number };
-  tuning?: ChainState['mc']['tuning'];
   written: number;
   trace: ChainState['trace'];
   traceEvery: number;
@@ -54,16 +48,11 @@ const typed = (a: number[] | null) => (a ? Float64Array.from(a) : null);
 
 function saveChain(path: string, state: ChainState, elapsedSeconds: number): void {
   const { mc, relaxation: r } = state;
+
   const c: ChainCheckpoint = {
     format: 'glassmodes-chain-checkpoint',
     chain: state.chain,
-    positions: Array.from(mc.positions),
-    diameters: Array.from(mc.diameters),
-    rng: [...mc.rng.s],
-    sweepsDone: mc.sweepsDone,
-    attempted: { ...mc.attempted },
-    accepted: { ...mc.accepted },
-    ...(mc.tuning ? { tuning: mc.tuning } : {}),
+    ...monteCarloStateToJson(mc),
     written: state.written,
     trace: state.trace,
     traceEvery: state.traceEvery,
@@ -82,21 +71,17 @@ function loadChain(path: string, entry: ChainEntry): { state: ChainState; elapse
   } catch (error) {
     throw new Error(`${path} is not valid JSON (${(error as Error).message}); move it away to restart chain ${entry.id} from its seed`);
   }
-  if (c.format !== 'glassmodes-chain-checkpoint' || c.chain !== entry.index || !Array.isArray(c.rng) || c.rng.length !== 4) {
-    throw new Error(`${path} is not a checkpoint of chain ${entry.id}; move it away to restart the chain from its seed`);
+  let mc: ChainState['mc'];
+  try {
+    if (c.format !== 'glassmodes-chain-checkpoint' || c.chain !== entry.index) throw new RangeError(`format ${JSON.stringify(c.format)}, chain ${c.chain}`);
+    mc = monteCarloStateFromJson(c);
+  } catch (error) {
+    throw new Error(`${path} is not a checkpoint of chain ${entry.id} (${(error as Error).message}); move it away to restart the chain from its seed`);
   }
   return {
     state: {
       chain: c.chain,
-      mc: {
-        positions: Float64Array.from(c.positions),
-        diameters: Float64Array.from(c.diameters),
-        rng: { s: [c.rng[0], c.rng[1], c.rng[2], c.rng[3]] },
-        sweepsDone: c.sweepsDone,
-        attempted: c.attempted,
-        accepted: c.accepted,
-        ...(c.tuning ? { tuning: c.tuning } : {}),
-      },
+      mc,
       written: c.written,
       trace: c.trace,
       traceEvery: c.traceEvery,

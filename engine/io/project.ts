@@ -122,7 +122,11 @@ export function openProject(dir: string): ProjectFile {
   }
   let settings: ProjectSettings;
   try {
-    settings = validateSettings(p.settings);
+    // A project written before spectrum.method existed computed full spectra: it keeps doing so
+    // (the size-dependent default is for new projects only).
+    const stored = p.settings as { spectrum?: Record<string, unknown> } | undefined;
+    const legacy = stored && typeof stored === 'object' && (!stored.spectrum || !('method' in stored.spectrum));
+    settings = validateSettings(legacy ? { ...stored, spectrum: { ...(stored.spectrum ?? {}), method: 'full' } } : p.settings);
   } catch (error) {
     if (error instanceof SettingsError) throw new ProjectError(`${path} has invalid settings: ${error.message}`);
     throw error;
@@ -204,4 +208,14 @@ export function acquireLock(folder: string): (() => void) | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Removes <folder>/.lock if this process holds it: for the runner, after it terminated the worker
+ * thread that took it (worker threads share the process id, so nobody else could tell it is free).
+ */
+export function releaseOwnLock(folder: string): void {
+  const path = join(folder, '.lock');
+  const held = readJson(path) as { pid?: number; host?: string } | undefined;
+  if (held?.pid === process.pid && held.host === hostname()) rmSync(path, { force: true });
 }

@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { openProject, sampleStatus, type ProjectFile } from './project';
+import { openProject, releaseOwnLock, sampleDir, sampleStatus, type ProjectFile } from './project';
+import { chainDir } from './chainRun';
 import { runSample, type SampleOutcome, type Stage } from './sampleRun';
 import { chainEntries, type ChainEntry, type ChainReport } from '../pipeline/chain';
 import { runChain, type ChainOutcome } from './chainRun';
@@ -148,61 +149,21 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
     return summary;
   }
 
-  const script = options.workerScript ?? new URL('./sampleWorker.ts', import.meta.url);
-  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), queue.length));
-  const workers: Worker[] = [];
-  const current = new Map<Worker, string>();
-  let next = 0;
-  await new Promise<void>((resolveAll) => {
-    let active = 0;
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      for (const w of workers) void w.terminate();
-      resolveAll();
-    };
-    const onAbort = () => {
-      summary.cancelled = true;
-      emit({ type: 'log', message: 'cancelled: finished samples and Monte Carlo checkpoints are kept' });
-      finish();
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const startOn = (worker: Worker): boolean => {
-      if (next >= queue.length || summary.cancelled) return false;
-      const s = queue[next++];
+  await workerPool(queue, options, summary, emit, {
+    start: (worker, s) => {
       emit({ type: 'sample-start', sampleId: s.id });
-      current.set(worker, s.id);
       worker.postMessage({ type: 'run', dir, index: s.index });
-      return true;
-    };
-    for (let k = 0; k < jobs; k++) {
-      const worker = startWorker(script);
-      workers.push(worker);
-      active++;
-      worker.on('message', (m: { type: string; sampleId: string; stage: Stage; fraction: number; message: string; outcome: SampleOutcome }) => {
-        if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
-        else if (m.type === 'outcome') {
-          current.delete(worker);
-          record(m.sampleId, m.outcome);
-          if (!startOn(worker)) {
-            active--;
-            void worker.terminate();
-            if (active === 0) finish();
-          }
-        }
-      });
-      worker.on('error', (error) => {
-        const id = current.get(worker);
-        current.delete(worker);
-        if (id) record(id, { status: 'failed', error: `worker crashed: ${error.message}` });
-        else emit({ type: 'log', message: `worker crashed: ${error.message}` });
-        active--;
-        if (active === 0) finish();
-      });
-      startOn(worker);
-    }
-    if (options.signal?.aborted) onAbort();
+    },
+    message: (s, m) => {
+      if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
+      else if (m.type === 'outcome') {
+        record(s.id, m.outcome as SampleOutcome);
+        return true;
+      }
+      return false;
+    },
+    crash: (s, error) => record(s.id, { status: 'failed', error: `worker crashed: ${error.message}` }),
+    release: (s) => releaseOwnLock(sampleDir(dir, s.id)),
   });
   return summary;
 }
@@ -260,10 +221,60 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
     return summary;
   }
 
+  await workerPool(queue, options, summary, emit, {
+    start: (worker, chain) => worker.postMessage({ type: 'run-chain', dir, chain: chain.index }),
+    message: (chain, m) => {
+      if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
+      else if (m.type === 'sample-outcome') recordSample(m.sampleId, m.outcome as SampleOutcome);
+      else if (m.type === 'chain-report') emit({ type: 'chain-report', chainId: m.chainId, report: m.report });
+      else if (m.type === 'chain-outcome') {
+        recordChain(chain, m.outcome as ChainOutcome);
+        return true;
+      }
+      return false;
+    },
+    crash: (chain, error) => recordChain(chain, { status: 'failed', error: `worker crashed: ${error.message}` }),
+    release: (chain) => {
+      releaseOwnLock(chainDir(dir, chain.id));
+      for (const k of chain.samples) releaseOwnLock(sampleDir(dir, project.samples[k].id));
+    },
+  });
+  return summary;
+}
+
+interface WorkerMessage {
+  type: string;
+  sampleId: string;
+  chainId: string;
+  stage: Stage;
+  fraction: number;
+  message: string;
+  outcome: SampleOutcome | ChainOutcome;
+  report: ChainReport;
+}
+
+/**
+ * Runs the queue on min(jobs, queue) worker threads, one item each at a time. `message` handles a
+ * worker's message about its item and returns true when the item is finished; on abort every
+ * worker is terminated (what is on disk stays, and a later run resumes it).
+ */
+async function workerPool<T>(
+  queue: T[],
+  options: RunOptions,
+  summary: RunSummary,
+  emit: (event: RunEvent) => void,
+  handlers: {
+    start: (worker: Worker, item: T) => void;
+    message: (item: T, m: WorkerMessage) => boolean;
+    crash: (item: T, error: Error) => void;
+    /** Frees what a worker held for the item (its lock files) once the worker is gone. */
+    release: (item: T) => void;
+  },
+): Promise<void> {
   const script = options.workerScript ?? new URL('./sampleWorker.ts', import.meta.url);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), queue.length));
   const workers: Worker[] = [];
-  const current = new Map<Worker, ChainEntry>();
+  const current = new Map<Worker, T>();
   let next = 0;
   await new Promise<void>((resolveAll) => {
     let active = 0;
@@ -271,46 +282,46 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
     const finish = () => {
       if (finished) return;
       finished = true;
-      for (const w of workers) void w.terminate();
-      resolveAll();
+      // Terminated mid-item, a worker cannot remove its locks: do it for it once it is gone.
+      void Promise.all(workers.map((w) => w.terminate())).then(() => {
+        for (const item of current.values()) handlers.release(item);
+        resolveAll();
+      });
     };
     const onAbort = () => {
       summary.cancelled = true;
-      emit({ type: 'log', message: 'cancelled: finished samples and chain checkpoints are kept' });
+      emit({ type: 'log', message: 'cancelled: finished samples and Monte Carlo checkpoints are kept' });
       finish();
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const startOn = (worker: Worker): boolean => {
       if (next >= queue.length || summary.cancelled) return false;
-      const chain = queue[next++];
-      current.set(worker, chain);
-      worker.postMessage({ type: 'run-chain', dir, chain: chain.index });
+      const item = queue[next++];
+      current.set(worker, item);
+      handlers.start(worker, item);
       return true;
     };
     for (let k = 0; k < jobs; k++) {
       const worker = startWorker(script);
       workers.push(worker);
       active++;
-      worker.on('message', (m: { type: string; sampleId: string; chainId: string; stage: Stage; fraction: number; message: string; outcome: SampleOutcome | ChainOutcome; report: ChainReport }) => {
-        if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
-        else if (m.type === 'sample-outcome') recordSample(m.sampleId, m.outcome as SampleOutcome);
-        else if (m.type === 'chain-report') emit({ type: 'chain-report', chainId: m.chainId, report: m.report });
-        else if (m.type === 'chain-outcome') {
-          const chain = current.get(worker)!;
-          current.delete(worker);
-          recordChain(chain, m.outcome as ChainOutcome);
-          if (!startOn(worker)) {
-            active--;
-            void worker.terminate();
-            if (active === 0) finish();
-          }
+      worker.on('message', (m: WorkerMessage) => {
+        const item = current.get(worker);
+        if (item === undefined || !handlers.message(item, m)) return;
+        current.delete(worker);
+        if (!startOn(worker)) {
+          active--;
+          void worker.terminate();
+          if (active === 0) finish();
         }
       });
       worker.on('error', (error) => {
-        const chain = current.get(worker);
+        const item = current.get(worker);
         current.delete(worker);
-        if (chain) recordChain(chain, { status: 'failed', error: `worker crashed: ${error.message}` });
-        else emit({ type: 'log', message: `worker crashed: ${error.message}` });
+        if (item !== undefined) {
+          handlers.release(item);
+          handlers.crash(item, error);
+        } else emit({ type: 'log', message: `worker crashed: ${error.message}` });
         active--;
         if (active === 0) finish();
       });
@@ -318,5 +329,4 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
     }
     if (options.signal?.aborted) onAbort();
   });
-  return summary;
 }

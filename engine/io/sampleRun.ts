@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import type { MonteCarloState } from '../sim/swapMonteCarlo';
+import { monteCarloStateFromJson, monteCarloStateToJson, type MonteCarloState, type MonteCarloStateJson } from '../sim/moves';
 import { needsMonteCarlo, parentReport, randomConfiguration, runParentStage, runQuenchStage } from '../pipeline/stages';
 import { APP_VERSION } from '../version';
 import { readExtxyz, writeExtxyz, writeJsonAtomic } from './files';
@@ -22,49 +22,21 @@ export interface SampleHooks {
 
 export type SampleOutcome = { status: 'done' } | { status: 'failed'; error: string } | { status: 'stopped' } | { status: 'locked' };
 
-interface Checkpoint {
+interface Checkpoint extends MonteCarloStateJson {
   format: 'glassmodes-mc-checkpoint';
-  positions: number[];
-  diameters: number[];
-  rng: number[];
-  sweepsDone: number;
-  attempted: MonteCarloState['attempted'];
-  accepted: MonteCarloState['accepted'];
-  tuning?: MonteCarloState['tuning'];
   elapsedSeconds: number;
 }
 
 function saveCheckpoint(path: string, state: MonteCarloState, elapsedSeconds: number): void {
-  const c: Checkpoint = {
-    format: 'glassmodes-mc-checkpoint',
-    positions: Array.from(state.positions),
-    diameters: Array.from(state.diameters),
-    rng: [...state.rng.s],
-    sweepsDone: state.sweepsDone,
-    attempted: { ...state.attempted },
-    accepted: { ...state.accepted },
-    ...(state.tuning ? { tuning: state.tuning } : {}),
-    elapsedSeconds,
-  };
+  const c: Checkpoint = { format: 'glassmodes-mc-checkpoint', ...monteCarloStateToJson(state), elapsedSeconds };
   writeJsonAtomic(path, c);
 }
 
 function loadCheckpoint(path: string): { state: MonteCarloState; elapsedSeconds: number } | undefined {
   try {
     const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
-    if (c.format !== 'glassmodes-mc-checkpoint' || c.rng.length !== 4) return undefined;
-    return {
-      state: {
-        positions: Float64Array.from(c.positions),
-        diameters: Float64Array.from(c.diameters),
-        rng: { s: [c.rng[0], c.rng[1], c.rng[2], c.rng[3]] },
-        sweepsDone: c.sweepsDone,
-        attempted: c.attempted,
-        accepted: c.accepted,
-        ...(c.tuning ? { tuning: c.tuning } : {}),
-      },
-      elapsedSeconds: c.elapsedSeconds,
-    };
+    if (c.format !== 'glassmodes-mc-checkpoint') return undefined;
+    return { state: monteCarloStateFromJson(c), elapsedSeconds: c.elapsedSeconds };
   } catch {
     return undefined; // an unreadable checkpoint is ignored: the stage restarts from its seed
   }

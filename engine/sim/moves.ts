@@ -70,3 +70,42 @@ export function wrapCoordinate(x: number, L: number): number {
   return x - L * Math.floor(x / L);
 }
 
+
+/** A Monte Carlo state as JSON can hold it (a checkpoint's core). */
+export interface MonteCarloStateJson {
+  positions: number[];
+  diameters: number[];
+  rng: number[];
+  sweepsDone: number;
+  attempted: { displacement: number; swap: number };
+  accepted: { displacement: number; swap: number };
+  tuning?: StepTuning;
+}
+
+export function monteCarloStateToJson(state: MonteCarloState): MonteCarloStateJson {
+  return {
+    positions: Array.from(state.positions),
+    diameters: Array.from(state.diameters),
+    rng: [...state.rng.s],
+    sweepsDone: state.sweepsDone,
+    attempted: { ...state.attempted },
+    accepted: { ...state.accepted },
+    ...(state.tuning ? { tuning: state.tuning } : {}),
+  };
+}
+
+/** The state back; throws a RangeError saying what is wrong with a malformed one. */
+export function monteCarloStateFromJson(c: MonteCarloStateJson): MonteCarloState {
+  if (!Array.isArray(c.positions) || !Array.isArray(c.diameters) || !Array.isArray(c.rng) || c.rng.length !== 4 || !Number.isInteger(c.sweepsDone)) {
+    throw new RangeError('not a Monte Carlo state: positions, diameters, a 4-word generator and a sweep count are needed');
+  }
+  return {
+    positions: Float64Array.from(c.positions),
+    diameters: Float64Array.from(c.diameters),
+    rng: { s: [c.rng[0], c.rng[1], c.rng[2], c.rng[3]] },
+    sweepsDone: c.sweepsDone,
+    attempted: c.attempted,
+    accepted: c.accepted,
+    ...(c.tuning ? { tuning: c.tuning } : {}),
+  };
+}

@@ -17,7 +17,7 @@
  * the tests run both from one state and compare. Lennard-Jones, which does not factorise so, runs
  * on the reference.
  */
-import { pairFactors, type PairPotential } from '../model/potential';
+import { pairFactors, type PairFactors, type PairPotential } from '../model/potential';
 import type { Box } from '../space/box';
 import { copyRng, rejectionLimit, type RngState, uniform, uniformIntBelow } from '../random';
 import { drawBallPoint, drawSwapPair, metropolis, wrapCoordinate, type MonteCarloParameters, type MonteCarloState } from './moves';
@@ -42,6 +42,21 @@ function rejectionBound(threshold: number): number {
 }
 
 /**
+ * Minimum-image |r_k − (x, y, z)|², the same bits as monteCarloLists.ts computes for the pair
+ * (a difference and its negative round alike).
+ */
+function distance2To(positions: Float64Array, k: number, d: number, x: number, y: number, z: number, L: number, inverseL: number): number {
+  let dx = positions[d * k] - x;
+  dx -= L * Math.round(dx * inverseL);
+  let dy = positions[d * k + 1] - y;
+  dy -= L * Math.round(dy * inverseL);
+  if (d === 2) return dx * dx + dy * dy;
+  let dz = positions[d * k + 2] - z;
+  dz -= L * Math.round(dz * inverseL);
+  return dx * dx + dy * dy + dz * dz;
+}
+
+/**
  * Particle i's pair energies are now `energies` (by slot): into its list, the mirrored entries and
  * the energy sums (i's own becomes `total`, the canonical sum of its new energies).
  */
@@ -62,6 +77,171 @@ function storeEnergies(lists: MonteCarloLists, i: number, energies: Float64Array
   lists.energyError[i] = lists.count[i] * 2 ** -52 * total;
 }
 
+/** Everything a move needs, in one object of a fixed shape (the hot loop is split into two functions small enough for V8 to inline what they call). */
+interface MoveContext {
+  state: MonteCarloState;
+  positions: Float64Array;
+  diameters: Float64Array;
+  lists: MonteCarloLists;
+  factors: PairFactors;
+  amplitude: (diameterSum: number) => number;
+  geometry: (r2: number) => number;
+  rng: RngState;
+  peek: RngState;
+  beta: number;
+  d: number;
+  L: number;
+  inverseL: number;
+  rc2: number;
+  delta: number;
+  ball: Float64Array;
+  trialGeometry: Float64Array;
+  trialEnergy: Float64Array;
+  trialPartner: Float64Array;
+}
+
+/** A diameter swap of i and j, against the early-rejection bound `limit`. */
+function swapMove(c: MoveContext, i: number, j: number, limit: number): void {
+  const { lists, diameters, amplitude, rng, peek, state, beta } = c;
+  const nb = lists.neighbours;
+  const gs = lists.geometry;
+  const es = lists.energy;
+  const near = lists.near;
+  const capacity = lists.capacity;
+  const trialEnergy = c.trialEnergy;
+  const trialPartner = c.trialPartner;
+  state.attempted.swap++;
+  const ai = diameters[i];
+  const aj = diameters[j];
+  const bi = i * capacity;
+  const bj = j * capacity;
+  const ci = lists.count[i];
+  const cj = lists.count[j];
+  // Exchanging a_i and a_j changes their pairs with everyone else; their own pair stays, and
+  // is in both energy sums, so on both sides of the bound.
+  const bound = limit + (lists.energySum[i] + lists.energyError[i] + lists.energySum[j] + lists.energyError[j]) * (1 + ROUNDING);
+  let rejected = false;
+  // First each one's first shell with the other's diameter.
+  let after = 0;
+  for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end && !rejected; m++) {
+    const s = bi + near[m];
+    if (nb[s] === j) continue;
+    after += amplitude(aj + diameters[nb[s]]) * gs[s];
+    rejected = after > bound;
+  }
+  for (let m = j * NEAR_SLOTS, end = m + lists.nearCount[j]; m < end && !rejected; m++) {
+    const s = bj + near[m];
+    if (nb[s] === i) continue;
+    after += amplitude(ai + diameters[nb[s]]) * gs[s];
+    rejected = after > bound;
+  }
+  let accept = false;
+  if (rejected) copyRng(peek, rng); // as if the test had drawn it
+  else {
+    let newI = 0;
+    let newJ = 0;
+    let dV = 0;
+    for (let s = 0; s < ci; s++) {
+      const g = gs[bi + s];
+      const k = nb[bi + s];
+      const e = g === 0 || k === j ? es[bi + s] : amplitude(aj + diameters[k]) * g;
+      trialEnergy[s] = e;
+      newI += e;
+      dV += e - es[bi + s];
+    }
+    for (let s = 0; s < cj; s++) {
+      const g = gs[bj + s];
+      const k = nb[bj + s];
+      const e = g === 0 || k === i ? es[bj + s] : amplitude(ai + diameters[k]) * g;
+      trialPartner[s] = e;
+      newJ += e;
+      dV += e - es[bj + s];
+    }
+    accept = metropolis(rng, beta, dV);
+    if (accept) {
+      diameters[i] = aj;
+      diameters[j] = ai;
+      state.accepted.swap++;
+      storeEnergies(lists, i, trialEnergy, newI);
+      storeEnergies(lists, j, trialPartner, newJ);
+    }
+  }
+}
+
+/** A displacement of i by δ·ball, against the early-rejection bound `limit`. */
+function displacementMove(c: MoveContext, i: number, limit: number): void {
+  const { lists, diameters, positions, amplitude, geometry, rng, peek, state, beta, d, L, inverseL, rc2, delta } = c;
+  const nb = lists.neighbours;
+  const gs = lists.geometry;
+  const es = lists.energy;
+  const capacity = lists.capacity;
+  const trialEnergy = c.trialEnergy;
+  const trialGeometry = c.trialGeometry;
+  const ball = c.ball;
+  const factors = c.factors;
+  state.attempted.displacement++;
+  // The trial position, folded into the box before any distance is taken, so that the
+  // geometry stored on acceptance is the geometry of the stored position, bit for bit.
+  const nx = wrapCoordinate(positions[d * i] + delta * ball[0], L);
+  const ny = wrapCoordinate(positions[d * i + 1] + delta * ball[1], L);
+  const nz = d === 3 ? wrapCoordinate(positions[d * i + 2] + delta * ball[2], L) : 0;
+  const ai = diameters[i];
+  const base = i * capacity;
+  const count = lists.count[i];
+  const bound = limit + (lists.energySum[i] + lists.energyError[i]) * (1 + ROUNDING);
+  // First the first shell, where an overlap that rejects the move is most likely.
+  let rejected = false;
+  let after = 0;
+  const nearIndex = lists.nearIndex;
+  for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end; m++) {
+    const k = nearIndex[m];
+    const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
+    if (r2 < rc2) {
+      after += amplitude(ai + diameters[k]) * geometry(r2);
+      if (after > bound) {
+        rejected = true;
+        break;
+      }
+    }
+  }
+  after = 0;
+  for (let s = 0; s < count && !rejected; s++) {
+    const k = nb[base + s];
+    const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
+    let e = 0;
+    let g = 0;
+    if (r2 < rc2) {
+      g = geometry(r2);
+      e = amplitude(ai + diameters[k]) * g;
+      after += e;
+      if (after > bound) rejected = true;
+    }
+    trialGeometry[s] = g;
+    trialEnergy[s] = e;
+  }
+  let accept = false;
+  if (rejected) copyRng(peek, rng); // as if the test had drawn it
+  else {
+    let dV = 0;
+    for (let s = 0; s < count; s++) dV += trialEnergy[s] - es[base + s];
+    accept = metropolis(rng, beta, dV);
+  }
+  if (accept) {
+    positions[d * i] = nx;
+    positions[d * i + 1] = ny;
+    if (d === 3) positions[d * i + 2] = nz;
+    state.accepted.displacement++;
+    for (let s = 0; s < count; s++) {
+      const g = trialGeometry[s];
+      if (g === gs[base + s]) continue;
+      gs[base + s] = g;
+      gs[nb[base + s] * capacity + lists.mirror[base + s]] = g;
+    }
+    storeEnergies(lists, i, trialEnergy, after);
+    relistIfDrifted(lists, i, positions, diameters, factors);
+  }
+}
+
 /**
  * Runs `sweeps` sweeps on the state in place. `afterSweep` is called after every sweep and may
  * return false to stop early (the state then holds a whole number of sweeps and can be resumed);
@@ -77,204 +257,70 @@ export function swapMonteCarlo(
 ): MonteCarloState {
   const factors = pairFactors(potential.settings);
   if (!factors) return swapMonteCarloReference(state, box, potential, parameters, sweeps, afterSweep);
-  const { amplitude, geometry } = factors;
   const { positions, diameters } = state;
   const rng = state.rng;
-  const peek: RngState = { s: [0, 0, 0, 0] };
   const d = box.dim;
   const L = box.side;
-  const inverseL = 1 / L;
   const n = diameters.length;
-  const T = parameters.temperature;
-  const beta = 1 / T;
-  let delta = parameters.maxDisplacement;
   const pSwap = parameters.swapProbability;
-  const rc2 = potential.cutoff * potential.cutoff;
-  let lists = createMonteCarloLists(positions, diameters, box, potential.cutoff, delta, factors);
-  let listedDelta = delta;
+  const T = parameters.temperature;
+  const c: MoveContext = {
+    state,
+    positions,
+    diameters,
+    lists: createMonteCarloLists(positions, diameters, box, potential.cutoff, parameters.maxDisplacement, factors),
+    factors,
+    amplitude: factors.amplitude,
+    geometry: factors.geometry,
+    rng,
+    peek: { s: [0, 0, 0, 0] },
+    beta: 1 / T,
+    d,
+    L,
+    inverseL: 1 / L,
+    rc2: potential.cutoff * potential.cutoff,
+    delta: parameters.maxDisplacement,
+    ball: new Float64Array(3),
+    trialGeometry: new Float64Array(0),
+    trialEnergy: new Float64Array(0),
+    trialPartner: new Float64Array(0),
+  };
+  let listedDelta = c.delta;
   const pair = new Int32Array(2);
-  const ball = new Float64Array(3);
-  let trialGeometry = new Float64Array(lists.capacity);
-  let trialEnergy = new Float64Array(lists.capacity);
-  let trialPartner = new Float64Array(lists.capacity);
   const limitN = rejectionLimit(n);
   const limitN1 = n > 1 ? rejectionLimit(n - 1) : 1;
 
   for (let sweep = 0; sweep < sweeps; sweep++) {
     // δ may change between sweeps (step-size tuning in afterSweep); lists built for a smaller δ
     // are rebuilt, which changes no energy (see monteCarloLists.ts).
-    delta = parameters.maxDisplacement;
-    if (delta > listedDelta) {
-      lists = createMonteCarloLists(positions, diameters, box, potential.cutoff, delta, factors);
-      listedDelta = delta;
+    c.delta = parameters.maxDisplacement;
+    if (c.delta > listedDelta) {
+      c.lists = createMonteCarloLists(positions, diameters, box, potential.cutoff, c.delta, factors);
+      listedDelta = c.delta;
     }
     for (let attempt = 0; attempt < n; attempt++) {
-      if (trialEnergy.length < lists.capacity) {
-        trialGeometry = new Float64Array(lists.capacity);
-        trialEnergy = new Float64Array(lists.capacity);
-        trialPartner = new Float64Array(lists.capacity);
+      if (c.trialEnergy.length < c.lists.capacity) {
+        c.trialGeometry = new Float64Array(c.lists.capacity);
+        c.trialEnergy = new Float64Array(c.lists.capacity);
+        c.trialPartner = new Float64Array(c.lists.capacity);
       }
-      const nb = lists.neighbours;
-      const gs = lists.geometry;
-      const es = lists.energy;
-      const near = lists.near;
-      const capacity = lists.capacity;
       const isSwap = uniform(rng) < pSwap;
       if (isSwap) drawSwapPair(rng, n, limitN, limitN1, pair);
       else {
         pair[0] = uniformIntBelow(rng, n, limitN);
-        drawBallPoint(rng, d, ball);
+        drawBallPoint(rng, d, c.ball);
       }
       // The number the Metropolis test will draw if ΔV > 0, looked at without drawing it: with it,
       // a move is rejected as soon as a partial sum of its (non-negative) new pair energies proves
       // ΔV > −T ln u, and the rest of its neighbours are never visited.
-      copyRng(rng, peek);
-      const limit = rejectionBound(-Math.log(uniform(peek)) * T);
-      if (isSwap) {
-        state.attempted.swap++;
-        const i = pair[0];
-        const j = pair[1];
-        const ai = diameters[i];
-        const aj = diameters[j];
-        const bi = i * capacity;
-        const bj = j * capacity;
-        const ci = lists.count[i];
-        const cj = lists.count[j];
-        // Exchanging a_i and a_j changes their pairs with everyone else; their own pair stays, and
-        // is in both energy sums, so on both sides of the bound.
-        const bound = limit + (lists.energySum[i] + lists.energyError[i] + lists.energySum[j] + lists.energyError[j]) * (1 + ROUNDING);
-        let rejected = false;
-        // First each one's first shell with the other's diameter.
-        let after = 0;
-        for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end && !rejected; m++) {
-          const s = bi + near[m];
-          if (nb[s] === j) continue;
-          after += amplitude(aj + diameters[nb[s]]) * gs[s];
-          rejected = after > bound;
-        }
-        for (let m = j * NEAR_SLOTS, end = m + lists.nearCount[j]; m < end && !rejected; m++) {
-          const s = bj + near[m];
-          if (nb[s] === i) continue;
-          after += amplitude(ai + diameters[nb[s]]) * gs[s];
-          rejected = after > bound;
-        }
-        let accept = false;
-        if (rejected) copyRng(peek, rng); // as if the test had drawn it
-        else {
-          let newI = 0;
-          let newJ = 0;
-          let dV = 0;
-          for (let s = 0; s < ci; s++) {
-            const g = gs[bi + s];
-            const k = nb[bi + s];
-            const e = g === 0 || k === j ? es[bi + s] : amplitude(aj + diameters[k]) * g;
-            trialEnergy[s] = e;
-            newI += e;
-            dV += e - es[bi + s];
-          }
-          for (let s = 0; s < cj; s++) {
-            const g = gs[bj + s];
-            const k = nb[bj + s];
-            const e = g === 0 || k === i ? es[bj + s] : amplitude(ai + diameters[k]) * g;
-            trialPartner[s] = e;
-            newJ += e;
-            dV += e - es[bj + s];
-          }
-          accept = metropolis(rng, beta, dV);
-          if (accept) {
-            diameters[i] = aj;
-            diameters[j] = ai;
-            state.accepted.swap++;
-            storeEnergies(lists, i, trialEnergy, newI);
-            storeEnergies(lists, j, trialPartner, newJ);
-          }
-        }
-      } else {
-        state.attempted.displacement++;
-        const i = pair[0];
-        // The trial position, folded into the box before any distance is taken, so that the
-        // geometry stored on acceptance is the geometry of the stored position, bit for bit.
-        const nx = wrapCoordinate(positions[d * i] + delta * ball[0], L);
-        const ny = wrapCoordinate(positions[d * i + 1] + delta * ball[1], L);
-        const nz = d === 3 ? wrapCoordinate(positions[d * i + 2] + delta * ball[2], L) : 0;
-        const ai = diameters[i];
-        const base = i * capacity;
-        const count = lists.count[i];
-        const bound = limit + (lists.energySum[i] + lists.energyError[i]) * (1 + ROUNDING);
-        // First the first shell, where an overlap that rejects the move is most likely.
-        let rejected = false;
-        let after = 0;
-        const nearIndex = lists.nearIndex;
-        for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end; m++) {
-          const k = nearIndex[m];
-          let dx = positions[d * k] - nx;
-          dx -= L * Math.round(dx * inverseL);
-          let dy = positions[d * k + 1] - ny;
-          dy -= L * Math.round(dy * inverseL);
-          let r2 = dx * dx + dy * dy;
-          if (d === 3) {
-            let dz = positions[d * k + 2] - nz;
-            dz -= L * Math.round(dz * inverseL);
-            r2 += dz * dz;
-          }
-          if (r2 < rc2) {
-            after += amplitude(ai + diameters[k]) * geometry(r2);
-            if (after > bound) {
-              rejected = true;
-              break;
-            }
-          }
-        }
-        after = 0;
-        for (let s = 0; s < count && !rejected; s++) {
-          const k = nb[base + s];
-          let dx = positions[d * k] - nx;
-          dx -= L * Math.round(dx * inverseL);
-          let dy = positions[d * k + 1] - ny;
-          dy -= L * Math.round(dy * inverseL);
-          let r2 = dx * dx + dy * dy;
-          if (d === 3) {
-            let dz = positions[d * k + 2] - nz;
-            dz -= L * Math.round(dz * inverseL);
-            r2 += dz * dz;
-          }
-          let e = 0;
-          let g = 0;
-          if (r2 < rc2) {
-            g = geometry(r2);
-            e = amplitude(ai + diameters[k]) * g;
-            after += e;
-            if (after > bound) rejected = true;
-          }
-          trialGeometry[s] = g;
-          trialEnergy[s] = e;
-        }
-        let accept = false;
-        if (rejected) copyRng(peek, rng); // as if the test had drawn it
-        else {
-          let dV = 0;
-          for (let s = 0; s < count; s++) dV += trialEnergy[s] - es[base + s];
-          accept = metropolis(rng, beta, dV);
-        }
-        if (accept) {
-          positions[d * i] = nx;
-          positions[d * i + 1] = ny;
-          if (d === 3) positions[d * i + 2] = nz;
-          state.accepted.displacement++;
-          for (let s = 0; s < count; s++) {
-            const g = trialGeometry[s];
-            if (g === gs[base + s]) continue;
-            gs[base + s] = g;
-            gs[nb[base + s] * capacity + lists.mirror[base + s]] = g;
-          }
-          storeEnergies(lists, i, trialEnergy, after);
-          relistIfDrifted(lists, i, positions, diameters, factors);
-        }
-      }
+      copyRng(rng, c.peek);
+      const limit = rejectionBound(-Math.log(uniform(c.peek)) * T);
+      if (isSwap) swapMove(c, pair[0], pair[1], limit);
+      else displacementMove(c, pair[0], limit);
     }
     state.sweepsDone++;
-    lastRun.relistings = lists.relistings;
-    lastRun.listCapacity = lists.capacity;
+    lastRun.relistings = c.lists.relistings;
+    lastRun.listCapacity = c.lists.capacity;
     if (afterSweep && afterSweep(state) === false) break;
   }
   return state;
