@@ -301,6 +301,9 @@ export async function runReproduction(dirInput: string, plan: ReproducePlan, opt
   if (options.estimate !== false) {
     log(`estimating the Monte Carlo time (this machine's rate, per ensemble, --jobs ${jobs})…`);
     let total = 0;
+    // A throwaway first measurement, so that the hot loop is compiled before any rate counts.
+    const warm = checked.map((c) => validateSettings(c.ensemble.settings)).find((s) => s.sampling.parentTemperature !== 'inf');
+    if (warm) estimateMonteCarlo(warm, 0.2);
     for (const { ensemble } of checked) {
       const folder = join(dir, ensemble.name);
       const { project, samples } = projectStatus(folder);

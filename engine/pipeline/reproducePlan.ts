@@ -235,7 +235,7 @@ export function tinyPlan(): ReproducePlan {
     fullSpectrumSamples: 0,
     ladderSpectrum: { method: 'full', storedModes: 128 },
     chains: () => 1,
-    schedule: () => ({ equilibrate: 30_000, sampleEvery: 2000 }),
+    schedule: () => ({ equilibrate: 12_000, sampleEvery: 1000 }),
     ladder: [0.5],
     tapers: [2],
     seed: 7,
