@@ -47,7 +47,8 @@ export function estimateMonteCarlo(settings: ProjectSettings, budgetSeconds = 0.
     maxDisplacement: sampling.maxDisplacement === 'auto' ? INITIAL_STEP : sampling.maxDisplacement,
   };
   const potential = makePairPotential(model);
-  swapMonteCarlo(state, box, potential, parameters, 1); // compile the hot loop first
+  // Compile the hot loop first: ~2·10⁴ attempts whatever N (one sweep of a small glass is not enough).
+  swapMonteCarlo(state, box, potential, parameters, Math.ceil(20_000 / model.particles));
   const t0 = performance.now();
   let done = 0;
   swapMonteCarlo(state, box, potential, parameters, 1_000_000, () => {
