@@ -6,6 +6,7 @@ import { analyzeProjectFolder } from '../../engine/io/analysisFiles';
 import { writeFileAtomic } from '../../engine/io/files';
 import { bosonPeak, bandEdgeEstimate, criticalDisorder, finiteBoxGap, frequencyGrid, hetSeries, hetSpectrum, type HetParameters } from '../../engine/theory/het';
 import { numberOption, parse, UsageError } from '../args';
+import { checkOutputFile } from '../output';
 
 export const ANALYZE_USAGE = 'glassmodes analyze <dir> [--window lo,hi] [--bootstrap <n>] [--ratio-window <n>] [--quiet]';
 
@@ -83,12 +84,12 @@ export function analyzeCommand(args: string[]): number {
   return 0;
 }
 
-export const THEORY_USAGE = 'glassmodes theory --gamma <γ> --bulk <K/G0> [--box <L k_xi>] [--points <n>] [--omega-min <ω>] [--omega-max <ω>] [--spacing omega|lambda] --out <file.csv>';
+export const THEORY_USAGE = 'glassmodes theory --gamma <γ> --bulk <K/G0> [--box <L k_xi>] [--points <n>] [--omega-min <ω>] [--omega-max <ω>] [--spacing omega|lambda] --out <file.csv> [--force]';
 
 export function theoryCommand(args: string[]): number {
   const { values, positionals } = parse(
     args,
-    { gamma: { type: 'string' }, bulk: { type: 'string' }, box: { type: 'string' }, points: { type: 'string' }, 'omega-min': { type: 'string' }, 'omega-max': { type: 'string' }, spacing: { type: 'string' }, out: { type: 'string' } },
+    { gamma: { type: 'string' }, bulk: { type: 'string' }, box: { type: 'string' }, points: { type: 'string' }, 'omega-min': { type: 'string' }, 'omega-max': { type: 'string' }, spacing: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } },
     THEORY_USAGE,
   );
   if (positionals.length) throw new UsageError(`theory takes no positional arguments\nusage: ${THEORY_USAGE}`);
@@ -108,6 +109,7 @@ export function theoryCommand(args: string[]): number {
   const omegaMin = numberOption(values['omega-min'], 'omega-min') ?? omegaMax / points;
   if (!(omegaMin > 0 && omegaMin < omegaMax)) throw new UsageError(`--omega-min must lie in (0, ${omegaMax}), got ${omegaMin}`);
   const curve = hetSpectrum(p, frequencyGrid(omegaMax, points, spacing, omegaMin));
+  checkOutputFile(values.out, values.force);
   writeFileAtomic(values.out, seriesToCsv(hetSeries(curve, p)));
   const gammaC = criticalDisorder(bulk, box ?? null);
   const peak = bosonPeak(p);

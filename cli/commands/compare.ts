@@ -10,11 +10,12 @@ import { makeSeries, seriesToCsv } from '../../engine/analysis/series';
 import { writeFileAtomic } from '../../engine/io/files';
 import { projectStatus } from '../../engine/io/project';
 import { parse, UsageError } from '../args';
+import { checkOutputFile } from '../output';
 
-export const COMPARE_USAGE = 'glassmodes compare <dir> [<dir>…] [--out <file.csv>]';
+export const COMPARE_USAGE = 'glassmodes compare <dir> [<dir>…] [--out <file.csv> [--force]]';
 
 export function compareCommand(args: string[]): number {
-  const { values, positionals } = parse(args, { out: { type: 'string' } }, COMPARE_USAGE);
+  const { values, positionals } = parse(args, { out: { type: 'string' }, force: { type: 'boolean' } }, COMPARE_USAGE);
   if (positionals.length === 0) throw new UsageError(`compare takes one or more project folders\nusage: ${COMPARE_USAGE}`);
   const rows = positionals.map((dir) => {
     const { project, samples } = projectStatus(dir);
@@ -39,6 +40,7 @@ export function compareCommand(args: string[]): number {
   for (const r of rows) {
     console.log(`${f(r.temperature, 3).padEnd(9)} ${f(r.taper, 0).padEnd(4)} ${`${f(r.energy.value, 6)} ± ${f(r.energy.error, 6)}`.padEnd(22)} ${String(r.energy.count).padEnd(8)} ${f(r.s, 2).padEnd(6)} ${f(r.shear, 3).padEnd(7)} ${f(r.omega0, 3).padEnd(7)} ${r.dir}`);
   }
+  if (values.out) checkOutputFile(values.out, values.force);
   if (values.out) {
     const series = makeSeries('inherent_structure_energy', 'inherent-structure energy per particle vs parental temperature, across projects', [
       ['parent_temperature', 'eps', rows.map((r) => r.temperature)],

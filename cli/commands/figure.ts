@@ -12,9 +12,10 @@ import { buildFigure, DEFAULT_THEORY } from '../../renderer/src/figures/build';
 import { FigureDataError, FIGURE_KINDS, figureKinds, figureSize, isFigureKind, THEORY_ONLY_KINDS, type FigureKind } from '../../renderer/src/figures/model';
 import { checkDpi, DPI_RANGE, pngPixelSize } from '../../renderer/src/figures/png';
 import { numberOption, parse, UsageError } from '../args';
+import { checkOutputFile } from '../output';
 
 export const FIGURE_USAGE =
-  'glassmodes figure <dir> <kind> --out <file.svg|file.png> [--dpi <72-600>] [--overlay <dir2>]… [--sample <id>] [--zeta <ζ>] [--gamma <γ> --bulk <K/G0> [--box <L k_xi>]]';
+  'glassmodes figure <dir> <kind> --out <file.svg|file.png> [--dpi <72-600>] [--overlay <dir2>]… [--sample <id>] [--zeta <ζ>] [--gamma <γ> --bulk <K/G0> [--box <L k_xi>]] [--force]';
 
 function kindList(): string {
   return figureKinds.map((k) => `  ${k.padEnd(12)} ${FIGURE_KINDS[k]}`).join('\n');
@@ -42,6 +43,7 @@ export async function figureCommand(args: string[]): Promise<number> {
       bulk: { type: 'string' },
       box: { type: 'string' },
       quiet: { type: 'boolean' },
+      force: { type: 'boolean' },
     },
     FIGURE_USAGE,
   );
@@ -66,6 +68,7 @@ export async function figureCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`--dpi: ${(error as Error).message}`);
   }
+  checkOutputFile(out, values.force);
   if (format === '.svg' && dpiValue !== undefined) console.error(`note: --dpi applies to PNG only; ${out} is an SVG (vector) file`);
 
   const theory = {
