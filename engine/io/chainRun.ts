@@ -48,7 +48,6 @@ const typed = (a: number[] | null) => (a ? Float64Array.from(a) : null);
 
 function saveChain(path: string, state: ChainState, elapsedSeconds: number): void {
   const { mc, relaxation: r } = state;
-
   const c: ChainCheckpoint = {
     format: 'glassmodes-chain-checkpoint',
     chain: state.chain,

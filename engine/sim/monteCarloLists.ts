@@ -71,16 +71,25 @@ export interface MonteCarloLists {
   ranked: Float64Array;
 }
 
-/** Minimum-image squared distance between particle i of `a` and particle k of `b`. */
-function distance2(a: Float64Array, i: number, b: Float64Array, k: number, d: number, L: number, inverseL: number): number {
-  let dx = b[d * k] - a[d * i];
+/**
+ * Minimum-image |r_k − (x, y, z)|² for particle k of `positions`: the one distance of the fast Monte
+ * Carlo (lists and trial moves alike), so a pair's r² is the same bits wherever it is computed (a
+ * difference and its negative round alike).
+ */
+export function distance2To(positions: Float64Array, k: number, d: number, x: number, y: number, z: number, L: number, inverseL: number): number {
+  let dx = positions[d * k] - x;
   dx -= L * Math.round(dx * inverseL);
-  let dy = b[d * k + 1] - a[d * i + 1];
+  let dy = positions[d * k + 1] - y;
   dy -= L * Math.round(dy * inverseL);
   if (d === 2) return dx * dx + dy * dy;
-  let dz = b[d * k + 2] - a[d * i + 2];
+  let dz = positions[d * k + 2] - z;
   dz -= L * Math.round(dz * inverseL);
   return dx * dx + dy * dy + dz * dz;
+}
+
+/** Minimum-image squared distance between particle i of `a` and particle k of `b`. */
+function distance2(a: Float64Array, i: number, b: Float64Array, k: number, d: number, L: number, inverseL: number): number {
+  return distance2To(b, k, d, a[d * i], a[d * i + 1], d === 3 ? a[d * i + 2] : 0, L, inverseL);
 }
 
 /**
@@ -234,13 +243,18 @@ function sortAscending(a: Int32Array, count: number): void {
   }
 }
 
-/** energySum[i] := Σ_s energy(i, s) afresh, with its rounding bound. */
+/** energySum[i] := `total`, a canonical sum of i's pair energies, with its rounding bound. */
+export function setEnergySum(lists: MonteCarloLists, i: number, total: number): void {
+  lists.energySum[i] = total;
+  lists.energyError[i] = lists.count[i] * EPSILON * total;
+}
+
+/** energySum[i] := Σ_s energy(i, s) afresh. */
 export function resumEnergy(lists: MonteCarloLists, i: number): void {
   const base = i * lists.capacity;
   let e = 0;
   for (let s = base, end = base + lists.count[i]; s < end; s++) e += lists.energy[s];
-  lists.energySum[i] = e;
-  lists.energyError[i] = lists.count[i] * EPSILON * e;
+  setEnergySum(lists, i, e);
 }
 
 /** energySum[k] changes by `change`, computed from terms of size up to `scale`. */
@@ -380,10 +394,9 @@ export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Fl
   old.mirror.set(lists.mirror.subarray(base, base + oldCount));
   old.geometry.set(lists.geometry.subarray(base, base + oldCount));
   old.energy.set(lists.energy.subarray(base, base + oldCount));
-  // Those who leave drop i (their pairs are beyond r_c: energy 0).
-  for (let s = 0; s < oldCount; s++) if (lists.stamp[old.neighbours[s]] !== seen) removeSlot(lists, old.neighbours[s], lists.mirror[base + s]);
-  // Note: removeSlot re-points mirrors of i's entries in lists.mirror; read them back from there.
-  for (let s = 0; s < oldCount; s++) old.mirror[s] = lists.mirror[base + s];
+  // Those who leave drop i (their pairs are beyond r_c: energy 0). Removing a slot shifts only the
+  // leaver's own list, whose other entries are not i's: i's mirrors stay as copied.
+  for (let s = 0; s < oldCount; s++) if (lists.stamp[old.neighbours[s]] !== seen) removeSlot(lists, old.neighbours[s], old.mirror[s]);
   // Merge the stayers (ascending) with the joiners (ascending) into i's new list.
   let a = 0;
   let u = 0;
@@ -415,16 +428,3 @@ export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Fl
   chooseNear(lists, i);
 }
 
-/** The slot of k in i's list if it is there (check neighbours[i·capacity + slot] === k), by bisection. */
-export function slotOf(lists: MonteCarloLists, i: number, k: number): number {
-  const base = i * lists.capacity;
-  const nb = lists.neighbours;
-  let lo = 0;
-  let hi = lists.count[i] - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (nb[base + mid] < k) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -21,7 +21,7 @@ import { pairFactors, type PairFactors, type PairPotential } from '../model/pote
 import type { Box } from '../space/box';
 import { copyRng, rejectionLimit, type RngState, uniform, uniformIntBelow } from '../random';
 import { drawBallPoint, drawSwapPair, metropolis, wrapCoordinate, type MonteCarloParameters, type MonteCarloState } from './moves';
-import { addEnergy, createMonteCarloLists, NEAR_SLOTS, relistIfDrifted, type MonteCarloLists } from './monteCarloLists';
+import { addEnergy, createMonteCarloLists, distance2To, NEAR_SLOTS, relistIfDrifted, setEnergySum, type MonteCarloLists } from './monteCarloLists';
 import { swapMonteCarloReference } from './swapMonteCarloReference';
 
 export { acceptanceRates, type Acceptance, type MonteCarloParameters, type MonteCarloState } from './moves';
@@ -42,21 +42,6 @@ function rejectionBound(threshold: number): number {
 }
 
 /**
- * Minimum-image |r_k − (x, y, z)|², the same bits as monteCarloLists.ts computes for the pair
- * (a difference and its negative round alike).
- */
-function distance2To(positions: Float64Array, k: number, d: number, x: number, y: number, z: number, L: number, inverseL: number): number {
-  let dx = positions[d * k] - x;
-  dx -= L * Math.round(dx * inverseL);
-  let dy = positions[d * k + 1] - y;
-  dy -= L * Math.round(dy * inverseL);
-  if (d === 2) return dx * dx + dy * dy;
-  let dz = positions[d * k + 2] - z;
-  dz -= L * Math.round(dz * inverseL);
-  return dx * dx + dy * dy + dz * dz;
-}
-
-/**
  * Particle i's pair energies are now `energies` (by slot): into its list, the mirrored entries and
  * the energy sums (i's own becomes `total`, the canonical sum of its new energies).
  */
@@ -73,8 +58,7 @@ function storeEnergies(lists: MonteCarloLists, i: number, energies: Float64Array
     energy[k * capacity + mirror[base + s]] = e;
     addEnergy(lists, k, e - old, e + old);
   }
-  lists.energySum[i] = total;
-  lists.energyError[i] = lists.count[i] * 2 ** -52 * total;
+  setEnergySum(lists, i, total);
 }
 
 /** Everything a move needs, in one object of a fixed shape (the hot loop is split into two functions small enough for V8 to inline what they call). */
