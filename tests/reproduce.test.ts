@@ -166,6 +166,23 @@ describe('reproduce end to end (tiny plan: 2D, N = 64, two ensembles, full spect
     expect(Number(csv[1].split(',')[5])).toBeCloseTo(json.ensembles[0].s!.value, 12);
   });
 
+  it('scripts/verify_reproduce.py (numpy, no glassmodes code) recomputes F(ω) and s of each ensemble from its config files and agrees with the report', () => {
+    const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy, ase.io'], { encoding: 'utf8' }).status === 0);
+    if (!python) {
+      console.warn('SKIPPED: no python3 with numpy and ase (apt-get install python3-ase) — the independent F(ω)/s check did not run');
+      return;
+    }
+    const dir = join(scratch, 'reference');
+    for (const name of ['m2-Tinf', 'm2-T0.5']) {
+      const run = spawnSync(python, [join(repoRoot, 'scripts/verify_reproduce.py'), dir, name, '--tolerance', '1e-8'], { encoding: 'utf8' });
+      expect(run.status, run.stderr + run.stdout).toBe(0);
+      const result = JSON.parse(run.stdout);
+      expect(result.agrees).toBe(true);
+      expect(result.samples).toBe(3);
+      expect(result.points_here).toBeGreaterThan(2);
+    }
+  });
+
   it('a SIGKILL mid-run, then the same command again: completes with the same report numbers', async () => {
     const dir = join(scratch, 'killed');
     const args = [join(repoRoot, 'bin/glassmodes.mjs'), 'reproduce', dir, '--scale', 'tiny', '--jobs', '2', '--no-estimate'];
