@@ -91,6 +91,20 @@ export interface SlopeFit {
   values: number;
 }
 
+/**
+ * The resolved range of stress magnitudes: [σ_max · 10⁻¹², σ_max]. Pair stresses below it are less
+ * than 10⁻¹² of the largest one, below the resolution of an inherent structure quenched to
+ * max|f| ≤ 10⁻¹⁰ (the default force tolerance) in force units of order one; with m = ∞ they reach
+ * 10⁻³⁰⁰ and fill every decade down to the float64 floor. The automatic slope window and the P(σ)
+ * figure keep to this range (issue 10 item 7; docs/OBSERVABLES.md "Local stresses").
+ */
+export const STRESS_RESOLVED_DECADES = 12;
+
+/** σ_max · 10^(−STRESS_RESOLVED_DECADES) of the positive values of an ascending array. */
+export function resolvedStressFloor(sortedPositive: ArrayLike<number>): number {
+  return sortedPositive[sortedPositive.length - 1] * 10 ** -STRESS_RESOLVED_DECADES;
+}
+
 export interface SlopeOptions {
   /** User window [σ_lo, σ_hi]. */
   window?: [number, number];
@@ -104,14 +118,21 @@ export interface SlopeOptions {
 
 /**
  * Low-σ power-law slope of P(σ): log-binned density inside the window, fitted in log–log with
- * Poisson weights (the count of each bin). The automatic window runs from the smallest value to the
- * `upperQuantile` quantile, where the tail near r_c (or the minimum of the potential) dominates.
+ * Poisson weights (the count of each bin). The automatic window runs from the smallest resolved value
+ * (≥ resolvedStressFloor) to the `upperQuantile` quantile of the resolved values, where the tail near
+ * r_c (or the minimum of the potential) dominates.
  */
 export function lowStressSlope(magnitudes: Float64Array, options: SlopeOptions = {}): SlopeFit {
   const sorted = magnitudes.filter((s) => s > 0 && Number.isFinite(s)).sort();
   if (sorted.length < 10) throw new RangeError('a stress slope needs at least 10 positive values');
   const automatic = !options.window;
-  const window: [number, number] = options.window ?? [sorted[0], sortedQuantile(sorted, options.upperQuantile ?? 0.02)];
+  let window = options.window;
+  if (!window) {
+    const floor = resolvedStressFloor(sorted);
+    const resolved = sorted.filter((s) => s >= floor);
+    if (resolved.length < 10) throw new RangeError('a stress slope needs at least 10 positive values within 12 decades of the largest');
+    window = [resolved[0], sortedQuantile(resolved, options.upperQuantile ?? 0.02)];
+  }
   const decades = Math.log10(window[1] / window[0]);
   const bins = Math.max(3, Math.round(decades * (options.binsPerDecade ?? 5)));
   const h = histogram(sorted, logEdges(window[0], window[1], bins), true);

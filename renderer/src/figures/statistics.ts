@@ -5,6 +5,7 @@
  */
 import type { AnalysisData } from '../../../main/ipc/contract';
 import { atasSurmise, poissonRatioDensity, type RatioWindowName } from '../../../engine/analysis/levelSpacing';
+import { STRESS_RESOLVED_DECADES } from '../../../engine/analysis/stress';
 import { column, finiteOr, hasSeries, plottableRows, sameUnit, seriesNamed, taperText } from './analysisData';
 import { formatNumber } from './axes';
 import { FigureDataError, type FigureModel, type Panel, type Trace, type TracePoint } from './model';
@@ -80,6 +81,8 @@ const STRESS_PANELS = [
 /**
  * P(σ) of |off-diagonal σ^αβ| and of |r φ'(r)| on log–log axes, each with the fitted low-σ line
  * (P_fit, inside the fit window) and the predicted slope −1 + 1/m (Eq. 11) through the middle of it.
+ * Only the resolved range is drawn, the 12 decades below the largest σ (STRESS_RESOLVED_DECADES in
+ * engine/analysis/stress.ts: with m = ∞ the data reach 10⁻³⁰⁰); the binning is stated in the notes.
  */
 export function stressFigure(projects: AnalysisData[]): FigureModel {
   if (projects.length === 0) throw new FigureDataError('the stress figure needs at least one analysed project');
@@ -96,9 +99,16 @@ export function stressFigure(projects: AnalysisData[]): FigureModel {
     projects.forEach((p, i) => {
       const { sigma, P, fit } = cols[i];
       const colour = projectColour(i);
-      traces.push({ id: `${series}-${i}`, label: p.name, group: p.name, role: 'data', style: 'points', colour, points: pointsAt(plottableRows(sigma.values, P.values, 'log', 'log'), sigma.values, P.values) });
+      const populated = plottableRows(sigma.values, P.values, 'log', 'log');
+      const largest = populated.reduce((m, k) => Math.max(m, sigma.values[k]), 0);
+      const floor = largest * 10 ** -STRESS_RESOLVED_DECADES;
+      const resolved = (rows: number[]) => rows.filter((k) => sigma.values[k] >= floor);
+      const dropped = populated.length - resolved(populated).length;
+      const decades = populated.length >= 2 ? Math.log10(sigma.values[populated[populated.length - 1]] / sigma.values[populated[0]]) : 0;
+      notes.push(`${p.name}, ${series.replace('stress_', '')}: ${sigma.values.length} logarithmic bins over the data (${formatNumber(decades, 3)} decades, analysis/${series}.csv); drawn: σ ≥ ${formatNumber(floor, 2)}, the ${STRESS_RESOLVED_DECADES} decades below the largest${dropped > 0 ? ` (${dropped} populated bins below are left out of the figure, kept in the CSV)` : ''}`);
+      traces.push({ id: `${series}-${i}`, label: p.name, group: p.name, role: 'data', style: 'points', colour, points: pointsAt(resolved(populated), sigma.values, P.values) });
       const measured = p.summary.stressSlope?.[slope];
-      const fitRows = plottableRows(sigma.values, fit.values, 'log', 'log');
+      const fitRows = resolved(plottableRows(sigma.values, fit.values, 'log', 'log'));
       const window = [finiteOr(measured?.window?.[0]), finiteOr(measured?.window?.[1])];
       let anchor: { x: number; y: number } | null = null;
       if (fitRows.length >= 2 && Number.isFinite(finiteOr(measured?.value))) {
@@ -107,7 +117,7 @@ export function stressFigure(projects: AnalysisData[]): FigureModel {
         anchor = { x: sigma.values[middle], y: fit.values[middle] };
       } else {
         notes.push(`${p.name}: too few counts in the low-σ window of ${series.replace('stress_', '')} stresses for a slope fit`);
-        const data = plottableRows(sigma.values, P.values, 'log', 'log').filter((k) => sigma.values[k] <= window[1]);
+        const data = resolved(populated).filter((k) => sigma.values[k] <= window[1]);
         if (data.length) anchor = { x: sigma.values[data[data.length - 1]], y: P.values[data[data.length - 1]] };
       }
       const predicted = finiteOr(p.summary.stressSlope?.predicted);
