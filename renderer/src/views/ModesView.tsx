@@ -118,8 +118,11 @@ function ModeFacts({ mode, spectrum, amplitude }: { mode: ModeData; spectrum: Sa
       <dd className="mode-eigenvalue">{mode.eigenvalue.toPrecision(8)}</dd>
       <dt>participation ratio</dt>
       <dd className="mode-participation">{mode.participation.toPrecision(6)}</dd>
-      <dt>rotational fraction</dt>
-      <dd className="mode-rotational">{formatValue(mode.rotationalFraction, 4)}</dd>
+      <dt title="Σ|η|² / (Σ|η|² + Σ|ε|²) of the neighbour-fitted gradients; 1/5 for random gradients">rotational fraction</dt>
+      <dd className="mode-rotational">
+        {zero ? '— (zero mode)' : formatValue(mode.rotationalFraction, 4)}
+        {zero ? null : <span className="hint"> not a type-II indicator: it does not separate T* = ∞ from stable-glass modes (docs/REPRODUCTION.md); compare PR at the same ω</span>}
+      </dd>
       <dt>amplitude A</dt>
       <dd>{formatValue(amplitude, 4)}</dd>
     </dl>
@@ -136,7 +139,7 @@ function ModeList({ spectrum, current, compare, allowZero, onPick, onCompare }: 
             <th>#</th>
             <th>ω</th>
             <th>PR</th>
-            <th title="Σ|η|² / (Σ|η|² + Σ|ε|²)">rot.</th>
+            <th title="rotational fraction Σ|η|² / (Σ|η|² + Σ|ε|²): not a type-II indicator (docs/REPRODUCTION.md)">rot.</th>
             <th />
           </tr>
         </thead>
@@ -150,7 +153,7 @@ function ModeList({ spectrum, current, compare, allowZero, onPick, onCompare }: 
                 <td>{k}</td>
                 <td>{zero ? 'zero mode' : formatValue(spectrum.frequencies[k], 5)}</td>
                 <td>{formatValue(spectrum.participation[k], 3)}</td>
-                <td>{formatValue(spectrum.rotationalFraction[k], 3)}</td>
+                <td>{zero ? '—' : formatValue(spectrum.rotationalFraction[k], 3)}</td>
                 <td>
                   {selectable && k !== current ? (
                     <button
