@@ -14,7 +14,7 @@ import { openProject, readSampleMeta } from '../engine/io/project';
 import { runProject } from '../engine/io/runner';
 import { modeData, particleFields } from '../engine/io/results';
 import { cutoffPairs, energyAndForces, makeGlass, maxForce } from '../engine/model/glass';
-import { validateSettings } from '../engine/model/settings';
+import { boxSide, validateSettings } from '../engine/model/settings';
 import { quench } from '../engine/minimize/quench';
 import { createRng, uniform } from '../engine/random';
 import { repoRoot } from './helpers/reference';
@@ -56,6 +56,8 @@ const forcesAt = (p: Float64Array) => {
 async function importAndRun(name: string, files: string[], options: Parameters<typeof importGlasses>[3], extra: Record<string, unknown> = {}) {
   const dir = file(name);
   const result = importGlasses(dir, files, { model: MODEL, spectrum: SPECTRUM, ...extra }, options);
+  // The engine's box (N/ρ)^(1/d) is the file's box exactly.
+  expect(boxSide(result.project.settings.model)).toBe(readExtxyz(join(dir, 'samples/s0000/parent.extxyz')).side);
   const summary = await runProject(dir, { inProcess: true });
   expect(summary.failed, JSON.stringify(summary.failed)).toEqual([]);
   return { dir, result, eigenvalues: readNpy(join(dir, 'samples/s0000/eigenvalues.npy')).data, config: readExtxyz(join(dir, 'samples/s0000/config.extxyz')) };

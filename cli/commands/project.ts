@@ -193,6 +193,11 @@ export function infoCommand(args: string[]): number {
   const { model, sampling, quench, spectrum } = project.settings;
   console.log(`${project.name} (glassmodes project v${project.schemaVersion}, created ${project.created} by ${project.provenance.createdBy} ${project.provenance.version})`);
   console.log(`  model     d = ${model.dim}, N = ${model.particles}, ρ = ${model.density}, ${model.potential} n = ${model.exponent}, taper m = ${model.taper}, r_c = ${model.cutoff}, a ∈ [${model.diameterMin}, ${model.diameterMax}]`);
+  if (project.imported) {
+    const im = project.imported;
+    console.log(`  imported  ${im.mode === 'as-is' ? 'as is (each configuration taken as the inherent structure)' : 'and quenched by run'}; diameters from ${im.diameters}; ${im.units}`);
+    for (const f of im.files) console.log(`            ${f.path} (${f.format}, ${f.frames} frame(s), sha256 ${f.sha256}) → ${f.samples.length > 3 ? `${f.samples[0]}…${f.samples[f.samples.length - 1]}` : f.samples.join(', ')}`);
+  }
   const how = sampling.chains > 0 ? `${sampling.chains} chain(s): ${sampling.equilibrate} sweeps to equilibrate, a parent every ${sampling.sampleEvery}` : `${sampling.sweeps} sweeps per sample`;
   const step = sampling.maxDisplacement === 'auto' ? `δ auto (tuned in equilibration towards acceptance ${sampling.targetAcceptance}, then frozen)` : `δ = ${sampling.maxDisplacement}`;
   console.log(`  sampling  T* = ${sampling.parentTemperature}, ${how}, p_swap = ${sampling.swapProbability}, ${step}`);

@@ -196,6 +196,30 @@ function defaultDiameterSource(raw: RawFrame): DiameterSource {
   );
 }
 
+/**
+ * ρ = N/L^d, nudged by a few units in the last place where that makes the engine's box side
+ * (N/ρ)^(1/d) (boxSide) give back the file's L exactly, so the box the engine works in is the file's.
+ */
+export function densityForSide(particles: number, side: number, dim: number): number {
+  const rho = particles / side ** dim;
+  const sideOf = (r: number) => (particles / r) ** (1 / dim);
+  if (sideOf(rho) === side) return rho;
+  const step = (x: number, up: boolean) => {
+    const b = new Float64Array([x]);
+    const u = new BigInt64Array(b.buffer);
+    u[0] += up ? 1n : -1n;
+    return b[0];
+  };
+  for (const up of [true, false]) {
+    let r = rho;
+    for (let k = 0; k < 16; k++) {
+      r = step(r, up);
+      if (sideOf(r) === side) return r;
+    }
+  }
+  return rho;
+}
+
 export interface ImportOptions {
   /** Applies to every file; default from each file's extension or first line. */
   format?: string;
@@ -265,7 +289,7 @@ export function importGlasses(dir: string, paths: string[], settingsInput: Recor
   }
   const settings: ProjectSettings = validateSettings({
     ...settingsInput,
-    model: { ...(input.model ?? {}), dim: first.dim, particles: n, density: n / first.side ** first.dim, diameterMin: low, diameterMax: high },
+    model: { ...(input.model ?? {}), dim: first.dim, particles: n, density: densityForSide(n, first.side, first.dim), diameterMin: low, diameterMax: high },
     sampling: { parentTemperature: 'inf', sweeps: 0, ...(input.sampling ?? {}) },
     samples: configurations.length,
   });
