@@ -10,7 +10,13 @@ import { exportModeAnimation, exportModes, parseModeList } from '../engine/io/mo
 import { checkOutputFile } from '../cli/output';
 import { formatExtxyz, parseExtxyzFrames } from '../engine/io/extxyz';
 import { readExtxyz, readNpy } from '../engine/io/files';
-import { openProject, readSampleMeta } from '../engine/io/project';
+import { openProject, readSampleMeta, type ProjectFile } from '../engine/io/project';
+import { ProjectService } from '../main/services/project-service';
+import { ResultsService } from '../main/services/results-service';
+import { SettingsService } from '../main/services/settings-service';
+import { JobQueue } from '../main/services/job-queue';
+import { createDispatcher } from '../main/ipc/dispatch';
+import { createHandlers } from '../main/ipc/handlers';
 import { runProject } from '../engine/io/runner';
 import { modeData, particleFields } from '../engine/io/results';
 import { cutoffPairs, energyAndForces, makeGlass, maxForce } from '../engine/model/glass';
@@ -324,4 +330,59 @@ print(json.dumps({'n': len(f), 'keys': sorted(f[0].arrays.keys()), 'info': {k: r
     expect(excursion).toBeCloseTo(0.25, 12);
     expect(Number(frames[2].info.phase)).toBeCloseTo(Math.PI / 2, 14);
   });
+});
+
+describe('the app side: Projects → Import… and Export → modes, through the IPC contract', () => {
+  it('projects.importGlass makes the same project as the CLI; results.exportModes gives the CLI\'s file; bad input is refused', async () => {
+    const stateDir = file('app-state');
+    const projects = new ProjectService({ stateDir, trash: async () => {} });
+    const results = new ResultsService();
+    const saved: Record<string, Uint8Array> = {};
+    const dispatch = createDispatcher(
+      createHandlers(
+        { projects, settings: new SettingsService(stateDir, {}), jobs: new JobQueue({ stateDir, recentProjects: () => [], workers: () => 1 }), results },
+        {
+          host: 'bridge',
+          versions: {},
+          chooseFolder: async () => null,
+          computeStatus: () => ({ order: [], attempts: [], available: false }),
+          computeProbe: async () => ({ order: [], attempts: [], available: false }),
+          saveExport: async (name, _kind, bytes) => {
+            saved[name] = bytes;
+            return { path: name };
+          },
+        },
+      ),
+    );
+    try {
+      const dir = file('app-import');
+      const reply = await dispatch('projects.importGlass', { dir, files: [file('original.extxyz')], settings: { model: MODEL, spectrum: SPECTRUM, quench: { forceTolerance: 1e-12 } }, mode: 'as-is' });
+      expect(reply.ok, JSON.stringify(reply)).toBe(true);
+      const detail = (reply as { value: { project: ProjectFile; samples: { state: string }[] } }).value;
+      expect(detail.project.provenance.createdBy).toBe('app import');
+      expect(detail.project.imported?.files[0].sha256).toBe(openProject(file('original')).imported?.files[0].sha256);
+      expect(detail.samples[0].state).toBe('quenched');
+      expect(await dispatch('projects.chooseFiles', { purpose: 'import' })).toEqual({ ok: true, value: null });
+      // Refused, with file and line, nothing written; a payload outside the contract never reaches the service.
+      writeFileSync(file('app-bad.extxyz'), formatExtxyz({ dim: 3, side, positions, diameters, info: {} }).replace('pbc="T T T"', 'pbc="F F F"'));
+      const bad = await dispatch('projects.importGlass', { dir: file('app-bad'), files: [file('app-bad.extxyz')], settings: { model: MODEL }, mode: 'as-is' });
+      expect(bad).toMatchObject({ ok: false, error: { name: 'FormatError', message: expect.stringMatching(/app-bad\.extxyz:2: non-periodic axis x, y, z/) } });
+      expect(existsSync(file('app-bad'))).toBe(false);
+      expect(await dispatch('projects.importGlass', { dir, files: [], settings: {}, mode: 'as-is' })).toMatchObject({ ok: false, error: { name: 'ContractError' } });
+      expect(await dispatch('projects.importGlass', { dir, files: ['x'], settings: {}, mode: 'maybe' })).toMatchObject({ ok: false, error: { name: 'ContractError' } });
+      // Export: the same text as the engine function the CLI calls, saved as .extxyz.
+      const modes = await dispatch('results.exportModes', { dir: file('original'), sampleId: 's0000', modes: '3-5' });
+      expect(modes.ok, JSON.stringify(modes)).toBe(true);
+      const out = (modes as { value: { name: string; text: string; frames: number } }).value;
+      expect(out.text).toBe(exportModes(file('original'), 's0000', [3, 4, 5]).text);
+      expect(out.frames).toBe(3);
+      expect(await dispatch('export.save', { name: out.name, kind: 'extxyz', base64: Buffer.from(out.text).toString('base64') })).toEqual({ ok: true, value: { path: out.name } });
+      expect(new TextDecoder().decode(saved[out.name])).toBe(out.text);
+      const movie = await dispatch('results.exportModes', { dir: file('original'), sampleId: 's0000', modes: '4', animate: true, frames: 6, amplitude: 0.2 });
+      expect((movie as { value: { text: string } }).value.text).toBe(exportModeAnimation(file('original'), 's0000', 4, { frames: 6, amplitude: 0.2 }));
+      expect(await dispatch('results.exportModes', { dir: file('original'), sampleId: 's0000', modes: '4,5', animate: true })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/an animation takes one mode/) } });
+    } finally {
+      await results.shutdown();
+    }
+  }, 60_000);
 });

@@ -191,3 +191,42 @@ export function exportModeAnimation(dir: string, sampleId: string, index: number
   }
   return text.join('');
 }
+
+/** A mode export as the app asks for it: the file's text, a name to suggest, and what each frame holds. */
+export interface ModeExportFile {
+  name: string;
+  text: string;
+  frames: number;
+  modes: { index: number; eigenvalue: number; omega: number | null; participationRatio: number; rotationalFraction: number | null }[];
+}
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+/**
+ * `glassmodes export-modes` for the app (Export view): one frame per mode of `modes` ("3-12"), or
+ * with `animate` the animation of the one mode named. The same functions as the CLI.
+ */
+export function modeExportFile(dir: string, sampleId: string, modes: string, options: { animate?: boolean; frames?: number; amplitude?: number } = {}, onProgress?: (fraction: number, message: string) => void): ModeExportFile {
+  const indices = parseModeList(modes);
+  if (options.animate) {
+    if (indices.length !== 1) throw new ProjectError(`an animation takes one mode, got ${modes}`);
+    const text = exportModeAnimation(dir, sampleId, indices[0], options);
+    const frames = options.frames ?? 24;
+    const m = loadModes(dir, sampleId, indices);
+    const lambda = m.eigenvalues[indices[0]];
+    const dn = m.positions.length;
+    return {
+      name: `${sampleId}-mode${indices[0]}-animation.extxyz`,
+      text,
+      frames,
+      modes: [{ index: indices[0], eigenvalue: lambda, omega: lambda >= 0 ? Math.sqrt(lambda) : null, participationRatio: participationRatio(m.modes, m.dim, indices[0] * dn, dn), rotationalFraction: null }],
+    };
+  }
+  const { text, modes: out } = exportModes(dir, sampleId, indices, onProgress);
+  return {
+    name: `${sampleId}-modes-${modes.replace(/[^\w-]+/g, '_')}.extxyz`,
+    text,
+    frames: out.length,
+    modes: out.map((m) => ({ index: m.index, eigenvalue: m.eigenvalue, omega: finiteOrNull(m.omega), participationRatio: m.participationRatio, rotationalFraction: finiteOrNull(m.rotationalFraction) })),
+  };
+}
