@@ -132,6 +132,17 @@ read_data sphere-in.data
 write_data lmp-sphere.data
 write_dump all custom lmp-sphere.dump id type diameter x y z modify format float %.17g
 `);
+    // A dump of two snapshots (steps 0 and 1 of a run that moves nothing: no forces, no velocities).
+    lammps(`units lj
+atom_style atomic
+read_data ase-atomic.data
+mass * 1.0
+pair_style zero 2.0
+pair_coeff * *
+dump d all custom 1 lmp-two.dump id type x y z
+dump_modify d format float %.17g
+run 1
+`);
     lammps(`units lj
 atom_style atomic
 read_data ase-from-extxyz.data
@@ -155,6 +166,28 @@ write_data lmp-from-ase-extxyz.data
     expect(Array.from(out.config.diameters)).toEqual(Array.from(diameters));
     if (!name.includes('unwrapped')) expect(positionGap(out.config.positions, positions)).toBeLessThan(1e-12);
     expect(spectrumGap(out.eigenvalues, eigenvalues)).toBeLessThan(1e-10);
+  });
+
+  it('a multi-frame file is many samples: ASE\'s two-frame extended XYZ, LAMMPS\'s two-snapshot dump; files of different N are refused', () => {
+    python(`
+import ase.io
+a = ase.io.read('original.extxyz')
+b = a.copy()
+b.positions += [0.3, -0.2, 0.1]
+ase.io.write('ase-two-frames.extxyz', [a, b], format='extxyz')
+del b[[0]]
+ase.io.write('ase-63.extxyz', b, format='extxyz')
+`);
+    const loose = { model: MODEL, quench: { forceTolerance: 1e-4 } };
+    const frames = importGlasses(file('multi-extxyz'), [file('ase-two-frames.extxyz')], loose, { mode: 'as-is' });
+    expect(frames.samples.map((x) => [x.id, x.frame])).toEqual([['s0000', 0], ['s0001', 1]]);
+    expect(frames.record.files[0]).toMatchObject({ frames: 2, samples: ['s0000', 's0001'] });
+    expect(Math.abs(frames.samples[1].energy - frames.samples[0].energy) / energy).toBeLessThan(1e-12); // a translated copy
+    const dump = importGlasses(file('multi-dump'), [file('lmp-two.dump')], { model: MODEL }, { mode: 'as-is', diametersFrom: TYPE_MAP });
+    expect(dump.samples.map((x) => x.frame)).toEqual([0, 1]);
+    for (const x of dump.samples) expect(Math.abs(x.energy - energy) / energy).toBeLessThan(1e-10);
+    expect(() => importGlasses(file('multi-bad'), [file('ase-two-frames.extxyz'), file('ase-63.extxyz')], loose, { mode: 'as-is' })).toThrow(/ase-63\.extxyz frame 0: 63 atoms, but .*ase-two-frames\.extxyz frame 0 has 64/);
+    expect(existsSync(file('multi-bad'))).toBe(false);
   });
 
   it('ASE extended XYZ: read exactly as ASE reads it; 8 decimals, so --as-is needs a looser tolerance, and LAMMPS of the same configuration agrees to 1e-10', async () => {
@@ -213,6 +246,20 @@ print(json.dumps({'pos': [repr(float(x)) for x in a.positions.ravel()], 'd': [re
     expect(meta.maxForce!).toBeLessThanOrEqual(1e-10);
     expect((meta.import as { maxForce: number }).maxForce).toBeGreaterThan(1e-10);
   }, 120_000);
+});
+
+describe('extended XYZ as OVITO writes it', () => {
+  it('Origin is subtracted, a radius column is doubled, other columns are ignored', () => {
+    const o = [-2, -1.5, 0.25];
+    const rows = Array.from({ length: N }, (_, i) => `${['A', 'B', 'C'][i % 3]} ${positions[3 * i] + o[0]} ${positions[3 * i + 1] + o[1]} ${positions[3 * i + 2] + o[2]} ${diameters[i] / 2} ${i + 1}`);
+    const lattice = `${side} 0 0 0 ${side} 0 0 0 ${side}`;
+    writeFileSync(file('ovito.xyz'), `${N}\nLattice="${lattice}" Origin="${o.join(' ')}" Properties=species:S:1:pos:R:3:radius:R:1:id:I:1 pbc="T T T" Time=0\n${rows.join('\n')}\n`);
+    const r = importGlasses(file('ovito'), [file('ovito.xyz')], { model: MODEL }, { mode: 'as-is' });
+    expect(Math.abs(r.samples[0].energy - energy) / energy).toBeLessThan(1e-12);
+    expect(r.record.diameters).toMatch(/radius/);
+    const byType = importGlasses(file('ovito-types'), [file('ovito.xyz')], { model: MODEL }, { mode: 'as-is', diametersFrom: 'A:0.8,B:1,C:1.25' });
+    expect(Math.abs(byType.samples[0].energy - energy) / energy).toBeLessThan(1e-12);
+  });
 });
 
 describe('bad files are refused with file, line and reason, and nothing is written', () => {
