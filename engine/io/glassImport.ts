@@ -12,16 +12,15 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { cutoffPairs, energyAndForces, makeGlass, maxForce } from '../model/glass';
-import { SettingsError, validateSettings, type ProjectSettings } from '../model/settings';
+import { boxSide, SettingsError, validateSettings, type ProjectSettings } from '../model/settings';
 import { APP_VERSION } from '../version';
 import { FormatError, parseExtxyzFrames, type Configuration, type ExtxyzFrame } from './extxyz';
 import { parseLammpsData, parseLammpsDump, type RawFrame } from './lammps';
 import { writeExtxyz, writeJsonAtomic } from './files';
 import { createProject, ProjectError, sampleDir, sampleId, type ProjectFile, type SampleMeta } from './project';
-import { join } from 'node:path';
 
 export type ImportFormat = 'extxyz' | 'lammps-data' | 'lammps-dump';
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['extxyz', 'lammps-data', 'lammps-dump'];
@@ -131,7 +130,7 @@ const EDGE_TOLERANCE = 1e-12;
  */
 export function checkedConfiguration(raw: RawFrame, options: { dim?: 2 | 3; diameters?: DiameterSource } = {}): ImportedConfiguration {
   const where = `${raw.source}:${raw.line}`;
-  const label = raw.frame > 0 || raw.source.endsWith('dump') ? ` (frame ${raw.frame})` : '';
+  const label = raw.frame > 0 ? ` (frame ${raw.frame})` : '';
   if (raw.dim !== undefined && options.dim !== undefined && raw.dim !== options.dim) {
     throw new FormatError(`${where}: mixed dimension: the file is ${raw.dim}D (pbc="T T F") but --dim ${options.dim} was given`);
   }
@@ -139,7 +138,6 @@ export function checkedConfiguration(raw: RawFrame, options: { dim?: 2 | 3; diam
   if (raw.tilt.some((t) => t !== 0)) throw new FormatError(`${where}${label}: triclinic (or rotated) box: the cell has off-diagonal components ${raw.tilt.join(' ')}; glassmodes takes cubic/square periodic boxes only`);
   const open = [0, 1, 2].filter((a) => a < dim && !raw.pbc[a]).map((a) => 'xyz'[a]);
   if (open.length) throw new FormatError(`${where}${label}: non-periodic axis ${open.join(', ')} (pbc); glassmodes takes periodic boxes only`);
-  if (dim === 3 && !raw.pbc[2] && raw.dim === undefined) throw new FormatError(`${where}${label}: non-periodic axis z`);
   const side = raw.lengths[0];
   for (let a = 1; a < dim; a++) {
     if (!(Math.abs(raw.lengths[a] - side) <= EDGE_TOLERANCE * side)) {
@@ -202,7 +200,7 @@ function defaultDiameterSource(raw: RawFrame): DiameterSource {
  */
 export function densityForSide(particles: number, side: number, dim: number): number {
   const rho = particles / side ** dim;
-  const sideOf = (r: number) => (particles / r) ** (1 / dim);
+  const sideOf = (density: number) => boxSide({ particles, density, dim: dim as 2 | 3 });
   if (sideOf(rho) === side) return rho;
   const step = (x: number, up: boolean) => {
     const b = new Float64Array([x]);
