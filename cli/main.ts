@@ -14,12 +14,15 @@ import { figureCommand, FIGURE_USAGE } from './commands/figure';
 import { infoCommand, INFO_USAGE, newCommand, NEW_USAGE, runCommand, RUN_USAGE } from './commands/project';
 import { relaxationCommand, RELAXATION_USAGE } from './commands/relaxation';
 import { reproduceCommand, REPRODUCE_USAGE } from './commands/reproduce';
+import { exportModesCommand, EXPORT_MODES_USAGE, importCommand, IMPORT_USAGE } from './commands/exchange';
 
 type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
 
 export const COMMANDS: Record<string, Command> = {
   new: { usage: NEW_USAGE, summary: 'create a project folder from settings', run: newCommand },
   run: { usage: RUN_USAGE, summary: 'run what is pending (resumable; --samples a-b for cluster array tasks)', run: runCommand },
+  import: { usage: IMPORT_USAGE, summary: 'a project from configurations made elsewhere (extended XYZ from ASE/OVITO, LAMMPS data and dump files)', run: importCommand },
+  'export-modes': { usage: EXPORT_MODES_USAGE, summary: 'stored modes as extended XYZ with per-particle fields for OVITO and ASE, or a mode animation', run: exportModesCommand },
   info: { usage: INFO_USAGE, summary: 'what is there, what is pending', run: infoCommand },
   analyze: { usage: ANALYZE_USAGE, summary: 'observables and theory into analysis/ (CSV series, summary.json)', run: analyzeCommand },
   compare: { usage: COMPARE_USAGE, summary: 'inherent-structure energy (and s, G, ω_0) across projects at different T*', run: compareCommand },

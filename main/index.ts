@@ -154,6 +154,19 @@ async function main(): Promise<void> {
           const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
           return result.canceled ? null : (result.filePaths[0] ?? null);
         },
+        chooseFiles: async () => {
+          const options: Electron.OpenDialogOptions = {
+            title: 'Configurations to import (extended XYZ, LAMMPS data or dump files)',
+            defaultPath: settings.preferences().projectsFolder,
+            properties: ['openFile', 'multiSelections'],
+            filters: [
+              { name: 'Configurations', extensions: ['extxyz', 'xyz', 'data', 'lmp', 'lammps', 'dump', 'lammpstrj'] },
+              { name: 'All files', extensions: ['*'] },
+            ],
+          };
+          const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+          return result.canceled || result.filePaths.length === 0 ? null : result.filePaths;
+        },
         computeStatus: () => compute.current(),
         computeProbe: () => compute.probe(),
         saveExport: async (name, kind, bytes) => {

@@ -13,6 +13,38 @@ import { availableParallelism } from 'node:os';
 export const NEW_USAGE =
   'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--chains <C> --equilibrate <E> --sample-every <S>] [--max-displacement <δ>|auto] [--target-acceptance <a>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>]';
 
+/** Flags of the potential, the quench and the spectrum, shared by `new` and `import` (one validation: validateSettings). */
+export const MODEL_QUENCH_SPECTRUM_OPTIONS = {
+  taper: { type: 'string' },
+  potential: { type: 'string' },
+  cutoff: { type: 'string' },
+  exponent: { type: 'string' },
+  'force-tolerance': { type: 'string' },
+  modes: { type: 'string' },
+  spectrum: { type: 'string' },
+  backend: { type: 'string' },
+  'no-spectrum': { type: 'boolean' },
+} as const;
+
+type FlagValues = Record<string, string | boolean | undefined>;
+
+/** The settings those flags give (unset flags keep their defaults), into model, quench and spectrum sections. */
+export function modelQuenchSpectrumSettings(values: FlagValues, model: Record<string, unknown>, quench: Record<string, unknown>, spectrum: Record<string, unknown>): void {
+  const text = (k: string) => values[k] as string | undefined;
+  const set = (target: Record<string, unknown>, key: string, value: unknown) => {
+    if (value !== undefined) target[key] = value;
+  };
+  if (text('taper') !== undefined) model.taper = parseTaper(text('taper'));
+  set(model, 'potential', text('potential'));
+  set(model, 'cutoff', numberOption(text('cutoff'), 'cutoff'));
+  set(model, 'exponent', numberOption(text('exponent'), 'exponent'));
+  set(quench, 'forceTolerance', numberOption(text('force-tolerance'), 'force-tolerance'));
+  set(spectrum, 'method', text('spectrum'));
+  set(spectrum, 'storedModes', numberOption(text('modes'), 'modes', true));
+  set(spectrum, 'backend', text('backend'));
+  if (values['no-spectrum']) spectrum.enabled = false;
+}
+
 export function newCommand(args: string[]): number {
   const { values, positionals } = parse(
     args,
@@ -58,13 +90,10 @@ export function newCommand(args: string[]): number {
   };
   set(model, 'dim', numberOption(values.dim, 'dim', true));
   set(model, 'particles', numberOption(values.particles, 'particles', true));
-  if (values.taper !== undefined) model.taper = parseTaper(values.taper);
-  set(model, 'potential', values.potential);
   set(model, 'density', numberOption(values.density, 'density'));
-  set(model, 'cutoff', numberOption(values.cutoff, 'cutoff'));
   set(model, 'diameterMin', numberOption(values['diameter-min'], 'diameter-min'));
   set(model, 'diameterMax', numberOption(values['diameter-max'], 'diameter-max'));
-  set(model, 'exponent', numberOption(values.exponent, 'exponent'));
+  modelQuenchSpectrumSettings(values, model, quench, spectrum);
   if (values['parent-temperature'] !== undefined) sampling.parentTemperature = parseTemperature(values['parent-temperature']);
   set(sampling, 'sweeps', numberOption(values.sweeps, 'sweeps', true));
   set(sampling, 'swapProbability', numberOption(values['swap-probability'], 'swap-probability'));
@@ -80,11 +109,6 @@ export function newCommand(args: string[]): number {
   }
   set(sampling, 'checkpointSeconds', numberOption(values['checkpoint-seconds'], 'checkpoint-seconds'));
   set(quench, 'method', values.quench);
-  set(quench, 'forceTolerance', numberOption(values['force-tolerance'], 'force-tolerance'));
-  set(spectrum, 'method', values.spectrum);
-  set(spectrum, 'storedModes', numberOption(values.modes, 'modes', true));
-  set(spectrum, 'backend', values.backend);
-  if (values['no-spectrum']) spectrum.enabled = false;
   const settings = {
     model,
     sampling,
@@ -169,6 +193,11 @@ export function infoCommand(args: string[]): number {
   const { model, sampling, quench, spectrum } = project.settings;
   console.log(`${project.name} (glassmodes project v${project.schemaVersion}, created ${project.created} by ${project.provenance.createdBy} ${project.provenance.version})`);
   console.log(`  model     d = ${model.dim}, N = ${model.particles}, ρ = ${model.density}, ${model.potential} n = ${model.exponent}, taper m = ${model.taper}, r_c = ${model.cutoff}, a ∈ [${model.diameterMin}, ${model.diameterMax}]`);
+  if (project.imported) {
+    const im = project.imported;
+    console.log(`  imported  ${im.mode === 'as-is' ? 'as is (each configuration taken as the inherent structure)' : 'and quenched by run'}; diameters from ${im.diameters}; ${im.units}`);
+    for (const f of im.files) console.log(`            ${f.path} (${f.format}, ${f.frames} frame(s), sha256 ${f.sha256}) → ${f.samples.length > 3 ? `${f.samples[0]}…${f.samples[f.samples.length - 1]}` : f.samples.join(', ')}`);
+  }
   const how = sampling.chains > 0 ? `${sampling.chains} chain(s): ${sampling.equilibrate} sweeps to equilibrate, a parent every ${sampling.sampleEvery}` : `${sampling.sweeps} sweeps per sample`;
   const step = sampling.maxDisplacement === 'auto' ? `δ auto (tuned in equilibration towards acceptance ${sampling.targetAcceptance}, then frozen)` : `δ = ${sampling.maxDisplacement}`;
   console.log(`  sampling  T* = ${sampling.parentTemperature}, ${how}, p_swap = ${sampling.swapProbability}, ${step}`);

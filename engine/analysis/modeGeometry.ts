@@ -233,3 +233,35 @@ export function coarseGrainedVorticity(positions: Float64Array, box: Box, sv: St
   for (let m = 0; m < total; m++) if (weight[m] > 0) for (let k = 0; k < vc; k++) values[m * vc + k] /= weight[m];
   return { dim: d, nodes, spacing: h, components: vc, values };
 }
+
+/**
+ * The two strain invariants of each particle (Eq. 52): the volumetric strain tr ε and the shear
+ * strain ‖dev ε‖ = ‖ε − (tr ε / d) 1‖ (Frobenius), NaN where the gradient is undetermined.
+ */
+export function strainInvariants(sv: StrainVorticity, dim: number): { volumetric: Float64Array; shear: Float64Array } {
+  const dd = dim * dim;
+  const n = sv.strain.length / dd;
+  const volumetric = new Float64Array(n);
+  const shear = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let trace = 0;
+    for (let a = 0; a < dim; a++) trace += sv.strain[i * dd + a * dim + a];
+    let sum = 0;
+    for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) sum += (sv.strain[i * dd + a * dim + b] - (a === b ? trace / dim : 0)) ** 2;
+    volumetric[i] = trace;
+    shear[i] = Math.sqrt(sum);
+  }
+  return { volumetric, shear };
+}
+
+/** |v_i| of per-particle vectors with `components` entries each (NaN stays NaN). */
+export function vectorMagnitudes(values: ArrayLike<number>, components: number): Float64Array {
+  const n = Math.floor(values.length / components);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let k = 0; k < components; k++) sum += values[components * i + k] ** 2;
+    out[i] = Math.sqrt(sum);
+  }
+  return out;
+}

@@ -16,6 +16,7 @@ import { deriveSeed } from '../random';
 import { SettingsError, validateSettings, type ProjectSettings } from '../model/settings';
 import { APP_VERSION, PROJECT_SCHEMA_VERSION } from '../version';
 import { writeJsonAtomic } from './files';
+import type { ImportRecord } from './glassImport';
 
 export interface SampleEntry {
   id: string;
@@ -31,6 +32,8 @@ export interface ProjectFile {
   settings: ProjectSettings;
   samples: SampleEntry[];
   provenance: { app: 'glassmodes'; version: string; createdBy: string; host: string; node: string };
+  /** Present when the samples were imported (`glassmodes import`): source files, checksums, mode (engine/io/glassImport.ts). */
+  imported?: ImportRecord;
 }
 
 export type SampleState = 'pending' | 'sampling' | 'sampled' | 'quenched' | 'done' | 'failed';
@@ -84,7 +87,7 @@ export function sampleEntries(settings: ProjectSettings): SampleEntry[] {
  * Creates a project folder. Refuses (and writes nothing) when the settings are invalid or the
  * folder already holds a project or other files.
  */
-export function createProject(dir: string, settingsInput: unknown, options: { name?: string; createdBy?: string } = {}): ProjectFile {
+export function createProject(dir: string, settingsInput: unknown, options: { name?: string; createdBy?: string; imported?: ImportRecord } = {}): ProjectFile {
   const settings = validateSettings(settingsInput);
   const path = resolve(dir);
   if (existsSync(join(path, PROJECT_FILE))) throw new ProjectError(`${path} already holds a glassmodes project; open it, or choose another folder`);
@@ -97,6 +100,7 @@ export function createProject(dir: string, settingsInput: unknown, options: { na
     settings,
     samples: sampleEntries(settings),
     provenance: { app: 'glassmodes', version: APP_VERSION, createdBy: options.createdBy ?? 'cli', host: hostname(), node: process.version },
+    ...(options.imported ? { imported: options.imported } : {}),
   };
   mkdirSync(join(path, 'samples'), { recursive: true });
   mkdirSync(join(path, 'analysis'), { recursive: true });

@@ -6,15 +6,16 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { analysisData, analyzeAndRead, modeData, particleFields, sampleAnalysis, sampleSpectrum } from './results';
+import { modeExportFile } from './modeExport';
 
 if (!parentPort) throw new Error('resultsWorker must run in a worker thread');
 const port = parentPort;
 
-const methods = { analysisData, analyzeAndRead, sampleAnalysis, sampleSpectrum, modeData, particleFields } as const;
+const methods = { analysisData, analyzeAndRead, sampleAnalysis, sampleSpectrum, modeData, particleFields, modeExportFile } as const;
 export type ResultsMethod = keyof typeof methods;
 
 /** Methods that report progress, and the position of their progress callback among the arguments. */
-const progressArgument: Partial<Record<ResultsMethod, number>> = { analyzeAndRead: 2, sampleAnalysis: 3 };
+const progressArgument: Partial<Record<ResultsMethod, number>> = { analyzeAndRead: 2, sampleAnalysis: 3, modeExportFile: 4 };
 
 port.on('message', (message: { id: number; method: ResultsMethod; args: unknown[] }) => {
   try {

@@ -12,6 +12,7 @@ import type { ProjectFile, SampleStatus } from '../../engine/io/project';
 import type { ProjectSettings } from '../../engine/model/settings';
 import type { ChainReport } from '../../engine/pipeline/chain';
 import type { AnalysisData, ModeData, ParticleFields, SampleSpectrum } from '../../engine/io/results';
+import type { ModeExportFile } from '../../engine/io/modeExport';
 
 // ---- shared shapes (results are typed, payloads are validated) ------------------------------
 
@@ -139,7 +140,8 @@ export interface ConfigurationData {
 // Results for the views: defined beside the engine functions that produce them (engine/io/results.ts).
 export type { AnalysisData, ModeData, ParticleFields, SampleSpectrum, SeriesData } from '../../engine/io/results';
 
-export type ExportKind = 'svg' | 'png' | 'csv' | 'webm' | 'gif' | 'json';
+export type ExportKind = 'svg' | 'png' | 'csv' | 'webm' | 'gif' | 'json' | 'extxyz';
+export type { ModeExportFile } from '../../engine/io/modeExport';
 
 /**
  * The expected Monte Carlo time of a new project (engine/pipeline/estimate.ts), measured on this
@@ -189,6 +191,24 @@ export const contract = {
     create: call<ProjectDetail>()(z.object({ dir, name: z.string().min(1).max(200).optional(), settings: settingsInput })),
     open: call<ProjectDetail>()(z.object({ dir })),
     import: call<ProjectDetail>()(z.object({ dir })),
+    /**
+     * A new project from configuration files made elsewhere (`glassmodes import`): extended XYZ,
+     * LAMMPS data or dump files; settings holds the model (potential), quench and spectrum sections.
+     */
+    importGlass: call<ProjectDetail>()(
+      z.object({
+        dir,
+        files: z.array(z.string().min(1).max(4096)).min(1, 'at least one configuration file').max(10000),
+        settings: settingsInput,
+        format: z.enum(['extxyz', 'lammps-data', 'lammps-dump']).optional(),
+        dim: z.union([z.literal(2), z.literal(3)]).optional(),
+        diametersFrom: z.string().min(1).max(10000).optional(),
+        mode: z.enum(['as-is', 'quench']),
+        name: z.string().min(1).max(200).optional(),
+      }),
+    ),
+    /** A native picker for configuration files to import; null when cancelled or where none exists (browser bridge). */
+    chooseFiles: call<string[] | null>()(z.object({ purpose: z.literal('import') })),
     status: call<ProjectDetail>()(z.object({ dir })),
     rename: call<ProjectDetail>()(z.object({ dir, name: z.string().trim().min(1).max(200) })),
     remove: call<{ removed: string }>()(z.object({ dir })),
@@ -230,6 +250,17 @@ export const contract = {
     spectrum: call<SampleSpectrum>()(z.object({ dir, sampleId })),
     mode: call<ModeData>()(z.object({ dir, sampleId, index: z.number().int().min(0), gridSpacing: z.number().positive().max(100).optional() })),
     particleFields: call<ParticleFields>()(z.object({ dir, sampleId })),
+    /** Stored modes as extended XYZ for OVITO and ASE (`glassmodes export-modes`); the renderer saves the text with export.save. */
+    exportModes: call<ModeExportFile>()(
+      z.object({
+        dir,
+        sampleId,
+        modes: z.string().min(1).max(1000),
+        animate: z.boolean().optional(),
+        frames: z.number().int().min(2).max(10000).optional(),
+        amplitude: z.number().positive().max(1e6).optional(),
+      }),
+    ),
   },
   export: {
     /**
@@ -239,7 +270,7 @@ export const contract = {
     save: call<{ path: string } | null>()(
       z.object({
         name: z.string().min(1).max(255).regex(/^[^/\\]+$/, 'a file name, not a path'),
-        kind: z.enum(['svg', 'png', 'csv', 'webm', 'gif', 'json']),
+        kind: z.enum(['svg', 'png', 'csv', 'webm', 'gif', 'json', 'extxyz']),
         base64: z.string().max(512 * 1024 * 1024),
       }),
     ),

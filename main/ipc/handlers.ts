@@ -16,6 +16,8 @@ export interface HostHooks {
   host: AppInfo['host'];
   versions: Record<string, string>;
   chooseFolder: (purpose: 'new' | 'open') => Promise<string | null>;
+  /** Configuration files to import: a native file picker in the app; absent (null) where there is none. */
+  chooseFiles?: (purpose: 'import') => Promise<string[] | null>;
   computeStatus: () => ComputeStatus;
   computeProbe: () => Promise<ComputeStatus>;
   /** Saves exported bytes: a save dialog in the app (null when cancelled), a folder in the bridge. */
@@ -33,6 +35,8 @@ export function createHandlers(services: { projects: ProjectService; jobs: JobQu
       create: ({ dir, name, settings: input }) => projects.create(dir, input, name),
       open: ({ dir }) => projects.open(dir),
       import: ({ dir }) => projects.import(dir),
+      importGlass: ({ dir, files, settings: input, format, dim, diametersFrom, mode, name }) => projects.importGlass(dir, files, input, { format, dim, diametersFrom, mode, name }),
+      chooseFiles: async ({ purpose }) => (host.chooseFiles ? host.chooseFiles(purpose) : null),
       status: ({ dir }) => projects.status(dir),
       rename: ({ dir, name }) => projects.rename(dir, name),
       remove: ({ dir }) => projects.remove(dir),
@@ -63,6 +67,7 @@ export function createHandlers(services: { projects: ProjectService; jobs: JobQu
       spectrum: ({ dir, sampleId }) => results.spectrum(resolve(dir), sampleId),
       mode: ({ dir, sampleId, index, gridSpacing }) => results.mode(resolve(dir), sampleId, index, gridSpacing),
       particleFields: ({ dir, sampleId }) => results.particleFields(resolve(dir), sampleId),
+      exportModes: ({ dir, sampleId, modes, animate, frames, amplitude }) => results.exportModes(resolve(dir), sampleId, modes, { animate, frames, amplitude }),
     },
     export: {
       save: ({ name, kind, base64 }) => host.saveExport(name, kind, Buffer.from(base64, 'base64')),

@@ -10,6 +10,7 @@ import { writeJsonAtomic } from '../../engine/io/files';
 import { createProject, openProject, projectStatus, PROJECT_FILE, ProjectError } from '../../engine/io/project';
 import { readExtxyz } from '../../engine/io/files';
 import { validateSettings } from '../../engine/model/settings';
+import { importGlasses, type ImportOptions } from '../../engine/io/glassImport';
 import { estimateMonteCarlo, monteCarloSweeps } from '../../engine/pipeline/estimate';
 import type { ConfigurationData, MonteCarloTime, ProjectDetail, RecentProject, SampleState } from '../ipc/contract';
 import { JsonFileStore } from './json-store';
@@ -65,6 +66,13 @@ export class ProjectService {
   create(dir: string, settings: unknown, name?: string): ProjectDetail {
     const path = resolve(dir);
     createProject(path, settings, { name, createdBy: 'app' });
+    return this.open(path);
+  }
+
+  /** `glassmodes import` from the app: a new project whose samples are the given configuration files. */
+  importGlass(dir: string, files: string[], settings: Record<string, unknown>, options: Omit<ImportOptions, 'createdBy' | 'onProgress'>): ProjectDetail {
+    const path = resolve(dir);
+    importGlasses(path, files, settings, { ...options, createdBy: 'app import' });
     return this.open(path);
   }
 

@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../engine/io/runner';
 import type { ResultsMethod } from '../../engine/io/resultsWorker';
 import type { AnalysisData, ModeData, ParticleFields, SampleSpectrum } from '../../engine/io/results';
+import type { ModeExportFile } from '../../engine/io/modeExport';
 import type { AnalysisProgressEvent } from '../ipc/contract';
 
 export interface ResultsServiceOptions {
@@ -84,6 +85,11 @@ export class ResultsService {
 
   particleFields(dir: string, sampleId: string): Promise<ParticleFields> {
     return this.request('particleFields', dir, sampleId) as Promise<ParticleFields>;
+  }
+
+  /** Stored modes as extended XYZ for OVITO/ASE (engine/io/modeExport.ts, as `glassmodes export-modes`); progress as an analysis event of the sample. */
+  exportModes(dir: string, sampleId: string, modes: string, options: { animate?: boolean; frames?: number; amplitude?: number }): Promise<ModeExportFile> {
+    return this.requestWithProgress({ dir, sampleId }, 'modeExportFile', dir, sampleId, modes, options) as Promise<ModeExportFile>;
   }
 
   async shutdown(): Promise<void> {

@@ -5,6 +5,7 @@ import { api, errorText } from '../api';
 import { useStore } from '../store';
 import { bytesToBase64, textToBase64 } from '../export/base64';
 import { checkMovieRequest, isAbortError, type EncodedMovie, type MovieFormat } from '../export/movie';
+import { ModeFileExport } from './ModeFileExport';
 import { encodeModeMovie, modeMovieName, movieTiming, type ModeColouring, type ModeMovieSettings } from '../export/modeMovie';
 
 /**
@@ -31,6 +32,7 @@ export function ExportView({ params }: { params: URLSearchParams }) {
         itself is the raw export: extended XYZ for ASE and OVITO, .npy for NumPy (<code>{project.path}</code>).
       </p>
       <ModeMovieExport key={project.path} project={project} params={params} />
+      <ModeFileExport key={`modes:${project.path}`} project={project} />
       <AnalysisExport key={`analysis:${project.path}`} dir={project.path} />
     </section>
   );

@@ -4,6 +4,7 @@ import { api, errorText } from '../api';
 import { navigate } from '../router';
 import { openProject, setState, useStore } from '../store';
 import { ProjectPanel } from './ProjectPanel';
+import { ImportGlassPanel } from './ImportGlassPanel';
 
 export function ProjectsView({ params }: { params: URLSearchParams }) {
   const project = useStore((s) => s.project);
@@ -54,6 +55,7 @@ export function ProjectsView({ params }: { params: URLSearchParams }) {
           <button className="primary" onClick={() => navigate('setup')}>
             New project…
           </button>
+          <ImportGlassPanel onDone={() => void reload()} />
           <span className="muted">or open a project folder (one made here, or by the CLI’s <code>glassmodes new</code>):</span>
         </div>
         <div className="row" style={{ marginTop: 8 }}>
