@@ -1,0 +1,293 @@
+// `glassmodes slurm` on a real scheduler: munged, slurmctld and slurmd for one node on loopback,
+// started here from a generated slurm.conf in a temporary folder (proctrack/linuxproc and
+// task/none: no cgroups needed), and stopped in afterAll, also when a test fails. Needs root and
+// Debian's slurm-wlm and munge (.ci/run installs them); skipped, saying so, where they are missing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './helpers/reference';
+
+const SEARCH = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/sbin', '/usr/local/sbin', '/usr/local/bin'];
+const which = (name: string) => SEARCH.map((d) => join(d, name)).find((p) => existsSync(p));
+const BINARIES = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'scontrol', 'squeue', 'scancel'] as const;
+const bin = Object.fromEntries(BINARIES.map((b) => [b, which(b)])) as Record<(typeof BINARIES)[number], string | undefined>;
+const missing = BINARIES.filter((b) => !bin[b]);
+const skipReason =
+  process.platform !== 'linux'
+    ? 'SLURM tests need Linux'
+    : missing.length
+      ? `SLURM tests skipped: ${missing.join(', ')} not installed (Debian: apt-get install slurm-wlm munge, as .ci/run does)`
+      : process.getuid?.() !== 0
+        ? 'SLURM tests skipped: starting munged, slurmctld and slurmd as this test does needs root'
+        : '';
+if (skipReason) console.warn(skipReason);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A tiny 2D glass, 8 samples; the Monte Carlo lasts long enough (~1–3 s a sample here) to be interrupted midway. */
+const NEW_ARGS = ['--dim', '2', '--particles', '64', '--taper', '2', '--parent-temperature', '0.3', '--sweeps', '6000', '--samples', '8', '--seed', '11', '--no-estimate'];
+/** The files of a sample that are deterministic given the seed (meta.json compared without its wall times and host). */
+const SAMPLE_FILES = ['parent.extxyz', 'config.extxyz', 'eigenvalues.npy', 'modes.npy', 'participation.npy'];
+
+describe.skipIf(skipReason !== '')(skipReason || 'glassmodes slurm on a real slurmctld and slurmd (one node on loopback)', () => {
+  let root = '';
+  let env: NodeJS.ProcessEnv = {};
+  const pidFiles: { name: string; path: string }[] = [];
+  const run = (cmd: string, args: string[], input?: string) => spawnSync(cmd, args, { encoding: 'utf8', env, input, cwd: repoRoot });
+  const cli = (args: string[]) => run(process.execPath, [join(repoRoot, 'bin/glassmodes.mjs'), ...args]);
+  /** `scontrol show job -o` as key=value records, one per job (or array task). */
+  const showJob = (id: string) =>
+    run(bin.scontrol!, ['show', 'job', '-o', id])
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Object.fromEntries(line.split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])));
+  const slurmTime = (t: string) => Date.parse(t + 'Z'); // the daemons run in UTC here (TZ of this machine)
+  const queueEmpty = () => run(bin.squeue!, ['-h']).stdout.trim() === '';
+  async function waitFor(what: string, test: () => boolean, seconds: number, pollMs = 250): Promise<void> {
+    const end = Date.now() + seconds * 1000;
+    while (!test()) {
+      if (Date.now() > end) throw new Error(`timed out after ${seconds} s waiting for ${what}\nsqueue:\n${run(bin.squeue!, []).stdout}`);
+      await sleep(pollMs);
+    }
+  }
+
+  beforeAll(async () => {
+    root = mkdtempSync('/tmp/glassmodes-slurm-');
+    chmodSync(root, 0o755); // munged wants every directory above its socket searchable by all
+    for (const d of ['munge', 'state', 'spool', 'log', 'work']) mkdirSync(join(root, d), { mode: 0o755 });
+    const key = join(root, 'munge', 'munge.key');
+    writeFileSync(key, randomBytes(1024), { mode: 0o600 });
+    const socket = join(root, 'munge', 'munge.socket');
+    pidFiles.push({ name: 'munged', path: join(root, 'munge', 'munged.pid') });
+    const m = spawnSync(bin.munged!, [`--socket=${socket}`, `--key-file=${key}`, `--log-file=${join(root, 'log', 'munged.log')}`, `--pid-file=${pidFiles[0].path}`, `--seed-file=${join(root, 'munge', 'seed')}`], { encoding: 'utf8' });
+    if (m.status !== 0) throw new Error(`munged did not start: ${m.stderr}`);
+    const [ctldPort, dPort] = [await freePort(), await freePort()];
+    const conf = join(root, 'slurm.conf');
+    writeFileSync(
+      conf,
+      [
+        'ClusterName=glassmodestest',
+        'SlurmctldHost=localhost(127.0.0.1)',
+        `SlurmctldPort=${ctldPort}`,
+        `SlurmdPort=${dPort}`,
+        'SlurmUser=root',
+        'SlurmdUser=root',
+        'AuthType=auth/munge',
+        `AuthInfo=socket=${socket}`,
+        'CredType=cred/munge',
+        `StateSaveLocation=${join(root, 'state')}`,
+        `SlurmdSpoolDir=${join(root, 'spool')}`,
+        `SlurmctldPidFile=${join(root, 'slurmctld.pid')}`,
+        `SlurmdPidFile=${join(root, 'slurmd.pid')}`,
+        `SlurmctldLogFile=${join(root, 'log', 'slurmctld.log')}`,
+        `SlurmdLogFile=${join(root, 'log', 'slurmd.log')}`,
+        'ProctrackType=proctrack/linuxproc',
+        'TaskPlugin=task/none',
+        'JobAcctGatherType=jobacct_gather/none',
+        'AccountingStorageType=accounting_storage/none',
+        'JobCompType=jobcomp/none',
+        'SwitchType=switch/none',
+        'MpiDefault=none',
+        'SchedulerType=sched/builtin',
+        'SelectType=select/cons_tres',
+        'SelectTypeParameters=CR_CPU',
+        'ReturnToService=2',
+        // Four CPUs declared on this two-core machine, so that the four tasks of an array run at once.
+        'SlurmdParameters=config_overrides',
+        'KillWait=10',
+        'MinJobAge=3600',
+        `NodeName=gm1 NodeHostname=${hostname()} NodeAddr=127.0.0.1 CPUs=4 RealMemory=2000 State=UNKNOWN`,
+        'PartitionName=debug Nodes=gm1 Default=YES MaxTime=INFINITE State=UP',
+        '',
+      ].join('\n'),
+    );
+    env = { ...process.env, SLURM_CONF: conf };
+    pidFiles.push({ name: 'slurmctld', path: join(root, 'slurmctld.pid') }, { name: 'slurmd', path: join(root, 'slurmd.pid') });
+    const ctld = run(bin.slurmctld!, ['-f', conf, '-i']);
+    if (ctld.status !== 0) throw new Error(`slurmctld did not start: ${ctld.stderr}`);
+    const d = run(bin.slurmd!, ['-f', conf, '-N', 'gm1']);
+    if (d.status !== 0) throw new Error(`slurmd did not start: ${d.stderr}`);
+    await waitFor('node gm1 to be idle', () => /State=IDLE/.test(run(bin.scontrol!, ['show', 'node', 'gm1']).stdout), 60, 500);
+  }, 90_000);
+
+  afterAll(async () => {
+    // Stopping the daemons is part of the test: cancel what is left, stop slurmd, slurmctld and
+    // munged by their pid files, and fail if any of them is still alive.
+    if (root && env.SLURM_CONF && bin.scancel) {
+      run(bin.scancel, ['--user=root']);
+      const end = Date.now() + 20_000;
+      while (!queueEmpty() && Date.now() < end) await sleep(250);
+    }
+    const alive: string[] = [];
+    for (const { name, path } of [...pidFiles].reverse()) {
+      if (!existsSync(path)) continue;
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      if (!pid) continue;
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        continue; // already gone
+      }
+      const end = Date.now() + 15_000;
+      let gone = false;
+      while (!gone && Date.now() < end) {
+        try {
+          process.kill(pid, 0);
+          await sleep(100);
+        } catch {
+          gone = true;
+        }
+      }
+      if (!gone) {
+        process.kill(pid, 'SIGKILL');
+        alive.push(`${name} (pid ${pid}) ignored SIGTERM for 15 s`);
+      }
+    }
+    if (root) rmSync(root, { recursive: true, force: true });
+    if (alive.length) throw new Error(`daemons did not stop: ${alive.join('; ')}`);
+  }, 60_000);
+
+  /** The local reference: the same project, run here without a scheduler. */
+  let local = '';
+  const localRun = () => {
+    if (local) return local;
+    local = join(root, 'work', 'local', 'p');
+    mkdirSync(join(root, 'work', 'local'));
+    expect(cli(['new', local, ...NEW_ARGS]).status).toBe(0);
+    const r = cli(['run', local, '--jobs', '2', '--no-estimate']);
+    expect(r.status, r.stderr).toBe(0);
+    return local;
+  };
+  const meta = (dir: string, id: string) => {
+    const m = JSON.parse(readFileSync(join(dir, 'samples', id, 'meta.json'), 'utf8'));
+    delete m.timings; // wall seconds of each stage
+    delete m.host; // the machine that ran it
+    if (m.spectrum) delete m.spectrum.timings;
+    return m;
+  };
+  /** Every sample's deterministic files equal the local run's, byte for byte. */
+  const expectSameAsLocal = (dir: string) => {
+    const reference = localRun();
+    const ids = readdirSync(join(reference, 'samples')).sort();
+    expect(ids).toHaveLength(8);
+    expect(readdirSync(join(dir, 'samples')).sort()).toEqual(ids);
+    for (const id of ids) {
+      for (const f of SAMPLE_FILES) expect(readFileSync(join(dir, 'samples', id, f)).equals(readFileSync(join(reference, 'samples', id, f))), `${id}/${f}`).toBe(true);
+      expect(meta(dir, id), `${id}/meta.json`).toEqual(meta(reference, id));
+      expect(existsSync(join(dir, 'samples', id, 'checkpoint.json')), `${id}/checkpoint.json left over`).toBe(false);
+      expect(existsSync(join(dir, 'samples', id, '.lock')), `${id}/.lock left over`).toBe(false);
+    }
+  };
+  const submit = (name: string) => {
+    const dir = join(root, 'work', name, 'p'); // the same folder name as the reference: project.json names it after the folder
+    mkdirSync(join(root, 'work', name));
+    expect(cli(['new', dir, ...NEW_ARGS]).status).toBe(0);
+    const r = cli(['slurm', dir, '--tasks', '4', '--time', '10:00', '--submit']);
+    expect(r.status, r.stderr).toBe(0);
+    const submitted = JSON.parse(readFileSync(join(dir, 'slurm', 'submitted.json'), 'utf8'));
+    expect(submitted.tasks.map((t: { runs: string[] }) => t.runs)).toEqual([['--samples 0-1'], ['--samples 2-3'], ['--samples 4-5'], ['--samples 6-7']]);
+    return { dir, arrayJob: String(submitted.arrayJob), analyzeJob: String(submitted.analyzeJob) };
+  };
+  const taskLog = (dir: string, arrayJob: string, task: number) => readFileSync(join(dir, 'slurm', 'logs', `task-${arrayJob}_${task}.out`), 'utf8');
+  /** Waits for the analyze job to finish, then checks that it ran after every task and analysed all 8 samples. */
+  const expectAnalyzedAfterTasks = async (dir: string, arrayJob: string, analyzeJob: string) => {
+    await waitFor(`analyze job ${analyzeJob}`, () => showJob(analyzeJob)[0]?.JobState === 'COMPLETED' || /FAILED|CANCELLED|TIMEOUT/.test(showJob(analyzeJob)[0]?.JobState ?? ''), 150, 500);
+    const analysis = showJob(analyzeJob)[0];
+    expect(analysis.JobState, readFileSync(join(dir, 'slurm', 'logs', `analyze-${analyzeJob}.out`), 'utf8')).toBe('COMPLETED');
+    expect(analysis.ExitCode).toBe('0:0');
+    const tasks = showJob(arrayJob);
+    expect(tasks.map((t) => Number(t.ArrayTaskId)).sort()).toEqual([0, 1, 2, 3]);
+    for (const t of tasks) {
+      expect(t.JobState, `task ${t.ArrayTaskId}`).toBe('COMPLETED');
+      expect(slurmTime(analysis.StartTime)).toBeGreaterThanOrEqual(slurmTime(t.EndTime));
+    }
+    const summary = JSON.parse(readFileSync(join(dir, 'analysis', 'summary.json'), 'utf8'));
+    expect(summary.samples).toBe(8);
+    const summaryTime = statSync(join(dir, 'analysis', 'summary.json')).mtimeMs;
+    for (const id of readdirSync(join(dir, 'samples'))) expect(summaryTime).toBeGreaterThan(statSync(join(dir, 'samples', id, 'meta.json')).mtimeMs);
+    return tasks;
+  };
+  /** Each sample finished exactly once over all task logs (a requeued task skips what is done). */
+  const expectDoneOnce = (dir: string, arrayJob: string) => {
+    const logs = [0, 1, 2, 3].map((t) => taskLog(dir, arrayJob, t)).join('\n');
+    for (let k = 0; k < 8; k++) expect(logs.match(new RegExp(`^s000${k} done`, 'gm')) ?? [], `s000${k} done lines`).toHaveLength(1);
+  };
+
+  it('prints an array script that sbatch --test-only accepts', () => {
+    const dir = join(root, 'work', 'plain', 'p');
+    mkdirSync(join(root, 'work', 'plain'));
+    expect(cli(['new', dir, ...NEW_ARGS]).status).toBe(0);
+    const r = cli(['slurm', dir, '--tasks', '4']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^#!\/bin\/bash\n/);
+    expect(r.stdout).toContain('#SBATCH --array=0-3');
+    expect(r.stdout).toContain('#SBATCH --signal=B:TERM@60');
+    expect(r.stdout).toContain(`run ${dir} --samples 6-7`);
+    expect(readFileSync(join(dir, 'slurm', 'array.sh'), 'utf8')).toBe(r.stdout);
+    const test = run(bin.sbatch!, ['--test-only'], r.stdout);
+    expect(test.status, test.stderr).toBe(0);
+    expect(test.stderr).toMatch(/Job \d+ to start at/);
+    const analyze = run(bin.sbatch!, ['--test-only', join(dir, 'slurm', 'analyze.sh')]);
+    expect(analyze.status, analyze.stderr).toBe(0);
+    expect(existsSync(join(dir, 'slurm', 'submitted.json'))).toBe(false);
+  });
+
+  it('runs 4 tasks × 2 samples into one folder: every sample done once, files identical to a local run, analyze after the last task', async () => {
+    const { dir, arrayJob, analyzeJob } = submit('array');
+    localRun(); // meanwhile, on this machine's cores too
+    await expectAnalyzedAfterTasks(dir, arrayJob, analyzeJob);
+    expectDoneOnce(dir, arrayJob);
+    expectSameAsLocal(dir);
+  }, 240_000);
+
+  it('a task signalled mid-run (scancel --signal=TERM) writes its checkpoint, requeues itself and resumes from it; the same files, analyze after it', async () => {
+    const { dir, arrayJob, analyzeJob } = submit('requeue');
+    // Task 1's first sample, s0002, in its Monte Carlo: its lock is taken, its parent not yet written.
+    const folder = join(dir, 'samples', 's0002');
+    await waitFor('s0002 to start', () => existsSync(join(folder, '.lock')), 120, 50);
+    expect(existsSync(join(folder, 'parent.extxyz'))).toBe(false);
+    const signal = run(bin.scancel!, ['--signal=TERM', '--batch', `${arrayJob}_1`]);
+    expect(signal.status, signal.stderr).toBe(0);
+    // SLURM holds a requeued batch job for about two minutes before it is eligible again (its
+    // Reason is BeginTime); release it at once to keep this test short.
+    await waitFor('task 1 to requeue', () => showJob(`${arrayJob}_1`)[0]?.JobState === 'PENDING', 60, 100);
+    const log1 = taskLog(dir, arrayJob, 1);
+    const written = /s0002: Monte Carlo checkpoint written at sweep (\d+) of 6000/.exec(log1);
+    expect(written, log1).not.toBeNull();
+    const sweep = Number(written![1]);
+    expect(sweep).toBeGreaterThan(0);
+    expect(sweep).toBeLessThan(6000);
+    expect(JSON.parse(readFileSync(join(folder, 'checkpoint.json'), 'utf8')).sweepsDone).toBe(sweep);
+    expect(log1).toContain('SIGTERM: stopping; running samples write their checkpoints');
+    expect(log1).toMatch(/state RUNNING, requeued to resume from its checkpoints \(restart 1 of at most 10\)/);
+    expect(existsSync(join(folder, '.lock'))).toBe(false); // released as it stopped
+    const info = cli(['info', dir]);
+    expect(info.stdout).toMatch(new RegExp(`s0002 +sampling +checkpoint at sweep ${sweep}/6000`));
+    expect(info.stdout).toContain(`array job ${arrayJob} (4 task(s)), then analyze job ${analyzeJob}`);
+    expect(run(bin.scontrol!, ['update', `JobId=${arrayJob}_1`, 'StartTime=now']).status).toBe(0);
+    const tasks = await expectAnalyzedAfterTasks(dir, arrayJob, analyzeJob);
+    expect(tasks.find((t) => t.ArrayTaskId === '1')!.Restarts).toBe('1');
+    for (const t of tasks.filter((t) => t.ArrayTaskId !== '1')) expect(t.Restarts).toBe('0');
+    const after = taskLog(dir, arrayJob, 1);
+    expect(after).toContain(`s0002 parent: resumed at sweep ${sweep}`);
+    expect(after).toMatch(/restart 1\) on /);
+    expectDoneOnce(dir, arrayJob);
+    expectSameAsLocal(dir);
+  }, 300_000);
+});
