@@ -18,7 +18,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { createProject, openProject, ProjectError, PROJECT_FILE, type ProjectFile } from '../../engine/io/project';
+import { createProject, openProject, ProjectError, PROJECT_FILE, readSampleMeta, type ProjectFile } from '../../engine/io/project';
+import { estimateMonteCarlo } from '../../engine/pipeline/estimate';
+import { chainEntries } from '../../engine/pipeline/chain';
+import { formatDuration } from '../progress';
 import { writeFileAtomic, writeJsonAtomic } from '../../engine/io/files';
 import { checkAgainstPlan } from '../../engine/io/reproduceRun';
 import { reproducePlan, tinyPlan, type ReproducePlan } from '../../engine/pipeline/reproducePlan';
@@ -26,7 +29,7 @@ import { APP_VERSION } from '../../engine/version';
 import { numberOption, parse, UsageError } from '../args';
 
 export const SLURM_USAGE =
-  'glassmodes slurm <dir> [--tasks <n> | --per-task <k>] [--time <limit>] [--partition <p>] [--account <a>] [--cpus-per-task <c>] [--max-requeues <r>] [--sbatch <option>]… [--reproduce quick|paper] [--submit]';
+  'glassmodes slurm <dir> [--tasks <n> | --per-task <k>] [--time <limit>] [--partition <p>] [--account <a>] [--cpus-per-task <c>] [--max-requeues <r>] [--sbatch <option>]… [--reproduce quick|paper] [--no-estimate] [--submit]';
 
 /** One unit of work of an array task: a sample or a chain of one project folder. */
 export interface WorkUnit {
@@ -98,6 +101,56 @@ export function checkTimeLimit(text: string): string {
   const ok = /^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2})$/.test(text);
   if (!ok) throw new UsageError(`--time must be a SLURM time limit (minutes, mm:ss, hh:mm:ss, d-hh, d-hh:mm or d-hh:mm:ss), got '${text}'`);
   return text;
+}
+
+/** A SLURM time limit in seconds (checkTimeLimit's formats). */
+export function timeLimitSeconds(text: string): number {
+  const [days, rest] = text.includes('-') ? [Number(text.split('-')[0]), text.split('-')[1]] : [0, text];
+  const parts = rest.split(':').map(Number);
+  if (text.includes('-')) {
+    const [h, m = 0, sec = 0] = parts;
+    return ((days * 24 + h) * 60 + m) * 60 + sec;
+  }
+  if (parts.length === 1) return parts[0] * 60;
+  if (parts.length === 2) return parts[0] * 60 + parts[1];
+  return (parts[0] * 60 + parts[1]) * 60 + parts[2];
+}
+
+/**
+ * Seconds of work per task on this machine: the Monte Carlo of each unit from the rate measured
+ * now (engine/pipeline/estimate.ts), plus quench and spectrum per sample from the mean of the
+ * finished samples' meta.json timings (none finished: not counted, and said so); a task's units
+ * shared over its `cpus` workers.
+ */
+export function taskSeconds(target: SlurmTarget, tasks: SlurmTask[], cpus: number): { seconds: number[]; laterStagesMeasured: number } {
+  const unitSeconds = new Map<string, number[]>();
+  let measured = 0;
+  // A throwaway first measurement: a cold hot loop measures several times too slow (as in reproduce).
+  const warm = target.projects.find((p) => p.project.settings.sampling.parentTemperature !== 'inf');
+  if (warm) estimateMonteCarlo(warm.project.settings, 0.2);
+  for (const { dir, project } of target.projects) {
+    const mc = estimateMonteCarlo(project.settings, 0.3);
+    const later = project.samples
+      .map((s) => readSampleMeta(dir, s.id)?.timings)
+      .filter((t): t is Record<string, number> => t !== undefined && t.quench !== undefined && (t.spectrum !== undefined || !project.settings.spectrum.enabled))
+      .map((t) => t.quench + (t.spectrum ?? 0));
+    measured += later.length;
+    const perSample = later.length ? later.reduce((a, b) => a + b, 0) / later.length : 0;
+    const perSweep = mc ? project.settings.model.particles / mc.rate : 0;
+    if (project.settings.sampling.chains > 0) {
+      const sweeps = (c: ReturnType<typeof chainEntries>[number]) => project.settings.sampling.equilibrate + c.samples.length * project.settings.sampling.sampleEvery;
+      unitSeconds.set(dir, chainEntries(project.settings).map((c) => sweeps(c) * perSweep + c.samples.length * perSample));
+    } else {
+      const sweeps = project.settings.sampling.parentTemperature === 'inf' ? 0 : project.settings.sampling.sweeps;
+      unitSeconds.set(dir, project.samples.map(() => sweeps * perSweep + perSample));
+    }
+  }
+  const seconds = tasks.map((t) => {
+    const loads = t.runs.flatMap((r) => unitSeconds.get(r.dir)!.slice(r.first, r.last + 1));
+    const workers = Math.max(1, Math.min(cpus, loads.length));
+    return Math.max(Math.max(...loads), loads.reduce((a, b) => a + b, 0) / workers);
+  });
+  return { seconds, laterStagesMeasured: measured };
 }
 
 /** The glassmodes command the jobs run: this Node and this checkout's bin/glassmodes.mjs (absolute paths, the same on the compute nodes of a shared filesystem). */
@@ -317,6 +370,7 @@ export function slurmCommand(args: string[]): number {
       'max-requeues': { type: 'string' },
       sbatch: { type: 'string', multiple: true },
       reproduce: { type: 'string' },
+      'no-estimate': { type: 'boolean' },
       submit: { type: 'boolean' },
     },
     SLURM_USAGE,
@@ -359,6 +413,15 @@ export function slurmCommand(args: string[]): number {
   for (const m of mapping.slice(0, 8)) err(`  task ${m.task}: ${m.runs.join(', ')}`);
   if (mapping.length > 8) err(`  … task ${mapping[mapping.length - 1].task}: ${mapping[mapping.length - 1].runs.join(', ')}`);
   err(`wrote ${arrayPath} and ${analyzePath}; logs go to ${join(folder, 'logs')}`);
+  if (!values['no-estimate']) {
+    const { seconds, laterStagesMeasured } = taskSeconds(target, tasks, cpusPerTask);
+    const longest = Math.max(...seconds);
+    const later = laterStagesMeasured ? `quench and spectrum: the mean of ${laterStagesMeasured} finished sample(s)` : 'quench and spectrum not counted (no sample finished yet: run one, e.g. glassmodes run <dir> --samples 0, to measure them)';
+    err(`estimate on this machine: the longest task ~${formatDuration(longest)} with ${cpusPerTask} CPU(s) (Monte Carlo at the rate measured now; ${later}); compute nodes may differ`);
+    if (time && timeLimitSeconds(time) - 60 < longest) {
+      err(`  --time ${time} is shorter than that: tasks will be warned 60 s before the limit, write their checkpoints and requeue (at most ${maxRequeues} times) — fine for preemptible queues, but a longer limit or more tasks wastes less`);
+    }
+  }
   if (!values.submit) {
     process.stdout.write(array);
     err(`submit: jid=$(sbatch --parsable ${shellWord(arrayPath)}) && sbatch --dependency=afterok:$jid --kill-on-invalid-dep=yes ${shellWord(analyzePath)}   (or: glassmodes slurm … --submit)`);
