@@ -2,7 +2,7 @@
 // started here from a generated slurm.conf in a temporary folder (proctrack/linuxproc and
 // task/none: no cgroups needed), and stopped in afterAll, also when a test fails. Needs root and
 // Debian's slurm-wlm and munge (.ci/run installs them); skipped, saying so, where they are missing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './helpers/reference';
+import { splitTasks, timeLimitSeconds, type WorkUnit } from '../cli/commands/slurm';
+import { createProject } from '../engine/io/project';
 
 const SEARCH = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/sbin', '/usr/local/sbin', '/usr/local/bin'];
 const which = (name: string) => SEARCH.map((d) => join(d, name)).find((p) => existsSync(p));
@@ -39,10 +41,74 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A tiny 2D glass, 8 samples; the Monte Carlo lasts long enough (~1–3 s a sample here) to be interrupted midway. */
-const NEW_ARGS = ['--dim', '2', '--particles', '64', '--taper', '2', '--parent-temperature', '0.3', '--sweeps', '6000', '--samples', '8', '--seed', '11', '--no-estimate'];
+/**
+ * A tiny 2D glass, 8 samples (`glassmodes new <dir> --dim 2 --particles 64 --taper 2
+ * --parent-temperature 0.3 --sweeps 4000 --samples 8 --seed 11`, made in this process to spare a
+ * Node start); its Monte Carlo lasts long enough (~1–2 s a sample here) to be interrupted midway.
+ */
+const SWEEPS = 4000;
+const newProject = (dir: string) => createProject(dir, { model: { dim: 2, particles: 64, taper: 2 }, sampling: { parentTemperature: 0.3, sweeps: SWEEPS }, samples: 8, seed: 11 }, { createdBy: 'cli' });
 /** The files of a sample that are deterministic given the seed (meta.json compared without its wall times and host). */
 const SAMPLE_FILES = ['parent.extxyz', 'config.extxyz', 'eigenvalues.npy', 'modes.npy', 'participation.npy'];
+
+describe('glassmodes slurm: task shares and bad input (no scheduler needed)', () => {
+  const units = (dir: string, kind: WorkUnit['kind'], n: number) => Array.from({ length: n }, (_, index) => ({ dir, kind, index }));
+  it('splits the units into contiguous shares, one run per project folder in each', () => {
+    const ranges = (tasks: ReturnType<typeof splitTasks>) => tasks.map((t) => t.runs.map((r) => `${r.dir}:${r.kind}:${r.first}-${r.last}`));
+    expect(ranges(splitTasks(units('/p', 'samples', 10), { tasks: 4 }))).toEqual([['/p:samples:0-2'], ['/p:samples:3-5'], ['/p:samples:6-7'], ['/p:samples:8-9']]);
+    expect(ranges(splitTasks(units('/p', 'chains', 10), { perTask: 3 }))).toEqual([['/p:chains:0-2'], ['/p:chains:3-5'], ['/p:chains:6-8'], ['/p:chains:9-9']]);
+    // A reproduction: the units of its ensembles in order; a task may span two of them.
+    expect(ranges(splitTasks([...units('/r/a', 'chains', 3), ...units('/r/b', 'samples', 3)], { tasks: 2 }))).toEqual([['/r/a:chains:0-2'], ['/r/b:samples:0-2']]);
+    expect(ranges(splitTasks([...units('/r/a', 'chains', 3), ...units('/r/b', 'samples', 3)], { tasks: 4 }))).toEqual([['/r/a:chains:0-1'], ['/r/a:chains:2-2', '/r/b:samples:0-0'], ['/r/b:samples:1-1'], ['/r/b:samples:2-2']]);
+    expect(() => splitTasks(units('/p', 'samples', 3), { tasks: 4 })).toThrow(/--tasks 4 is more than there are units of work \(3 samples\)/);
+    expect([timeLimitSeconds('90'), timeLimitSeconds('10:30'), timeLimitSeconds('2:00:00'), timeLimitSeconds('1-2'), timeLimitSeconds('1-0:30:05')]).toEqual([5400, 630, 7200, 93600, 88205]);
+  });
+  it('refuses bad options and folders with the reason, exit status non-zero, and writes nothing', async () => {
+    const scratch = mkdtempSync('/tmp/glassmodes-slurm-input-');
+    const path = process.env.PATH;
+    // In this process (main() as bin/glassmodes.mjs calls it), with no sbatch on PATH.
+    const { main } = await import('../cli/main');
+    const cli = async (args: string[]) => {
+      let stderr = '';
+      const spy = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += parts.join(' ') + '\n'));
+      const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+      try {
+        return { status: await main(args), stderr };
+      } finally {
+        spy.mockRestore();
+        write.mockRestore();
+      }
+    };
+    try {
+      process.env.PATH = '/nonexistent';
+      const dir = join(scratch, 'p');
+      newProject(dir);
+      const cases: [string[], RegExp, number][] = [
+        [['--tasks', '0'], /--tasks must be an integer ≥ 1/, 2],
+        [['--tasks', '9'], /--tasks 9 is more than there are units of work \(8 samples\); give at most 8/, 2],
+        [['--tasks', '2', '--per-task', '2'], /give --tasks or --per-task, not both/, 2],
+        [['--time', '10 minutes'], /--time must be a SLURM time limit/, 2],
+        [['--cpus-per-task', '0'], /--cpus-per-task must be an integer ≥ 1/, 2],
+        [['--partition', 'a b'], /--partition must be a SLURM partition name/, 2],
+        [['--sbatch', 'mem=2G'], /--sbatch takes one sbatch option such as --mem=2G/, 2],
+        [['--submit'], /--submit needs SLURM's sbatch on PATH .*nothing was written/, 1],
+      ];
+      for (const [extra, message, status] of cases) {
+        const r = await cli(['slurm', dir, ...extra]);
+        expect(r.status, extra.join(' ')).toBe(status);
+        expect(r.stderr, extra.join(' ')).toMatch(message);
+      }
+      expect(existsSync(join(dir, 'slurm'))).toBe(false);
+      const notProject = await cli(['slurm', scratch, '--tasks', '2']);
+      expect(notProject.status).toBe(1);
+      expect(notProject.stderr).toMatch(/is neither a glassmodes project \(no project.json\) nor a reproduction directory/);
+      expect(existsSync(join(scratch, 'slurm'))).toBe(false);
+    } finally {
+      process.env.PATH = path;
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.skipIf(skipReason !== '')(skipReason || 'glassmodes slurm on a real slurmctld and slurmd (one node on loopback)', () => {
   let root = '';
@@ -169,7 +235,7 @@ describe.skipIf(skipReason !== '')(skipReason || 'glassmodes slurm on a real slu
     if (local) return local;
     local = join(root, 'work', 'local', 'p');
     mkdirSync(join(root, 'work', 'local'));
-    expect(cli(['new', local, ...NEW_ARGS]).status).toBe(0);
+    newProject(local);
     const r = cli(['run', local, '--jobs', '2', '--no-estimate']);
     expect(r.status, r.stderr).toBe(0);
     return local;
@@ -197,8 +263,8 @@ describe.skipIf(skipReason !== '')(skipReason || 'glassmodes slurm on a real slu
   const submit = (name: string) => {
     const dir = join(root, 'work', name, 'p'); // the same folder name as the reference: project.json names it after the folder
     mkdirSync(join(root, 'work', name));
-    expect(cli(['new', dir, ...NEW_ARGS]).status).toBe(0);
-    const r = cli(['slurm', dir, '--tasks', '4', '--time', '10:00', '--submit']);
+    newProject(dir);
+    const r = cli(['slurm', dir, '--tasks', '4', '--time', '10:00', '--submit', '--no-estimate']);
     expect(r.status, r.stderr).toBe(0);
     const submitted = JSON.parse(readFileSync(join(dir, 'slurm', 'submitted.json'), 'utf8'));
     expect(submitted.tasks.map((t: { runs: string[] }) => t.runs)).toEqual([['--samples 0-1'], ['--samples 2-3'], ['--samples 4-5'], ['--samples 6-7']]);
@@ -232,8 +298,8 @@ describe.skipIf(skipReason !== '')(skipReason || 'glassmodes slurm on a real slu
   it('prints an array script that sbatch --test-only accepts', () => {
     const dir = join(root, 'work', 'plain', 'p');
     mkdirSync(join(root, 'work', 'plain'));
-    expect(cli(['new', dir, ...NEW_ARGS]).status).toBe(0);
-    const r = cli(['slurm', dir, '--tasks', '4']);
+    newProject(dir);
+    const r = cli(['slurm', dir, '--tasks', '4', '--no-estimate']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^#!\/bin\/bash\n/);
     expect(r.stdout).toContain('#SBATCH --array=0-3');
@@ -246,6 +312,23 @@ describe.skipIf(skipReason !== '')(skipReason || 'glassmodes slurm on a real slu
     const analyze = run(bin.sbatch!, ['--test-only', join(dir, 'slurm', 'analyze.sh')]);
     expect(analyze.status, analyze.stderr).toBe(0);
     expect(existsSync(join(dir, 'slurm', 'submitted.json'))).toBe(false);
+  });
+
+  it('a reproduction directory (--reproduce): tasks over all its ensembles, the report job runs reproduce; sbatch --test-only accepts both', () => {
+    const dir = join(root, 'work', 'reproduction');
+    const r = cli(['slurm', dir, '--reproduce', 'tiny', '--per-task', '2', '--no-estimate']);
+    expect(r.status, r.stderr).toBe(0);
+    const ensembles = readdirSync(dir).filter((n) => existsSync(join(dir, n, 'project.json'))).sort();
+    expect(ensembles.length).toBeGreaterThanOrEqual(2);
+    for (const e of ensembles) expect(r.stdout).toContain(`run ${join(dir, e)} --`);
+    const analyze = readFileSync(join(dir, 'slurm', 'analyze.sh'), 'utf8');
+    expect(analyze).toContain(`reproduce ${dir} --scale tiny`);
+    expect(run(bin.sbatch!, ['--test-only'], r.stdout).status).toBe(0);
+    expect(run(bin.sbatch!, ['--test-only', join(dir, 'slurm', 'analyze.sh')]).status).toBe(0);
+    // Recognised again without --reproduce: the same script.
+    const again = cli(['slurm', dir, '--per-task', '2', '--no-estimate']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout.split('\n').slice(3)).toEqual(r.stdout.split('\n').slice(3));
   });
 
   it('runs 4 tasks × 2 samples into one folder: every sample done once, files identical to a local run, analyze after the last task', async () => {
@@ -268,17 +351,17 @@ describe.skipIf(skipReason !== '')(skipReason || 'glassmodes slurm on a real slu
     // Reason is BeginTime); release it at once to keep this test short.
     await waitFor('task 1 to requeue', () => showJob(`${arrayJob}_1`)[0]?.JobState === 'PENDING', 60, 100);
     const log1 = taskLog(dir, arrayJob, 1);
-    const written = /s0002: Monte Carlo checkpoint written at sweep (\d+) of 6000/.exec(log1);
+    const written = new RegExp(`s0002: Monte Carlo checkpoint written at sweep (\\d+) of ${SWEEPS}`).exec(log1);
     expect(written, log1).not.toBeNull();
     const sweep = Number(written![1]);
     expect(sweep).toBeGreaterThan(0);
-    expect(sweep).toBeLessThan(6000);
+    expect(sweep).toBeLessThan(SWEEPS);
     expect(JSON.parse(readFileSync(join(folder, 'checkpoint.json'), 'utf8')).sweepsDone).toBe(sweep);
     expect(log1).toContain('SIGTERM: stopping; running samples write their checkpoints');
     expect(log1).toMatch(/state RUNNING, requeued to resume from its checkpoints \(restart 1 of at most 10\)/);
     expect(existsSync(join(folder, '.lock'))).toBe(false); // released as it stopped
     const info = cli(['info', dir]);
-    expect(info.stdout).toMatch(new RegExp(`s0002 +sampling +checkpoint at sweep ${sweep}/6000`));
+    expect(info.stdout).toMatch(new RegExp(`s0002 +sampling +checkpoint at sweep ${sweep}/${SWEEPS}`));
     expect(info.stdout).toContain(`array job ${arrayJob} (4 task(s)), then analyze job ${analyzeJob}`);
     expect(run(bin.scontrol!, ['update', `JobId=${arrayJob}_1`, 'StartTime=now']).status).toBe(0);
     const tasks = await expectAnalyzedAfterTasks(dir, arrayJob, analyzeJob);

@@ -325,6 +325,9 @@ export function slurmTarget(dirInput: string, reproduce?: string): SlurmTarget {
     checkAgainstPlan(dir, plan.ensembles); // refuses a folder that disagrees with the plan
     const missing = plan.ensembles.filter((e) => !projects.some((p) => p.dir === join(dir, e.name)));
     if (missing.length) throw new ProjectError(`${dir} lacks the ensembles ${missing.map((e) => e.name).join(', ')} of the ${scale} plan; add --reproduce ${scale} to create them`);
+    // In the plan's order, as `reproduce` runs them (and as --reproduce maps them).
+    const order = plan.ensembles.map((e) => join(dir, e.name));
+    projects.sort((a, b) => order.indexOf(a.dir) - order.indexOf(b.dir));
   }
   return { dir, reproduce: scale, projects };
 }
