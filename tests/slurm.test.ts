@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './helpers/reference';
 import { splitTasks, timeLimitSeconds, type WorkUnit } from '../cli/commands/slurm';
-import { createProject } from '../engine/io/project';
+import { acquireLock, createProject, readLock } from '../engine/io/project';
 
 const SEARCH = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/sbin', '/usr/local/sbin', '/usr/local/bin'];
 const which = (name: string) => SEARCH.map((d) => join(d, name)).find((p) => existsSync(p));
@@ -63,6 +63,32 @@ describe('glassmodes slurm: task shares and bad input (no scheduler needed)', ()
     expect(() => splitTasks(units('/p', 'samples', 3), { tasks: 4 })).toThrow(/--tasks 4 is more than there are units of work \(3 samples\)/);
     expect([timeLimitSeconds('90'), timeLimitSeconds('10:30'), timeLimitSeconds('2:00:00'), timeLimitSeconds('1-2'), timeLimitSeconds('1-0:30:05')]).toEqual([5400, 630, 7200, 93600, 88205]);
   });
+  it('a lock left by an earlier run of the same SLURM job (a requeue, maybe on another node) is taken over; others from another host are respected', () => {
+    const folder = mkdtempSync('/tmp/glassmodes-slurm-lock-');
+    const saved = { job: process.env.SLURM_JOB_ID, restart: process.env.SLURM_RESTART_COUNT };
+    const leave = (slurm: object) => writeFileSync(join(folder, '.lock'), JSON.stringify({ pid: 4242, host: 'another-node', since: '2026-01-01T00:00:00Z', slurm }));
+    try {
+      process.env.SLURM_JOB_ID = '77';
+      process.env.SLURM_RESTART_COUNT = '1';
+      leave({ job: '77', restart: 1 }); // this very run of the job (restart 1) elsewhere: respected
+      expect(acquireLock(folder)).toBeUndefined();
+      leave({ job: '76', restart: 0 }); // another job on another host: respected
+      expect(acquireLock(folder)).toBeUndefined();
+      leave({ job: '77', restart: 0 }); // the run before the requeue: taken over
+      const release = acquireLock(folder);
+      expect(release).toBeDefined();
+      expect(readLock(folder)?.slurm).toEqual({ job: '77', restart: 1 });
+      release!();
+      expect(existsSync(join(folder, '.lock'))).toBe(false);
+    } finally {
+      if (saved.job === undefined) delete process.env.SLURM_JOB_ID;
+      else process.env.SLURM_JOB_ID = saved.job;
+      if (saved.restart === undefined) delete process.env.SLURM_RESTART_COUNT;
+      else process.env.SLURM_RESTART_COUNT = saved.restart;
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('refuses bad options and folders with the reason, exit status non-zero, and writes nothing', async () => {
     const scratch = mkdtempSync('/tmp/glassmodes-slurm-input-');
     const path = process.env.PATH;
