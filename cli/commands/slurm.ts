@@ -11,8 +11,9 @@
  * passes the signal on; glassmodes makes every running sample or chain write its checkpoint and
  * exits. `#SBATCH --signal=B:TERM@60` sends that TERM to the batch shell a minute before the time
  * limit; the task then asks the scheduler (`scontrol requeue`) to run it again, and the requeued
- * task resumes from the checkpoints. A task cancelled outright (`scancel`, JobState CANCELLED)
- * writes its checkpoints too but is not requeued; a preempted one is requeued by SLURM (--requeue).
+ * task resumes from the checkpoints. A task cancelled outright (`scancel`: its JobState reads
+ * COMPLETING by then) writes its checkpoints too but is not requeued; a preempted one is requeued
+ * by SLURM itself (--requeue).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -246,8 +247,8 @@ rc=$?
 if [ "$signals" -gt 0 ]; then
   state=$(scontrol show job -o "$TASK" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -n 1 | cut -d= -f2)
   # RUNNING: warned before the time limit (--signal) or signalled by \`scancel --signal=TERM\`;
-  # TIMEOUT: the limit itself. Both resume from the checkpoints in a requeued run. CANCELLED
-  # (scancel) stays cancelled; PREEMPTED is requeued by SLURM itself (--requeue).
+  # TIMEOUT: the limit itself. Both resume from the checkpoints in a requeued run. Cancelled
+  # (scancel: COMPLETING by now) stays cancelled; PREEMPTED is requeued by SLURM itself (--requeue).
   if [ "$state" = RUNNING ] || [ "$state" = TIMEOUT ]; then
     if [ "\${SLURM_RESTART_COUNT:-0}" -lt "$MAX_REQUEUES" ]; then
       echo "glassmodes task $TASK: state $state, requeued to resume from its checkpoints (restart $(( \${SLURM_RESTART_COUNT:-0} + 1 )) of at most $MAX_REQUEUES)"
