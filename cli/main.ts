@@ -15,6 +15,7 @@ import { infoCommand, INFO_USAGE, newCommand, NEW_USAGE, runCommand, RUN_USAGE }
 import { relaxationCommand, RELAXATION_USAGE } from './commands/relaxation';
 import { reproduceCommand, REPRODUCE_USAGE } from './commands/reproduce';
 import { exportModesCommand, EXPORT_MODES_USAGE, importCommand, IMPORT_USAGE } from './commands/exchange';
+import { slurmCommand, SLURM_USAGE } from './commands/slurm';
 
 type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
 
@@ -30,6 +31,7 @@ export const COMMANDS: Record<string, Command> = {
   theory: { usage: THEORY_USAGE, summary: 'HET-SCBA curves (continuum or finite box) as CSV', run: theoryCommand },
   relaxation: { usage: RELAXATION_USAGE, summary: 'τ_α(T) of swap-free MC and the mode-coupling fit for T_d (long runs near T_d: a cluster job)', run: relaxationCommand },
   reproduce: { usage: REPRODUCE_USAGE, summary: "the paper's Figs. 2–4: one project per ensemble (tapers 2, ∞, LJ; T* = ∞ and a ladder), run, analysed, report.md and figures (resumable)", run: reproduceCommand },
+  slurm: { usage: SLURM_USAGE, summary: 'the same runs as a SLURM array (one task per share of samples or chains), requeued from checkpoints, then analyze (docs/CLUSTER.md)', run: slurmCommand },
   figure: { usage: FIGURE_USAGE, summary: 'one figure (dos, idos, level-ratio, stress, het, …) as SVG or PNG, drawn as the app draws it', run: figureCommand },
 };
 

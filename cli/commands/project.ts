@@ -1,6 +1,10 @@
 /** `glassmodes new`, `run` and `info`: a project folder from settings to inherent structures. */
-import { createProject, projectStatus } from '../../engine/io/project';
-import { parseIndexRange, parseSampleRange, runProject, selectedChains } from '../../engine/io/runner';
+import { createProject, projectStatus, readLock, sampleDir, type LockHolder } from '../../engine/io/project';
+import { chainDir } from '../../engine/io/chainRun';
+import { readSubmitted } from './slurm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseIndexRange, parseSampleRange, runProject, selectedChains, stopReport } from '../../engine/io/runner';
 import { readChainReport } from '../../engine/io/chainRun';
 import { estimateMonteCarlo } from '../../engine/pipeline/estimate';
 import { chainEntries } from '../../engine/pipeline/chain';
@@ -164,18 +168,51 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const reporter = createProgressReporter();
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // SIGTERM (a scheduler's warning before SIGKILL, or kill) and SIGINT (Ctrl-C): every running
+  // sample or chain writes its checkpoint, then the run exits. A second Ctrl-C quits at once
+  // (a second SIGTERM does not: the scheduler's kill comes anyway).
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupts++ === 0) {
+      reporter.onEvent({ type: 'log', message: `${signal}: stopping; running samples write their checkpoints${signal === 'SIGINT' ? ' (Ctrl-C again to quit without them)' : ''}` });
+      controller.abort();
+    } else if (signal === 'SIGINT') {
+      reporter.onEvent({ type: 'log', message: 'SIGINT again: quitting without waiting for checkpoints (periodic ones and finished stages stay on disk)' });
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const t0 = performance.now();
-  const summary = await runProject(dir, { samples: range, chains: chainRange, jobs, signal: controller.signal, onEvent: reporter.onEvent, inProcess: values['in-process'] });
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  let summary;
+  try {
+    summary = await runProject(dir, { samples: range, chains: chainRange, jobs, signal: controller.signal, onEvent: reporter.onEvent, inProcess: values['in-process'] });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   reporter.finish();
   const took = formatDuration((performance.now() - t0) / 1000);
   console.log(`${summary.done.length} sample(s) finished, ${summary.failed.length} failed, ${summary.skipped.length} skipped${summary.cancelled ? ', cancelled (run again to resume)' : ''} in ${took}`);
   for (const f of summary.failed) console.log(`  ${f.id}: ${f.error.split('\n')[0]}`);
+  if (summary.cancelled) for (const line of stopReport(summary)) console.log(line);
   return summary.failed.length > 0 || summary.cancelled ? 1 : 0;
+}
+
+/** Who is working on a sample or chain now, from its lock: host, process and, under SLURM, the array task. */
+function runningText(h: LockHolder): string {
+  const job = h.slurm ? `, SLURM ${h.slurm.array !== undefined && h.slurm.task !== undefined ? `task ${h.slurm.array}_${h.slurm.task}` : `job ${h.slurm.job}`}${h.slurm.restart ? ` (restart ${h.slurm.restart})` : ''}` : '';
+  return `running on ${h.host} (pid ${h.pid}${job}) since ${h.since}`;
+}
+
+/** The sweep a sample's Monte Carlo checkpoint holds (undefined when unreadable). */
+function checkpointSweep(path: string): number | undefined {
+  try {
+    const c = JSON.parse(readFileSync(path, 'utf8')) as { sweepsDone?: unknown };
+    return typeof c.sweepsDone === 'number' ? c.sweepsDone : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const fmtRate = (x: number | null) => (x === null ? '--' : x.toFixed(3));
@@ -203,12 +240,18 @@ export function infoCommand(args: string[]): number {
   console.log(`  sampling  T* = ${sampling.parentTemperature}, ${how}, p_swap = ${sampling.swapProbability}, ${step}`);
   console.log(`  quench    ${quench.method} to max|f| ≤ ${quench.forceTolerance}`);
   console.log(`  spectrum  ${spectrum.enabled ? (spectrum.method === 'lowest' ? `lowest ${spectrum.storedModes} non-zero modes (sparse float64 solver)` : `full, backend ${spectrum.backend}, ${spectrum.storedModes} modes stored`) : 'off'}`);
+  const submitted = readSubmitted(positionals[0]);
+  if (submitted) {
+    console.log(`  slurm     array job ${submitted.arrayJob} (${submitted.tasks.length} task(s)), then analyze job ${submitted.analyzeJob}, submitted ${submitted.submitted}; squeue -j ${submitted.arrayJob},${submitted.analyzeJob} shows them; logs in slurm/logs/`);
+  }
   for (const chain of chainEntries(project.settings)) {
     const r = readChainReport(positionals[0], chain.id);
+    const holder = readLock(chainDir(positionals[0], chain.id));
     if (!r) {
-      console.log(`  chain ${chain.id}  not started (samples ${chain.samples[0]}-${chain.samples[chain.samples.length - 1]})`);
+      console.log(`  chain ${chain.id}  not started (samples ${chain.samples[0]}-${chain.samples[chain.samples.length - 1]})${holder ? `; ${runningText(holder)}` : ''}`);
       continue;
     }
+    if (holder) console.log(`  chain ${chain.id}  ${runningText(holder)}`);
     const tau = r.tauAlpha !== null ? `τ_α ${r.tauAlpha.toFixed(0)} sweeps` : r.tauAlphaLowerBound !== null ? `τ_α > ${r.tauAlphaLowerBound} sweeps` : 'τ_α not yet measured';
     const acc = r.step
       ? `δ ${r.delta.toPrecision(3)} (tuned), acc. disp ${fmtRate(r.step.tuning.displacement)} → ${fmtRate(r.step.production.displacement)}, swap ${fmtRate(r.step.tuning.swap)} → ${fmtRate(r.step.production.swap)} (equilibration → production)`
@@ -236,6 +279,12 @@ export function infoCommand(args: string[]): number {
     if (spectrum) parts.push(`spectrum ${spectrum.method === 'lowest' ? `lowest K (${spectrum.certification?.certified ? 'certified' : 'not certified'})` : spectrum.backend}, residual ${spectrum.residualMax?.toExponential(1)}`);
     if (spectrum?.unstable) parts.push('UNSTABLE: a negative eigenvalue besides the zero modes');
     if (s.error) parts.push(s.error);
+    if (s.state === 'sampling') {
+      const sweep = checkpointSweep(join(sampleDir(positionals[0], s.id), 'checkpoint.json'));
+      if (sweep !== undefined) parts.push(`checkpoint at sweep ${sweep}/${sampling.sweeps}`);
+    }
+    const holder = s.state === 'done' ? undefined : readLock(sampleDir(positionals[0], s.id));
+    if (holder) parts.push(runningText(holder));
     console.log('  ' + parts.join('  '));
   }
   const pending = samples.filter((s) => s.state !== 'done' && s.state !== 'failed').length;

@@ -23,7 +23,16 @@ export function chainDir(dir: string, id: string): string {
   return join(dir, 'chains', id);
 }
 
-export type ChainOutcome = { status: 'done'; samples: Record<string, SampleOutcome> } | { status: 'stopped' } | { status: 'locked' } | { status: 'failed'; error: string };
+/**
+ * 'stopped' gives the chain checkpoint it leaves on disk (a later run resumes there): written just
+ * now at the sweep it stopped at, or the one written with its last parent when it stopped in a
+ * sample's quench or spectrum (`sample`).
+ */
+export type ChainOutcome =
+  | { status: 'done'; samples: Record<string, SampleOutcome> }
+  | { status: 'stopped'; checkpoint: { sweepsDone: number; written: number; now: boolean } | null; sample?: string }
+  | { status: 'locked' }
+  | { status: 'failed'; error: string };
 
 export interface ChainHooks extends SampleHooks {
   /** A sample of the chain reached an outcome (its parent written and its later stages run). */
@@ -148,9 +157,11 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
   };
   // Parents written before a kill but after the last checkpoint are written again below; their
   // later stages run when their turn comes. Samples whose parents the checkpoint covers go first.
+  // The checkpoint on disk when a sample's later stage is stopped (null: none yet).
+  let onDisk: { sweepsDone: number; written: number; now: boolean } | null = resumed ? { sweepsDone: state.mc.sweepsDone, written: state.written, now: false } : null;
   for (let j = 0; j < state.written; j++) {
     const outcome = await finishSample(j);
-    if (outcome.status === 'stopped') return { status: 'stopped' };
+    if (outcome.status === 'stopped') return { status: 'stopped', checkpoint: onDisk, sample: project.samples[entry.samples[j]].id };
   }
   let lastCheckpoint = performance.now();
   let lastReport = 0;
@@ -166,6 +177,7 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
         saveChain(checkpointPath, s, elapsed());
         publish();
         lastCheckpoint = now;
+        onDisk = { sweepsDone: s.mc.sweepsDone, written: s.written, now: false };
       }
       if (stop()) return false;
     });
@@ -174,7 +186,7 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
     if (result === 'stopped') {
       saveChain(checkpointPath, state, elapsed());
       publish();
-      return { status: 'stopped' };
+      return { status: 'stopped', checkpoint: { sweepsDone: state.mc.sweepsDone, written: state.written, now: true } };
     }
     if (result === 'done') break;
     // A parent: into its sample folder, then the checkpoint that counts it, then its later stages.
@@ -213,10 +225,11 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
     saveChain(checkpointPath, state, elapsed());
     publish();
     lastCheckpoint = performance.now();
+    onDisk = { sweepsDone: state.mc.sweepsDone, written: state.written, now: false };
     progress('parent', state.mc.sweepsDone / total, `chain ${entry.id}: parent ${state.written}/${entry.samples.length} at sweep ${state.mc.sweepsDone}`);
     const outcome = await finishSample(j);
-    if (outcome.status === 'stopped') return { status: 'stopped' };
-    if (stop()) return { status: 'stopped' };
+    if (outcome.status === 'stopped') return { status: 'stopped', checkpoint: onDisk, sample: sample.id };
+    if (stop()) return { status: 'stopped', checkpoint: onDisk };
   }
   publish();
   return { status: 'done', samples: outcomes };

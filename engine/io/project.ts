@@ -183,15 +183,44 @@ export function acquireSampleLock(dir: string, id: string): (() => void) | undef
   return acquireLock(sampleDir(dir, id));
 }
 
+/** What a lock file records about its holder. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  /** Under SLURM: the job (an array task has its own job id), its array job and task, and its restart count. */
+  slurm?: { job: string; array?: string; task?: string; restart: number };
+}
+
+/** This process's SLURM job, from the environment the scheduler sets (undefined outside a job). */
+export function slurmJobOfThisProcess(env: NodeJS.ProcessEnv = process.env): LockHolder['slurm'] {
+  if (!env.SLURM_JOB_ID) return undefined;
+  return {
+    job: env.SLURM_JOB_ID,
+    ...(env.SLURM_ARRAY_JOB_ID ? { array: env.SLURM_ARRAY_JOB_ID } : {}),
+    ...(env.SLURM_ARRAY_TASK_ID ? { task: env.SLURM_ARRAY_TASK_ID } : {}),
+    restart: Number(env.SLURM_RESTART_COUNT ?? 0) || 0,
+  };
+}
+
+/** The holder of <folder>/.lock, or undefined when there is none (or it is being written). */
+export function readLock(folder: string): LockHolder | undefined {
+  const held = readJson(join(folder, '.lock')) as LockHolder | undefined;
+  return held && typeof held === 'object' ? held : undefined;
+}
+
 /**
  * The lock file <folder>/.lock, taken by exclusive creation (of two processes that try at once,
- * exactly one succeeds). A lock left by a dead process on this host is taken over; on another
- * host we cannot tell, and respect it. Returns the release, or undefined when someone holds it.
+ * exactly one succeeds). A lock left by a dead process on this host is taken over; so is one left
+ * by an earlier run of this very SLURM job (same job id, lower restart count: the scheduler ended
+ * that run before it requeued the job, possibly on another node). Any other lock on another host
+ * we cannot judge, and respect. Returns the release, or undefined when someone holds it.
  */
 export function acquireLock(folder: string): (() => void) | undefined {
   mkdirSync(folder, { recursive: true });
   const path = join(folder, '.lock');
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  const slurm = slurmJobOfThisProcess();
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(slurm ? { slurm } : {}) } satisfies LockHolder);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -201,8 +230,12 @@ export function acquireLock(folder: string): (() => void) | undefined {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const held = readJson(path) as { pid?: number; host?: string } | undefined;
+    const held = readJson(path) as Partial<LockHolder> | undefined;
     if (held === undefined) return undefined; // being written by its taker this very moment
+    if (slurm && held.slurm?.job === slurm.job && (held.slurm.restart ?? 0) < slurm.restart) {
+      rmSync(path, { force: true }); // an earlier run of this job, ended by the scheduler: take it over
+      continue;
+    }
     if (held.host !== hostname() || !held.pid || held.pid === process.pid) return undefined;
     try {
       process.kill(held.pid, 0);

@@ -1,8 +1,11 @@
 /**
  * The stage runner shared by the CLI and the app (DESIGN.md "Processes"): finds the pending
- * samples of a project, runs them one sample per worker thread, streams progress events, and on
- * cancel terminates the workers — every file already on disk stays, because every write is atomic
- * and Monte Carlo checkpoints — so that a later call resumes what is pending.
+ * samples of a project, runs them one sample per worker thread, streams progress events. On
+ * cancel (the signal aborts: the app's cancel or pause, or SIGINT/SIGTERM in the CLI) it asks every
+ * running sample or chain to stop through a shared flag it polls between Monte Carlo sweeps and
+ * quench iterations; each writes its checkpoint and returns, and the summary says what was written
+ * (`stopped`). A worker that does not answer within `stopGraceSeconds` is terminated: every file
+ * already on disk stays, because every write is atomic, so that a later call resumes what is pending.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -39,6 +42,24 @@ export interface RunOptions {
   inProcess?: boolean;
   /** Worker script to use instead of ./sampleWorker.ts (for bundled hosts such as Electron's main). */
   workerScript?: string | URL;
+  /** On cancel, how long running workers get to write their checkpoints before they are terminated (default 20 s). */
+  stopGraceSeconds?: number;
+}
+
+/** A sample or chain that was running when the run was cancelled, and what it left on disk. */
+export interface StoppedItem {
+  id: string;
+  unit: 'sample' | 'chain';
+  /** A Monte Carlo checkpoint was written as it stopped, at this sweep (of `sweeps`, for a sample). */
+  checkpoint?: { sweepsDone: number; sweeps?: number; parentsWritten?: number };
+  /** Stopped in a later stage, which restarts from the file before it (no checkpoint needed). */
+  stage?: Stage;
+  /** The sample of a chain whose quench or spectrum was stopped. */
+  sample?: string;
+  /** For a chain stopped in a sample's stage: the chain checkpoint already on disk (or none). */
+  kept?: { sweepsDone: number; parentsWritten: number } | null;
+  /** It did not answer within the grace time and was terminated: what it resumes from is its last periodic checkpoint, if any. */
+  terminated?: boolean;
 }
 
 export interface RunSummary {
@@ -46,6 +67,43 @@ export interface RunSummary {
   failed: { id: string; error: string }[];
   skipped: { id: string; reason: string }[];
   cancelled: boolean;
+  /** On cancel: each sample or chain that was running, and what it wrote as it stopped. */
+  stopped: StoppedItem[];
+}
+
+/** One line per stopped item, saying truthfully what was written (for the CLI, the app and logs). */
+export function describeStopped(item: StoppedItem): string {
+  if (item.terminated) return `${item.id}: did not stop within the grace time and was terminated; it resumes from its last periodic checkpoint, if any`;
+  if (item.checkpoint) {
+    const c = item.checkpoint;
+    return item.unit === 'chain'
+      ? `chain ${item.id}: checkpoint written at sweep ${c.sweepsDone} (${c.parentsWritten} parent(s) written)`
+      : `${item.id}: Monte Carlo checkpoint written at sweep ${c.sweepsDone}${c.sweeps !== undefined ? ` of ${c.sweeps}` : ''}`;
+  }
+  if (item.unit === 'chain') {
+    const kept = item.kept ? `its checkpoint at sweep ${item.kept.sweepsDone} (${item.kept.parentsWritten} parent(s)) is kept` : 'it has no checkpoint yet and restarts from its seed';
+    return `chain ${item.id}: stopped in ${item.sample ?? 'a sample'}'s quench or spectrum (that stage restarts from the sample's files); ${kept}`;
+  }
+  if (item.stage === 'quench') return `${item.id}: stopped in its quench, which restarts from parent.extxyz (kept)`;
+  if (item.stage === 'spectrum') return `${item.id}: stopped in its spectrum, which restarts from config.extxyz (kept)`;
+  return `${item.id}: stopped`;
+}
+
+/** The cancel message: how many checkpoints were written, and for what. */
+export function stopReport(summary: RunSummary): string[] {
+  const written = summary.stopped.filter((s) => s.checkpoint).length;
+  const head = summary.stopped.length === 0 ? 'cancelled: nothing was running; finished samples are kept' : `cancelled: ${written} checkpoint(s) written for ${summary.stopped.length} running sample(s)/chain(s); finished samples are kept`;
+  return [head, ...summary.stopped.map((s) => '  ' + describeStopped(s))];
+}
+
+function stoppedSample(id: string, outcome: Extract<SampleOutcome, { status: 'stopped' }>): StoppedItem {
+  return { id, unit: 'sample', ...(outcome.checkpoint ? { checkpoint: outcome.checkpoint } : {}), ...(outcome.stage ? { stage: outcome.stage } : {}) };
+}
+
+function stoppedChain(id: string, outcome: Extract<ChainOutcome, { status: 'stopped' }>): StoppedItem {
+  const c = outcome.checkpoint;
+  if (c?.now) return { id, unit: 'chain', checkpoint: { sweepsDone: c.sweepsDone, parentsWritten: c.written } };
+  return { id, unit: 'chain', ...(outcome.sample ? { sample: outcome.sample } : {}), kept: c ? { sweepsDone: c.sweepsDone, parentsWritten: c.written } : null };
 }
 
 /** Parses "a-b" or "a" into an inclusive index range, checking it against the project. */
@@ -109,7 +167,7 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
   if (options.chains) throw new RangeError('--chains applies to projects made of chains (glassmodes new … --chains C)');
   const emit = options.onEvent ?? (() => {});
   const statuses = pendingSamples(dir, project, options.samples);
-  const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false };
+  const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false, stopped: [] };
   const queue = [] as typeof statuses;
   for (const s of statuses) {
     if (s.state === 'done') continue;
@@ -130,7 +188,10 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
     } else if (outcome.status === 'locked') {
       summary.skipped.push({ id, reason: 'another run is working on it (samples/' + id + '/.lock)' });
       emit({ type: 'log', message: `${id} skipped: another run holds its lock` });
-    } else summary.cancelled = true;
+    } else {
+      summary.cancelled = true;
+      summary.stopped.push(stoppedSample(id, outcome));
+    }
   };
 
   if (options.inProcess) {
@@ -150,9 +211,9 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
   }
 
   await workerPool(queue, options, summary, emit, {
-    start: (worker, s) => {
+    start: (worker, s, stop) => {
       emit({ type: 'sample-start', sampleId: s.id });
-      worker.postMessage({ type: 'run', dir, index: s.index });
+      worker.postMessage({ type: 'run', dir, index: s.index, stop });
     },
     message: (s, m) => {
       if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
@@ -163,6 +224,7 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
       return false;
     },
     crash: (s, error) => record(s.id, { status: 'failed', error: `worker crashed: ${error.message}` }),
+    terminated: (s) => summary.stopped.push({ id: s.id, unit: 'sample', terminated: true }),
     release: (s) => releaseOwnLock(sampleDir(dir, s.id)),
   });
   return summary;
@@ -174,7 +236,7 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
  */
 async function runChains(dir: string, project: ProjectFile, options: RunOptions): Promise<RunSummary> {
   const emit = options.onEvent ?? (() => {});
-  const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false };
+  const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false, stopped: [] };
   const queue: ChainEntry[] = [];
   for (const chain of selectedChains(project, options)) {
     const statuses = chain.samples.map((k) => sampleStatus(dir, project, project.samples[k]));
@@ -194,8 +256,10 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
     } else if (outcome.status === 'locked') summary.skipped.push({ id, reason: `another run is working on it (samples/${id}/.lock)` });
   };
   const recordChain = (chain: ChainEntry, outcome: ChainOutcome) => {
-    if (outcome.status === 'stopped') summary.cancelled = true;
-    else if (outcome.status === 'locked') {
+    if (outcome.status === 'stopped') {
+      summary.cancelled = true;
+      summary.stopped.push(stoppedChain(chain.id, outcome));
+    } else if (outcome.status === 'locked') {
       summary.skipped.push({ id: chain.id, reason: `another run is working on this chain (chains/${chain.id}/.lock)` });
       emit({ type: 'log', message: `${chain.id} skipped: another run holds its lock` });
     } else if (outcome.status === 'failed') {
@@ -222,7 +286,7 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
   }
 
   await workerPool(queue, options, summary, emit, {
-    start: (worker, chain) => worker.postMessage({ type: 'run-chain', dir, chain: chain.index }),
+    start: (worker, chain, stop) => worker.postMessage({ type: 'run-chain', dir, chain: chain.index, stop }),
     message: (chain, m) => {
       if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
       else if (m.type === 'sample-outcome') recordSample(m.sampleId, m.outcome as SampleOutcome);
@@ -234,6 +298,7 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
       return false;
     },
     crash: (chain, error) => recordChain(chain, { status: 'failed', error: `worker crashed: ${error.message}` }),
+    terminated: (chain) => summary.stopped.push({ id: chain.id, unit: 'chain', terminated: true }),
     release: (chain) => {
       releaseOwnLock(chainDir(dir, chain.id));
       for (const k of chain.samples) releaseOwnLock(sampleDir(dir, project.samples[k].id));
@@ -255,8 +320,10 @@ interface WorkerMessage {
 
 /**
  * Runs the queue on min(jobs, queue) worker threads, one item each at a time. `message` handles a
- * worker's message about its item and returns true when the item is finished; on abort every
- * worker is terminated (what is on disk stays, and a later run resumes it).
+ * worker's message about its item and returns true when the item is finished. On abort, every
+ * running item is asked to stop (its shared flag is set; it writes its checkpoint and reports
+ * 'stopped'); whatever has not answered after the grace time is terminated (what is on disk stays,
+ * and a later run resumes it).
  */
 async function workerPool<T>(
   queue: T[],
@@ -264,41 +331,54 @@ async function workerPool<T>(
   summary: RunSummary,
   emit: (event: RunEvent) => void,
   handlers: {
-    start: (worker: Worker, item: T) => void;
+    start: (worker: Worker, item: T, stop: SharedArrayBuffer) => void;
     message: (item: T, m: WorkerMessage) => boolean;
     crash: (item: T, error: Error) => void;
+    /** The item was still running when the grace time ran out and its worker was terminated. */
+    terminated: (item: T) => void;
     /** Frees what a worker held for the item (its lock files) once the worker is gone. */
     release: (item: T) => void;
   },
 ): Promise<void> {
   const script = options.workerScript ?? new URL('./sampleWorker.ts', import.meta.url);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), queue.length));
+  const graceMs = 1000 * (options.stopGraceSeconds ?? 20);
   const workers: Worker[] = [];
   const current = new Map<Worker, T>();
+  const flags = new Map<Worker, Int32Array>();
   let next = 0;
   await new Promise<void>((resolveAll) => {
     let active = 0;
     let finished = false;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
     const finish = () => {
       if (finished) return;
       finished = true;
+      if (graceTimer) clearTimeout(graceTimer);
       // Terminated mid-item, a worker cannot remove its locks: do it for it once it is gone.
+      const left = [...current.values()];
+      for (const item of left) handlers.terminated(item);
       void Promise.all(workers.map((w) => w.terminate())).then(() => {
-        for (const item of current.values()) handlers.release(item);
+        for (const item of left) handlers.release(item);
         resolveAll();
       });
     };
     const onAbort = () => {
       summary.cancelled = true;
-      emit({ type: 'log', message: 'cancelled: finished samples and Monte Carlo checkpoints are kept' });
-      finish();
+      const running = current.size;
+      if (running === 0) return finish();
+      emit({ type: 'log', message: `stopping: ${running} running sample(s)/chain(s) write their checkpoints (up to ${graceMs / 1000} s)…` });
+      for (const worker of current.keys()) Atomics.store(flags.get(worker)!, 0, 1);
+      graceTimer = setTimeout(finish, graceMs);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const startOn = (worker: Worker): boolean => {
       if (next >= queue.length || summary.cancelled) return false;
       const item = queue[next++];
       current.set(worker, item);
-      handlers.start(worker, item);
+      const buffer = new SharedArrayBuffer(4);
+      flags.set(worker, new Int32Array(buffer));
+      handlers.start(worker, item, buffer);
       return true;
     };
     for (let k = 0; k < jobs; k++) {

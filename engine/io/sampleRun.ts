@@ -20,7 +20,16 @@ export interface SampleHooks {
   shouldStop?: () => boolean;
 }
 
-export type SampleOutcome = { status: 'done' } | { status: 'failed'; error: string } | { status: 'stopped' } | { status: 'locked' };
+/**
+ * 'stopped' says what was kept: `checkpoint` when the Monte Carlo state was written at that sweep
+ * (a later run resumes there); otherwise the stage it stopped in restarts from the last file of
+ * the sample on disk (a quench from parent.extxyz, a spectrum from config.extxyz).
+ */
+export type SampleOutcome =
+  | { status: 'done' }
+  | { status: 'failed'; error: string }
+  | { status: 'stopped'; stage?: Stage; checkpoint?: { sweepsDone: number; sweeps: number } }
+  | { status: 'locked' };
 
 interface Checkpoint extends MonteCarloStateJson {
   format: 'glassmodes-mc-checkpoint';
@@ -94,7 +103,7 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
     });
     if (stopped) {
       saveCheckpoint(checkpointPath, state, before + seconds(t0));
-      return { status: 'stopped' };
+      return { status: 'stopped', stage: 'parent', checkpoint: { sweepsDone: state.sweepsDone, sweeps: total } };
     }
     const report = parentReport(settings, state);
     writeExtxyz(parentPath, {
@@ -109,7 +118,7 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
     rmSync(checkpointPath, { force: true });
     progress('parent', 1, needsMonteCarlo(settings) ? `acceptance: displacement ${report.acceptance.displacement.toFixed(3)}, swap ${report.acceptance.swap.toFixed(3)}` : 'random positions (T* = ∞)');
   }
-  if (stop()) return { status: 'stopped' };
+  if (stop()) return { status: 'stopped', stage: 'quench' };
 
   // Stage 2: the inherent structure.
   if (!existsSync(configPath) || !meta.quench?.converged) {
@@ -128,7 +137,7 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
         return false;
       }
     });
-    if (stopped) return { status: 'stopped' };
+    if (stopped) return { status: 'stopped', stage: 'quench' };
     const quenchMeta = {
       method: result.method,
       iterations: result.iterations,
@@ -163,12 +172,12 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
     writeJsonAtomic(join(folder, 'meta.json'), meta);
     progress('quench', 1, `E/N = ${meta.energyPerParticle!.toFixed(6)}, max|f| = ${result.maxForce.toExponential(2)}`);
   }
-  if (stop()) return { status: 'stopped' };
+  if (stop()) return { status: 'stopped', stage: 'spectrum' };
 
   // Stage 3: the spectrum.
   if (settings.spectrum.enabled && !(meta.spectrum && existsSync(join(folder, 'eigenvalues.npy')))) {
     const outcome = await runSpectrumStage(folder, settings, readExtxyz(configPath), meta, (fraction, message) => progress('spectrum', fraction, message), stop);
-    if (outcome.status !== 'done') return outcome;
+    if (outcome.status !== 'done') return { status: 'stopped', stage: 'spectrum' };
   }
   return { status: 'done' };
 }

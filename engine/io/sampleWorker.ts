@@ -1,6 +1,9 @@
 /**
- * Worker-thread entry: runs one sample at a time for the runner and reports progress.
- * Messages in: { type: 'run', dir, index } | { type: 'run-chain', dir, chain } | { type: 'stop' }.
+ * Worker-thread entry: runs one sample (or one chain) at a time for the runner and reports progress.
+ * Messages in: { type: 'run', dir, index, stop? } | { type: 'run-chain', dir, chain, stop? } | { type: 'stop' }.
+ * `stop` is a SharedArrayBuffer of one Int32 that the runner sets to 1 to ask for a stop: the
+ * Monte Carlo and the quench are synchronous loops, during which no message reaches this thread,
+ * but they poll the flag between sweeps and iterations, write their checkpoint and return.
  * Messages out: { type: 'progress' | 'outcome' } for a sample; for a chain also 'sample-outcome',
  * 'chain-report' and, at its end, 'chain-outcome'.
  */
@@ -13,20 +16,25 @@ import { chainEntries } from '../pipeline/chain';
 if (!parentPort) throw new Error('sampleWorker must run in a worker thread');
 const port = parentPort;
 let stopRequested = false;
+let stopFlag: Int32Array | undefined;
+const shouldStop = () => stopRequested || (stopFlag !== undefined && Atomics.load(stopFlag, 0) === 1);
 
-port.on('message', async (message: { type: 'run'; dir: string; index: number } | { type: 'run-chain'; dir: string; chain: number } | { type: 'stop' }) => {
+type Message = { type: 'run'; dir: string; index: number; stop?: SharedArrayBuffer } | { type: 'run-chain'; dir: string; chain: number; stop?: SharedArrayBuffer } | { type: 'stop' };
+
+port.on('message', async (message: Message) => {
   if (message.type === 'stop') {
     stopRequested = true;
     return;
   }
   stopRequested = false;
+  stopFlag = message.stop ? new Int32Array(message.stop) : undefined;
   if (message.type === 'run-chain') {
     const project = openProject(message.dir);
     const chain = chainEntries(project.settings)[message.chain];
     try {
       const outcome = await runChain(message.dir, project, chain, {
         onProgress: (stage, fraction, text) => port.postMessage({ type: 'progress', sampleId: chain.id, stage, fraction, message: text }),
-        shouldStop: () => stopRequested,
+        shouldStop,
         onSample: (sampleId, outcome) => port.postMessage({ type: 'sample-outcome', sampleId, outcome }),
         onReport: (report) => port.postMessage({ type: 'chain-report', chainId: chain.id, report }),
       });
@@ -41,7 +49,7 @@ port.on('message', async (message: { type: 'run'; dir: string; index: number } |
   try {
     const outcome = await runSample(message.dir, project, entry, {
       onProgress: (stage, fraction, text) => port.postMessage({ type: 'progress', sampleId: entry.id, stage, fraction, message: text }),
-      shouldStop: () => stopRequested,
+      shouldStop,
     });
     port.postMessage({ type: 'outcome', sampleId: entry.id, outcome });
   } catch (error) {

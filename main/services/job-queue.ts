@@ -11,7 +11,7 @@
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { projectStatus, type ProjectFile, type SampleStatus } from '../../engine/io/project';
-import { runProject, selectedChains, type RunEvent, type RunOptions, type RunSummary } from '../../engine/io/runner';
+import { describeStopped, runProject, selectedChains, type RunEvent, type RunOptions, type RunSummary } from '../../engine/io/runner';
 import { readChainReport } from '../../engine/io/chainRun';
 import { parentSweep, type ChainReport } from '../../engine/pipeline/chain';
 import type { ProjectSettings } from '../../engine/model/settings';
@@ -363,6 +363,7 @@ export class JobQueue {
         workerScript: this.options.workerScript,
       });
       for (const s of summary.skipped) this.log(job, `${s.id} skipped: ${s.reason}`);
+      for (const s of summary.stopped ?? []) this.log(job, describeStopped(s));
       const requested = job.state as JobState; // pause() or cancel() may have changed it meanwhile
       if (requested === 'pausing') job.state = 'paused';
       else if (requested === 'cancelling') job.state = 'cancelled';
