@@ -47,8 +47,27 @@ export function estimateMonteCarlo(settings: ProjectSettings, budgetSeconds = 0.
     maxDisplacement: sampling.maxDisplacement === 'auto' ? INITIAL_STEP : sampling.maxDisplacement,
   };
   const potential = makePairPotential(model);
-  // Compile the hot loop first: ~2·10⁴ attempts whatever N (one sweep of a small glass is not enough).
+  // Compile the hot loop first: ~2·10⁴ attempts whatever N (one sweep of a small glass is not enough),
+  // then 0.1 s segments until two successive rates agree within 15 % (at most 1.5 s): in a fresh
+  // process the first segments ran ~10× slower than the steady rate (measured), which the estimate
+  // must not report.
   swapMonteCarlo(state, box, potential, parameters, Math.ceil(20_000 / model.particles));
+  const segmentRate = (seconds: number) => {
+    const start = performance.now();
+    let n = 0;
+    swapMonteCarlo(state, box, potential, parameters, 1_000_000, () => {
+      n++;
+      return (performance.now() - start) / 1000 < seconds;
+    });
+    return n / ((performance.now() - start) / 1000);
+  };
+  const warmStart = performance.now();
+  let previous = segmentRate(0.1);
+  while ((performance.now() - warmStart) / 1000 < 1.5) {
+    const next = segmentRate(0.1);
+    if (Math.abs(next - previous) <= 0.15 * Math.max(next, previous)) break;
+    previous = next;
+  }
   const t0 = performance.now();
   let done = 0;
   swapMonteCarlo(state, box, potential, parameters, 1_000_000, () => {
