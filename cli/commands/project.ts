@@ -1,5 +1,7 @@
 /** `glassmodes new`, `run` and `info`: a project folder from settings to inherent structures. */
-import { createProject, projectStatus } from '../../engine/io/project';
+import { createProject, describeHolder, projectStatus, readLock, sampleDir, type LockStatus } from '../../engine/io/project';
+import { chainDir } from '../../engine/io/chainRun';
+import { analysisLockFolder } from '../../engine/io/analysisFiles';
 import { parseIndexRange, parseSampleRange, runProject, selectedChains } from '../../engine/io/runner';
 import { readChainReport } from '../../engine/io/chainRun';
 import { estimateMonteCarlo } from '../../engine/pipeline/estimate';
@@ -162,8 +164,24 @@ export function infoCommand(args: string[]): number {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, INFO_USAGE);
   if (positionals.length !== 1) throw new UsageError(`info takes one project folder\nusage: ${INFO_USAGE}`);
   const { project, samples } = projectStatus(positionals[0]);
+  // Who holds what: the lock of every sample, chain and of analysis/ (host, pid, since, heartbeat).
+  const lockJson = (l: LockStatus | undefined) => l && { ...(l.holder ? { host: l.holder.host, pid: l.holder.pid, since: l.holder.since } : {}), heartbeat: new Date(l.heartbeat).toISOString(), ...(l.stale ? { stale: l.stale } : {}) };
+  const sampleLocks = samples.map((s) => readLock(sampleDir(positionals[0], s.id)));
+  const chainLocks = chainEntries(project.settings).map((c) => readLock(chainDir(positionals[0], c.id)));
+  const analysisLock = readLock(analysisLockFolder(positionals[0]));
   if (values.json) {
-    console.log(JSON.stringify({ project, samples: samples.map(({ meta, ...rest }) => ({ ...rest, energy: meta?.energy, maxForce: meta?.maxForce, mc: meta?.mc })) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          project,
+          samples: samples.map(({ meta, ...rest }, k) => ({ ...rest, energy: meta?.energy, maxForce: meta?.maxForce, mc: meta?.mc, lock: lockJson(sampleLocks[k]) })),
+          chainLocks: Object.fromEntries(chainEntries(project.settings).flatMap((c, k) => (chainLocks[k] ? [[c.id, lockJson(chainLocks[k])]] : []))),
+          analysisLock: lockJson(analysisLock),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const { model, sampling, quench, spectrum } = project.settings;
@@ -175,6 +193,8 @@ export function infoCommand(args: string[]): number {
   console.log(`  quench    ${quench.method} to max|f| ≤ ${quench.forceTolerance}`);
   console.log(`  spectrum  ${spectrum.enabled ? (spectrum.method === 'lowest' ? `lowest ${spectrum.storedModes} non-zero modes (sparse float64 solver)` : `full, backend ${spectrum.backend}, ${spectrum.storedModes} modes stored`) : 'off'}`);
   for (const chain of chainEntries(project.settings)) {
+    const held = chainLocks[chain.index];
+    if (held) console.log(`  chain ${chain.id}  locked by ${describeHolder(held)}`);
     const r = readChainReport(positionals[0], chain.id);
     if (!r) {
       console.log(`  chain ${chain.id}  not started (samples ${chain.samples[0]}-${chain.samples[chain.samples.length - 1]})`);
@@ -207,8 +227,11 @@ export function infoCommand(args: string[]): number {
     if (spectrum) parts.push(`spectrum ${spectrum.method === 'lowest' ? `lowest K (${spectrum.certification?.certified ? 'certified' : 'not certified'})` : spectrum.backend}, residual ${spectrum.residualMax?.toExponential(1)}`);
     if (spectrum?.unstable) parts.push('UNSTABLE: a negative eigenvalue besides the zero modes');
     if (s.error) parts.push(s.error);
+    const held = sampleLocks[samples.indexOf(s)];
+    if (held) parts.push(`locked by ${describeHolder(held)}`);
     console.log('  ' + parts.join('  '));
   }
+  if (analysisLock) console.log(`  analysis/ locked by ${describeHolder(analysisLock)}`);
   const pending = samples.filter((s) => s.state !== 'done' && s.state !== 'failed').length;
   if (pending > 0) console.log(`  ${pending} pending: glassmodes run ${positionals[0]}`);
   return 0;

@@ -7,7 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { openProject, releaseOwnLock, sampleDir, sampleStatus, type ProjectFile } from './project';
+import { LOCK_HEARTBEAT_SECONDS, openProject, refreshOwnLock, releaseOwnLock, sampleDir, sampleStatus, type ProjectFile } from './project';
+import { sweepAnalysis } from './analysisFiles';
+import { sweepProjectTempFiles } from './sweep';
 import { chainDir } from './chainRun';
 import { runSample, type SampleOutcome, type Stage } from './sampleRun';
 import { chainEntries, type ChainEntry, type ChainReport } from '../pipeline/chain';
@@ -105,6 +107,9 @@ export function selectedChains(project: ProjectFile, options: Pick<RunOptions, '
 
 export async function runProject(dir: string, options: RunOptions = {}): Promise<RunSummary> {
   const project = openProject(dir);
+  const log = (message: string) => options.onEvent?.({ type: 'log', message });
+  sweepProjectTempFiles(dir, project, log);
+  sweepAnalysis(dir, log);
   if (project.settings.sampling.chains > 0) return runChains(dir, project, options);
   if (options.chains) throw new RangeError('--chains applies to projects made of chains (glassmodes new … --chains C)');
   const emit = options.onEvent ?? (() => {});
@@ -143,6 +148,7 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
       const outcome = await runSample(dir, project, s, {
         onProgress: (stage, fraction, message) => emit({ type: 'progress', sampleId: s.id, stage, fraction, message }),
         shouldStop: () => options.signal?.aborted === true,
+        onLog: (message) => emit({ type: 'log', message }),
       });
       record(s.id, outcome);
     }
@@ -163,7 +169,7 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
       return false;
     },
     crash: (s, error) => record(s.id, { status: 'failed', error: `worker crashed: ${error.message}` }),
-    release: (s) => releaseOwnLock(sampleDir(dir, s.id)),
+    locks: (s) => [sampleDir(dir, s.id)],
   });
   return summary;
 }
@@ -213,6 +219,7 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
       const outcome = await runChain(dir, project, chain, {
         onProgress: (stage, fraction, message) => emit({ type: 'progress', sampleId: chain.id, stage, fraction, message }),
         shouldStop: () => options.signal?.aborted === true,
+        onLog: (message) => emit({ type: 'log', message }),
         onSample: (id, o) => recordSample(id, o),
         onReport: (report) => emit({ type: 'chain-report', chainId: chain.id, report }),
       });
@@ -234,10 +241,7 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
       return false;
     },
     crash: (chain, error) => recordChain(chain, { status: 'failed', error: `worker crashed: ${error.message}` }),
-    release: (chain) => {
-      releaseOwnLock(chainDir(dir, chain.id));
-      for (const k of chain.samples) releaseOwnLock(sampleDir(dir, project.samples[k].id));
-    },
+    locks: (chain) => [chainDir(dir, chain.id), ...chain.samples.map((k) => sampleDir(dir, project.samples[k].id))],
   });
   return summary;
 }
@@ -267,14 +271,22 @@ async function workerPool<T>(
     start: (worker: Worker, item: T) => void;
     message: (item: T, m: WorkerMessage) => boolean;
     crash: (item: T, error: Error) => void;
-    /** Frees what a worker held for the item (its lock files) once the worker is gone. */
-    release: (item: T) => void;
+    /**
+     * The folders whose locks a worker may hold for the item: refreshed here (the worker may
+     * compute for long stretches without a turn of its event loop) and freed once it is gone.
+     */
+    locks: (item: T) => string[];
   },
 ): Promise<void> {
   const script = options.workerScript ?? new URL('./sampleWorker.ts', import.meta.url);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), queue.length));
   const workers: Worker[] = [];
   const current = new Map<Worker, T>();
+  const release = (item: T) => handlers.locks(item).forEach(releaseOwnLock);
+  const heartbeat = setInterval(() => {
+    for (const item of current.values()) handlers.locks(item).forEach(refreshOwnLock);
+  }, LOCK_HEARTBEAT_SECONDS * 1000);
+  heartbeat.unref();
   let next = 0;
   await new Promise<void>((resolveAll) => {
     let active = 0;
@@ -284,7 +296,8 @@ async function workerPool<T>(
       finished = true;
       // Terminated mid-item, a worker cannot remove its locks: do it for it once it is gone.
       void Promise.all(workers.map((w) => w.terminate())).then(() => {
-        for (const item of current.values()) handlers.release(item);
+        for (const item of current.values()) release(item);
+        clearInterval(heartbeat);
         resolveAll();
       });
     };
@@ -306,6 +319,7 @@ async function workerPool<T>(
       workers.push(worker);
       active++;
       worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'log') return emit({ type: 'log', message: m.message });
         const item = current.get(worker);
         if (item === undefined || !handlers.message(item, m)) return;
         current.delete(worker);
@@ -319,7 +333,7 @@ async function workerPool<T>(
         const item = current.get(worker);
         current.delete(worker);
         if (item !== undefined) {
-          handlers.release(item);
+          release(item);
           handlers.crash(item, error);
         } else emit({ type: 'log', message: `worker crashed: ${error.message}` });
         active--;

@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry: runs one sample at a time for the runner and reports progress.
  * Messages in: { type: 'run', dir, index } | { type: 'run-chain', dir, chain } | { type: 'stop' }.
- * Messages out: { type: 'progress' | 'outcome' } for a sample; for a chain also 'sample-outcome',
+ * Messages out: { type: 'progress' | 'outcome' | 'log' } for a sample; for a chain also 'sample-outcome',
  * 'chain-report' and, at its end, 'chain-outcome'.
  */
 import { parentPort } from 'node:worker_threads';
@@ -27,6 +27,7 @@ port.on('message', async (message: { type: 'run'; dir: string; index: number } |
       const outcome = await runChain(message.dir, project, chain, {
         onProgress: (stage, fraction, text) => port.postMessage({ type: 'progress', sampleId: chain.id, stage, fraction, message: text }),
         shouldStop: () => stopRequested,
+        onLog: (text) => port.postMessage({ type: 'log', message: text }),
         onSample: (sampleId, outcome) => port.postMessage({ type: 'sample-outcome', sampleId, outcome }),
         onReport: (report) => port.postMessage({ type: 'chain-report', chainId: chain.id, report }),
       });
@@ -42,6 +43,7 @@ port.on('message', async (message: { type: 'run'; dir: string; index: number } |
     const outcome = await runSample(message.dir, project, entry, {
       onProgress: (stage, fraction, text) => port.postMessage({ type: 'progress', sampleId: entry.id, stage, fraction, message: text }),
       shouldStop: () => stopRequested,
+      onLog: (text) => port.postMessage({ type: 'log', message: text }),
     });
     port.postMessage({ type: 'outcome', sampleId: entry.id, outcome });
   } catch (error) {
