@@ -294,17 +294,21 @@ function tryCreate(path: string, holder: LockHolder): boolean {
  */
 function removeStale(folder: string, seen: LockStatus, now: number): boolean {
   const guard = join(folder, '.lock.takeover');
-  let fd: number;
-  try {
-    fd = openSync(guard, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
     try {
-      if (now - statSync(guard).mtimeMs > TAKEOVER_GUARD_SECONDS * 1000) rmSync(guard, { force: true });
-    } catch {
-      /* gone meanwhile */
+      fd = openSync(guard, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let left = false; // by a process killed in a takeover: removed, and tried once more
+      try {
+        left = now - statSync(guard).mtimeMs > TAKEOVER_GUARD_SECONDS * 1000;
+        if (left) rmSync(guard, { force: true });
+      } catch {
+        /* gone meanwhile */
+      }
+      if (!left || attempt > 0) return false; // another process is taking it over
     }
-    return false;
   }
   closeSync(fd);
   try {
@@ -337,12 +341,12 @@ export function acquireLock(folder: string, options: LockOptions = {}): LockRele
     if (!seen) continue; // released meanwhile: try again
     if (!seen.stale) return undefined;
     if (!removeStale(folder, seen, now())) return undefined;
-    if (tryCreate(path, holder)) {
-      const tell = options.onTakeover ?? ((line: string) => process.stderr.write(line + '\n'));
-      tell(`took over the stale lock ${path} (${describeHolder(seen, now())})`);
-      return lockRelease(path, holder);
-    }
-    return undefined;
+    // Said by the process that removed it: it takes it, unless another (trying to create it in
+    // the meantime, unaware it was stale) was quicker.
+    const tell = options.onTakeover ?? ((line: string) => process.stderr.write(line + '\n'));
+    const taken = tryCreate(path, holder);
+    tell(`${taken ? 'took over' : 'removed'} the stale lock ${path} (${describeHolder(seen, now())})${taken ? '' : '; another process took it first'}`);
+    return taken ? lockRelease(path, holder) : undefined;
   }
   return undefined;
 }
