@@ -9,7 +9,8 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './args';
 
-const PROJECT_PARTS = ['samples', 'chains', 'analysis'];
+// .analysis holds the versions that analysis/ links to (docs/PROJECT_FORMAT.md).
+const PROJECT_PARTS = ['samples', 'chains', 'analysis', '.analysis'];
 
 /** The project folder that owns `path` as one of its own files, if any. */
 export function owningProject(path: string): string | undefined {

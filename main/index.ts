@@ -16,10 +16,14 @@ import { SettingsService } from './services/settings-service';
 import { JsonFileStore } from './services/json-store';
 import { ResultsService } from './services/results-service';
 import { writeFileAtomic } from '../engine/io/files';
+import { devServerUrl, isAllowedSender, originGuard } from './security';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const devServer = process.env['ELECTRON_RENDERER_URL']; // set by `electron-vite dev` only
+// The dev server (`electron-vite dev`) only in an unpackaged build: a packaged app never turns
+// its window into content from elsewhere, whatever its environment (main/security.ts).
+const devServer = devServerUrl(process.env, app.isPackaged);
 const rendererRoot = pathToFileURL(join(here, '../renderer/')).href;
+const origin = originGuard(rendererRoot, devServer);
 
 interface WindowState {
   width: number;
@@ -31,24 +35,24 @@ interface WindowState {
 
 let mainWindow: BrowserWindow | undefined;
 
-function isAllowedUrl(url: string): boolean {
-  if (url.startsWith(rendererRoot) || url.startsWith('devtools://')) return true;
-  if (devServer && url.startsWith(devServer)) return true;
-  return url.startsWith('data:') || url.startsWith('blob:');
-}
-
 function loadPage(window: BrowserWindow, page: 'index.html' | 'compute.html'): Promise<void> {
   return devServer ? window.loadURL(`${devServer}/${page}`) : window.loadFile(join(here, '../renderer', page));
 }
 
-/** No remote content, ever: requests, navigation, new windows, webviews and permissions. */
+/**
+ * No remote content, ever: requests, navigation (and redirects) only to the app's own documents —
+ * never data:, blob:, another file: path or the network — no new windows, webviews or permissions.
+ */
 function lockDown(): void {
-  session.defaultSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedUrl(details.url) }));
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !origin.isAllowedRequest(details.url, details.resourceType) }));
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!isAllowedUrl(url)) event.preventDefault();
-    });
+    const guard = (event: { preventDefault: () => void }, url: string) => {
+      if (!origin.isAllowedNavigation(url)) event.preventDefault();
+    };
+    contents.on('will-navigate', guard);
+    contents.on('will-frame-navigate', (event) => guard(event, event.url));
+    contents.on('will-redirect', guard);
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
@@ -167,6 +171,21 @@ async function main(): Promise<void> {
           const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
           return result.canceled || result.filePaths.length === 0 ? null : result.filePaths;
         },
+        // A path typed into a field: used only once the user confirms it here, in main.
+        confirmFolder: async (use, path) => {
+          const what = use === 'create' ? 'create a new project in' : use === 'import' ? 'import' : 'open';
+          const options: Electron.MessageBoxOptions = {
+            type: 'question',
+            buttons: ['Cancel', use === 'create' ? 'Create here' : 'Open'],
+            defaultId: 1,
+            cancelId: 0,
+            title: 'glassmodes',
+            message: `Do you want to ${what} this folder?`,
+            detail: path,
+          };
+          const result = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+          return result.response === 1;
+        },
         computeStatus: () => compute.current(),
         computeProbe: () => compute.probe(),
         saveExport: async (name, kind, bytes) => {
@@ -185,7 +204,9 @@ async function main(): Promise<void> {
   );
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {
     // Only our own window's main frame may call in.
-    if (!mainWindow || event.sender !== mainWindow.webContents || (event.senderFrame && !isAllowedUrl(event.senderFrame.url))) {
+    const frame = event.senderFrame;
+    const sender = { isMainWindow: mainWindow !== undefined && event.sender === mainWindow.webContents, isMainFrame: frame !== null && frame.processId === event.sender.mainFrame.processId && frame.routingId === event.sender.mainFrame.routingId, frameUrl: frame?.url };
+    if (!isAllowedSender(origin, sender)) {
       return { ok: false, error: { name: 'ContractError', message: 'caller is not the glassmodes window' } };
     }
     return dispatch(channel, payload).then((reply) => {

@@ -141,7 +141,7 @@ describe('SettingsService and the IPC dispatcher', () => {
   it('checks every payload against the contract before a service sees it', async () => {
     const s = services();
     const dispatch = createDispatcher(
-      createHandlers(s, { host: 'bridge', versions: {}, chooseFolder: async () => null, computeStatus: () => ({ order: [], attempts: [], available: false }), computeProbe: async () => ({ order: [], attempts: [], available: false }), saveExport: async () => null }),
+      createHandlers(s, { host: 'bridge', versions: {}, chooseFolder: async () => null, confirmFolder: async () => true, computeStatus: () => ({ order: [], attempts: [], available: false }), computeProbe: async () => ({ order: [], attempts: [], available: false }), saveExport: async () => null }),
     );
     expect(await dispatch('projects.nope', {})).toMatchObject({ ok: false, error: { name: 'ContractError' } });
     expect(await dispatch('constructor.name', {})).toMatchObject({ ok: false });

@@ -1,6 +1,7 @@
 /** `glassmodes new`, `run` and `info`: a project folder from settings to inherent structures. */
-import { createProject, projectStatus, readLock, sampleDir, type LockHolder } from '../../engine/io/project';
+import { createProject, describeHolder, projectStatus, readLock, sampleDir, type LockStatus } from '../../engine/io/project';
 import { chainDir } from '../../engine/io/chainRun';
+import { analysisLockFolder } from '../../engine/io/analysisFiles';
 import { readSubmitted } from './slurm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -199,10 +200,11 @@ export async function runCommand(args: string[]): Promise<number> {
   return summary.failed.length > 0 || summary.cancelled ? 1 : 0;
 }
 
-/** Who is working on a sample or chain now, from its lock: host, process and, under SLURM, the array task. */
-function runningText(h: LockHolder): string {
-  const job = h.slurm ? `, SLURM ${h.slurm.array !== undefined && h.slurm.task !== undefined ? `task ${h.slurm.array}_${h.slurm.task}` : `job ${h.slurm.job}`}${h.slurm.restart ? ` (restart ${h.slurm.restart})` : ''}` : '';
-  return `running on ${h.host} (pid ${h.pid}${job}) since ${h.since}`;
+/** Who holds a sample's, chain's or analysis/ lock: host, process, since, heartbeat, staleness and, under SLURM, the array task. */
+function lockText(status: LockStatus): string {
+  const h = status.holder?.slurm;
+  const job = h ? ` (SLURM ${h.array !== undefined && h.task !== undefined ? `task ${h.array}_${h.task}` : `job ${h.job}`}${h.restart ? `, restart ${h.restart}` : ''})` : '';
+  return `locked by ${describeHolder(status)}${job}`;
 }
 
 /** The sweep a sample's Monte Carlo checkpoint holds (undefined when unreadable). */
@@ -223,8 +225,24 @@ export function infoCommand(args: string[]): number {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, INFO_USAGE);
   if (positionals.length !== 1) throw new UsageError(`info takes one project folder\nusage: ${INFO_USAGE}`);
   const { project, samples } = projectStatus(positionals[0]);
+  // Who holds what: the lock of every sample, chain and of analysis/ (host, pid, since, heartbeat).
+  const lockJson = (l: LockStatus | undefined) => l && { ...(l.holder ? { host: l.holder.host, pid: l.holder.pid, since: l.holder.since } : {}), heartbeat: new Date(l.heartbeat).toISOString(), ...(l.stale ? { stale: l.stale } : {}) };
+  const sampleLocks = samples.map((s) => readLock(sampleDir(positionals[0], s.id)));
+  const chainLocks = chainEntries(project.settings).map((c) => readLock(chainDir(positionals[0], c.id)));
+  const analysisLock = readLock(analysisLockFolder(positionals[0]));
   if (values.json) {
-    console.log(JSON.stringify({ project, samples: samples.map(({ meta, ...rest }) => ({ ...rest, energy: meta?.energy, maxForce: meta?.maxForce, mc: meta?.mc })) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          project,
+          samples: samples.map(({ meta, ...rest }, k) => ({ ...rest, energy: meta?.energy, maxForce: meta?.maxForce, mc: meta?.mc, lock: lockJson(sampleLocks[k]) })),
+          chainLocks: Object.fromEntries(chainEntries(project.settings).flatMap((c, k) => (chainLocks[k] ? [[c.id, lockJson(chainLocks[k])]] : []))),
+          analysisLock: lockJson(analysisLock),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const { model, sampling, quench, spectrum } = project.settings;
@@ -245,13 +263,13 @@ export function infoCommand(args: string[]): number {
     console.log(`  slurm     array job ${submitted.arrayJob} (${submitted.tasks.length} task(s)), then analyze job ${submitted.analyzeJob}, submitted ${submitted.submitted}; squeue -j ${submitted.arrayJob},${submitted.analyzeJob} shows them; logs in slurm/logs/`);
   }
   for (const chain of chainEntries(project.settings)) {
+    const held = chainLocks[chain.index];
     const r = readChainReport(positionals[0], chain.id);
-    const holder = readLock(chainDir(positionals[0], chain.id));
     if (!r) {
-      console.log(`  chain ${chain.id}  not started (samples ${chain.samples[0]}-${chain.samples[chain.samples.length - 1]})${holder ? `; ${runningText(holder)}` : ''}`);
+      console.log(`  chain ${chain.id}  not started (samples ${chain.samples[0]}-${chain.samples[chain.samples.length - 1]})${held ? `; ${lockText(held)}` : ''}`);
       continue;
     }
-    if (holder) console.log(`  chain ${chain.id}  ${runningText(holder)}`);
+    if (held) console.log(`  chain ${chain.id}  ${lockText(held)}`);
     const tau = r.tauAlpha !== null ? `τ_α ${r.tauAlpha.toFixed(0)} sweeps` : r.tauAlphaLowerBound !== null ? `τ_α > ${r.tauAlphaLowerBound} sweeps` : 'τ_α not yet measured';
     const acc = r.step
       ? `δ ${r.delta.toPrecision(3)} (tuned), acc. disp ${fmtRate(r.step.tuning.displacement)} → ${fmtRate(r.step.production.displacement)}, swap ${fmtRate(r.step.tuning.swap)} → ${fmtRate(r.step.production.swap)} (equilibration → production)`
@@ -283,10 +301,11 @@ export function infoCommand(args: string[]): number {
       const sweep = checkpointSweep(join(sampleDir(positionals[0], s.id), 'checkpoint.json'));
       if (sweep !== undefined) parts.push(`checkpoint at sweep ${sweep}/${sampling.sweeps}`);
     }
-    const holder = s.state === 'done' ? undefined : readLock(sampleDir(positionals[0], s.id));
-    if (holder) parts.push(runningText(holder));
+    const held = sampleLocks[samples.indexOf(s)];
+    if (held) parts.push(lockText(held));
     console.log('  ' + parts.join('  '));
   }
+  if (analysisLock) console.log(`  analysis/ ${lockText(analysisLock)}`);
   const pending = samples.filter((s) => s.state !== 'done' && s.state !== 'failed').length;
   if (pending > 0) console.log(`  ${pending} pending: glassmodes run ${positionals[0]}`);
   return 0;

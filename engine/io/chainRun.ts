@@ -15,7 +15,7 @@ import { advanceChain, chainReport, parentSweep, startChain, type ChainEntry, ty
 import { monteCarloStateFromJson, monteCarloStateToJson, type MonteCarloStateJson } from '../sim/moves';
 import { boxSide } from '../model/settings';
 import { APP_VERSION } from '../version';
-import { writeExtxyz, writeJsonAtomic } from './files';
+import { sweepTempFiles, writeExtxyz, writeJsonAtomic } from './files';
 import { acquireLock, readSampleMeta, sampleDir, type ProjectFile, type SampleMeta } from './project';
 import { runSample, type SampleHooks, type SampleOutcome } from './sampleRun';
 
@@ -120,10 +120,13 @@ export function readChainReport(dir: string, id: string): (ReturnType<typeof cha
 
 export async function runChain(dir: string, project: ProjectFile, entry: ChainEntry, hooks: ChainHooks = {}): Promise<ChainOutcome> {
   const folder = chainDir(dir, entry.id);
-  const release = acquireLock(folder);
+  const release = acquireLock(folder, { onTakeover: hooks.onLog });
   if (!release) return { status: 'locked' };
   try {
-    return await runChainLocked(dir, project, entry, folder, hooks);
+    sweepTempFiles(folder); // ours alone while we hold the lock
+    const onProgress = hooks.onProgress;
+    const beating: ChainHooks = { ...hooks, onProgress: (stage, fraction, message) => (release.heartbeat(), onProgress?.(stage, fraction, message)) };
+    return await runChainLocked(dir, project, entry, folder, beating);
   } finally {
     release();
   }

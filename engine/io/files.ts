@@ -3,7 +3,7 @@
  * fsync, then rename over the target, so a crash or a kill leaves the old file or the new one,
  * never half of either.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { decodeNpy, encodeNpy, type NpyArray } from './npy';
 import { formatExtxyz, parseExtxyz, type Configuration } from './extxyz';
@@ -26,6 +26,37 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   }
   closeSync(fd);
   renameSync(temp, path);
+}
+
+/** The temporary name writeFileAtomic gives a file: .<name>.<pid>.<ms>.<n>.tmp */
+export const TEMP_FILE = /^\..+\.\d+\.\d+\.\d+\.tmp$/;
+
+/**
+ * Removes the temporary files of writes that never finished (a killed writer) from `folder`, not
+ * below it: those older than `olderThanMs`, or all of them (the default) where the caller holds the
+ * lock that every writer of the folder takes, so that no live write can own one. Returns their names.
+ */
+export function sweepTempFiles(folder: string, olderThanMs = 0): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  const now = Date.now();
+  for (const name of names) {
+    if (!TEMP_FILE.test(name)) continue;
+    const path = join(folder, name);
+    try {
+      if (olderThanMs > 0 && now - statSync(path).mtimeMs < olderThanMs) continue;
+      rmSync(path, { force: true });
+      removed.push(name);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return removed;
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

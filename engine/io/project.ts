@@ -9,7 +9,8 @@
  * project.json is written once, by `new`; each sample's state is read from its own files, so that
  * cluster tasks working on different samples never write the same file.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join, resolve, basename } from 'node:path';
 import { hostname } from 'node:os';
 import { deriveSeed } from '../random';
@@ -179,17 +180,158 @@ export function projectStatus(dir: string): { project: ProjectFile; samples: Sam
  * A per-sample lock, so that two runs (two cluster tasks given overlapping ranges, or the app and
  * the CLI) never work on one sample at once.
  */
-export function acquireSampleLock(dir: string, id: string): (() => void) | undefined {
-  return acquireLock(sampleDir(dir, id));
+export function acquireSampleLock(dir: string, id: string, options: LockOptions = {}): LockRelease | undefined {
+  return acquireLock(sampleDir(dir, id), options);
 }
 
-/** What a lock file records about its holder. */
+/**
+ * Who holds a lock, as written in its file. `since` is when the holder took it; the holder's
+ * heartbeat is the file's modification time, refreshed while it works (`LockRelease.heartbeat`,
+ * and the runner's main thread for its workers' locks: `refreshOwnLock`).
+ */
 export interface LockHolder {
-  pid: number;
   host: string;
+  pid: number;
   since: string;
+  /** Unique to one taking of the lock: release and heartbeat touch the file only while it is theirs. */
+  token: string;
   /** Under SLURM: the job (an array task has its own job id), its array job and task, and its restart count. */
   slurm?: { job: string; array?: string; task?: string; restart: number };
+}
+
+/**
+ * The lease of a lock held on another host: one whose heartbeat is older than this is taken to be
+ * left by a dead process and is taken over. Holders refresh the heartbeat every
+ * LOCK_HEARTBEAT_SECONDS, so a live holder is never near it (clocks of cluster hosts may differ by
+ * a few seconds; ten minutes leaves room). On this host a lock is stale exactly when its process
+ * is gone (no lease: a long stretch without a heartbeat does not free it).
+ */
+export const LOCK_LEASE_SECONDS = 600;
+export const LOCK_HEARTBEAT_SECONDS = 30;
+/** A takeover guard (.lock.takeover) lives for milliseconds; one older than this was left by a kill. */
+const TAKEOVER_GUARD_SECONDS = 60;
+/** A lock file without a readable holder is being written by its taker; one this old was left half-written. */
+const UNREADABLE_LOCK_SECONDS = 60;
+
+/** The release of a lock; `heartbeat()` refreshes it (cheap: at most one write per LOCK_HEARTBEAT_SECONDS / 3). */
+export type LockRelease = (() => void) & { heartbeat: () => void; holder: LockHolder };
+
+export interface LockOptions {
+  /** Told when a stale lock is taken over, with who held it and why it was stale. Default: stderr. */
+  onTakeover?: (line: string) => void;
+  /** The current time in ms (tests). */
+  now?: () => number;
+}
+
+/** What a lock file says, with its heartbeat; undefined when there is no lock. */
+export interface LockStatus {
+  path: string;
+  holder?: LockHolder;
+  /** ms since the epoch of the last heartbeat (the file's modification time). */
+  heartbeat: number;
+  /** Why it is stale (its holder is gone), or undefined while it holds. */
+  stale?: string;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, another user's
+  }
+}
+
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+
+/** Reads <folder>/.lock and judges it: held, or stale and why. */
+export function readLock(folder: string, now = Date.now()): LockStatus | undefined {
+  const path = join(folder, '.lock');
+  let heartbeat: number;
+  let text: string;
+  try {
+    heartbeat = statSync(path).mtimeMs;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let holder: LockHolder | undefined;
+  try {
+    const h = JSON.parse(text) as Partial<LockHolder>;
+    if (typeof h.host === 'string' && typeof h.pid === 'number' && typeof h.since === 'string') holder = { token: '', ...h } as LockHolder;
+  } catch {
+    holder = undefined;
+  }
+  const age = now - heartbeat;
+  const job = slurmJobOfThisProcess();
+  if (holder && job && holder.slurm?.job === job.job && (holder.slurm.restart ?? 0) < job.restart) {
+    // ended by the scheduler before it requeued this job, possibly on another node
+    return { path, holder, heartbeat, stale: `left by run ${holder.slurm.restart ?? 0} of this SLURM job ${job.job} (now run ${job.restart})` };
+  }
+  if (!holder) return { path, heartbeat, stale: age > UNREADABLE_LOCK_SECONDS * 1000 ? `unreadable for ${minutes(age)}` : undefined };
+  if (holder.host === hostname()) return { path, holder, heartbeat, stale: processAlive(holder.pid) ? undefined : `process ${holder.pid} on this host is gone` };
+  const lease = LOCK_LEASE_SECONDS * 1000;
+  return { path, holder, heartbeat, stale: age > lease ? `no heartbeat from ${holder.host} for ${minutes(age)} (lease ${minutes(lease)})` : undefined };
+}
+
+export function describeHolder(status: LockStatus, now = Date.now()): string {
+  const h = status.holder;
+  const who = h ? `pid ${h.pid} on ${h.host} since ${h.since}` : 'an unreadable lock';
+  return `${who}, heartbeat ${Math.max(0, Math.round((now - status.heartbeat) / 1000))} s ago${status.stale ? ` — stale: ${status.stale}` : ''}`;
+}
+
+function tryCreate(path: string, holder: LockHolder): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, JSON.stringify(holder));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Removes the stale lock judged by `seen`, under the guard <folder>/.lock.takeover (exclusive
+ * creation too), so that of two processes that both judge it stale only one removes it, and never
+ * a fresh lock someone took in between: with the guard held, the lock is read again and removed
+ * only if it is still the one judged stale.
+ */
+function removeStale(folder: string, seen: LockStatus, now: number): boolean {
+  const guard = join(folder, '.lock.takeover');
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
+    try {
+      fd = openSync(guard, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let left = false; // by a process killed in a takeover: removed, and tried once more
+      try {
+        left = now - statSync(guard).mtimeMs > TAKEOVER_GUARD_SECONDS * 1000;
+        if (left) rmSync(guard, { force: true });
+      } catch {
+        /* gone meanwhile */
+      }
+      if (!left || attempt > 0) return false; // another process is taking it over
+    }
+  }
+  closeSync(fd);
+  try {
+    const again = readLock(folder, now);
+    if (!again) return true;
+    const same = again.stale !== undefined && again.heartbeat === seen.heartbeat && again.holder?.token === seen.holder?.token && again.holder?.pid === seen.holder?.pid;
+    if (!same) return false;
+    rmSync(seen.path, { force: true });
+    return true;
+  } finally {
+    rmSync(guard, { force: true });
+  }
 }
 
 /** This process's SLURM job, from the environment the scheduler sets (undefined outside a job). */
@@ -203,48 +345,75 @@ export function slurmJobOfThisProcess(env: NodeJS.ProcessEnv = process.env): Loc
   };
 }
 
-/** The holder of <folder>/.lock, or undefined when there is none (or it is being written). */
-export function readLock(folder: string): LockHolder | undefined {
-  const held = readJson(join(folder, '.lock')) as LockHolder | undefined;
-  return held && typeof held === 'object' ? held : undefined;
-}
 
 /**
  * The lock file <folder>/.lock, taken by exclusive creation (of two processes that try at once,
- * exactly one succeeds). A lock left by a dead process on this host is taken over; so is one left
- * by an earlier run of this very SLURM job (same job id, lower restart count: the scheduler ended
- * that run before it requeued the job, possibly on another node). Any other lock on another host
- * we cannot judge, and respect. Returns the release, or undefined when someone holds it.
+ * exactly one succeeds), holding {host, pid, since, token} (and the SLURM job, under SLURM). A stale
+ * lock — its process gone on this host, no heartbeat for LOCK_LEASE_SECONDS from another host, or
+ * left by an earlier run of this very SLURM job (same job, lower restart count) — is taken over, and said so
+ * (options.onTakeover, default a line on stderr). Returns the release, or undefined when someone
+ * holds it.
  */
-export function acquireLock(folder: string): (() => void) | undefined {
+export function acquireLock(folder: string, options: LockOptions = {}): LockRelease | undefined {
   mkdirSync(folder, { recursive: true });
   const path = join(folder, '.lock');
+  const now = options.now ?? Date.now;
   const slurm = slurmJobOfThisProcess();
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(slurm ? { slurm } : {}) } satisfies LockHolder);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, mine);
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const held = readJson(path) as Partial<LockHolder> | undefined;
-    if (held === undefined) return undefined; // being written by its taker this very moment
-    if (slurm && held.slurm?.job === slurm.job && (held.slurm.restart ?? 0) < slurm.restart) {
-      rmSync(path, { force: true }); // an earlier run of this job, ended by the scheduler: take it over
-      continue;
-    }
-    if (held.host !== hostname() || !held.pid || held.pid === process.pid) return undefined;
-    try {
-      process.kill(held.pid, 0);
-      return undefined; // alive
-    } catch {
-      rmSync(path, { force: true }); // its process is gone: take it over
-    }
+  const holder: LockHolder = { host: hostname(), pid: process.pid, since: new Date(now()).toISOString(), token: randomUUID(), ...(slurm ? { slurm } : {}) };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (tryCreate(path, holder)) return lockRelease(path, holder);
+    const seen = readLock(folder, now());
+    if (!seen) continue; // released meanwhile: try again
+    if (!seen.stale) return undefined;
+    if (!removeStale(folder, seen, now())) return undefined;
+    // Said by the process that removed it: it takes it, unless another (trying to create it in
+    // the meantime, unaware it was stale) was quicker.
+    const tell = options.onTakeover ?? ((line: string) => process.stderr.write(line + '\n'));
+    const taken = tryCreate(path, holder);
+    tell(`${taken ? 'took over' : 'removed'} the stale lock ${path} (${describeHolder(seen, now())})${taken ? '' : '; another process took it first'}`);
+    return taken ? lockRelease(path, holder) : undefined;
   }
   return undefined;
+}
+
+function holdsLock(path: string, holder: LockHolder): boolean {
+  try {
+    const h = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    return h.token === holder.token;
+  } catch {
+    return false;
+  }
+}
+
+function lockRelease(path: string, holder: LockHolder): LockRelease {
+  let last = Date.now();
+  const release = () => {
+    if (holdsLock(path, holder)) rmSync(path, { force: true });
+  };
+  const heartbeat = () => {
+    const t = Date.now();
+    if (t - last < (LOCK_HEARTBEAT_SECONDS * 1000) / 3) return;
+    last = t;
+    if (holdsLock(path, holder)) touch(path, t);
+  };
+  return Object.assign(release, { heartbeat, holder });
+}
+
+function touch(path: string, t: number): void {
+  try {
+    utimesSync(path, t / 1000, t / 1000);
+  } catch {
+    /* released meanwhile */
+  }
+}
+
+/**
+ * The heartbeat of <folder>/.lock when this process holds it: for the runner's main thread, which
+ * stays responsive while its worker threads (same pid) compute with the lock.
+ */
+export function refreshOwnLock(folder: string): void {
+  const status = readLock(folder);
+  if (status?.holder?.pid === process.pid && status.holder.host === hostname()) touch(status.path, Date.now());
 }
 
 /**

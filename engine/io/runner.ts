@@ -10,7 +10,9 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { openProject, releaseOwnLock, sampleDir, sampleStatus, type ProjectFile } from './project';
+import { LOCK_HEARTBEAT_SECONDS, openProject, refreshOwnLock, releaseOwnLock, sampleDir, sampleStatus, type ProjectFile } from './project';
+import { sweepAnalysis } from './analysisFiles';
+import { sweepProjectTempFiles } from './sweep';
 import { chainDir } from './chainRun';
 import { runSample, type SampleOutcome, type Stage } from './sampleRun';
 import { chainEntries, type ChainEntry, type ChainReport } from '../pipeline/chain';
@@ -163,6 +165,9 @@ export function selectedChains(project: ProjectFile, options: Pick<RunOptions, '
 
 export async function runProject(dir: string, options: RunOptions = {}): Promise<RunSummary> {
   const project = openProject(dir);
+  const log = (message: string) => options.onEvent?.({ type: 'log', message });
+  sweepProjectTempFiles(dir, project, log);
+  sweepAnalysis(dir, log);
   if (project.settings.sampling.chains > 0) return runChains(dir, project, options);
   if (options.chains) throw new RangeError('--chains applies to projects made of chains (glassmodes new … --chains C)');
   const emit = options.onEvent ?? (() => {});
@@ -204,6 +209,7 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
       const outcome = await runSample(dir, project, s, {
         onProgress: (stage, fraction, message) => emit({ type: 'progress', sampleId: s.id, stage, fraction, message }),
         shouldStop: () => options.signal?.aborted === true,
+        onLog: (message) => emit({ type: 'log', message }),
       });
       record(s.id, outcome);
     }
@@ -225,7 +231,7 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
     },
     crash: (s, error) => record(s.id, { status: 'failed', error: `worker crashed: ${error.message}` }),
     terminated: (s) => summary.stopped.push({ id: s.id, unit: 'sample', terminated: true }),
-    release: (s) => releaseOwnLock(sampleDir(dir, s.id)),
+    locks: (s) => [sampleDir(dir, s.id)],
   });
   return summary;
 }
@@ -277,6 +283,7 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
       const outcome = await runChain(dir, project, chain, {
         onProgress: (stage, fraction, message) => emit({ type: 'progress', sampleId: chain.id, stage, fraction, message }),
         shouldStop: () => options.signal?.aborted === true,
+        onLog: (message) => emit({ type: 'log', message }),
         onSample: (id, o) => recordSample(id, o),
         onReport: (report) => emit({ type: 'chain-report', chainId: chain.id, report }),
       });
@@ -299,10 +306,7 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
     },
     crash: (chain, error) => recordChain(chain, { status: 'failed', error: `worker crashed: ${error.message}` }),
     terminated: (chain) => summary.stopped.push({ id: chain.id, unit: 'chain', terminated: true }),
-    release: (chain) => {
-      releaseOwnLock(chainDir(dir, chain.id));
-      for (const k of chain.samples) releaseOwnLock(sampleDir(dir, project.samples[k].id));
-    },
+    locks: (chain) => [chainDir(dir, chain.id), ...chain.samples.map((k) => sampleDir(dir, project.samples[k].id))],
   });
   return summary;
 }
@@ -336,8 +340,11 @@ async function workerPool<T>(
     crash: (item: T, error: Error) => void;
     /** The item was still running when the grace time ran out and its worker was terminated. */
     terminated: (item: T) => void;
-    /** Frees what a worker held for the item (its lock files) once the worker is gone. */
-    release: (item: T) => void;
+    /**
+     * The folders whose locks a worker may hold for the item: refreshed here (the worker may
+     * compute for long stretches without a turn of its event loop) and freed once it is gone.
+     */
+    locks: (item: T) => string[];
   },
 ): Promise<void> {
   const script = options.workerScript ?? new URL('./sampleWorker.ts', import.meta.url);
@@ -346,6 +353,11 @@ async function workerPool<T>(
   const workers: Worker[] = [];
   const current = new Map<Worker, T>();
   const flags = new Map<Worker, Int32Array>();
+  const release = (item: T) => handlers.locks(item).forEach(releaseOwnLock);
+  const heartbeat = setInterval(() => {
+    for (const item of current.values()) handlers.locks(item).forEach(refreshOwnLock);
+  }, LOCK_HEARTBEAT_SECONDS * 1000);
+  heartbeat.unref();
   let next = 0;
   await new Promise<void>((resolveAll) => {
     let active = 0;
@@ -359,7 +371,8 @@ async function workerPool<T>(
       const left = [...current.values()];
       for (const item of left) handlers.terminated(item);
       void Promise.all(workers.map((w) => w.terminate())).then(() => {
-        for (const item of left) handlers.release(item);
+        for (const item of left) release(item);
+        clearInterval(heartbeat);
         resolveAll();
       });
     };
@@ -386,6 +399,7 @@ async function workerPool<T>(
       workers.push(worker);
       active++;
       worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'log') return emit({ type: 'log', message: m.message });
         const item = current.get(worker);
         if (item === undefined || !handlers.message(item, m)) return;
         current.delete(worker);
@@ -399,7 +413,7 @@ async function workerPool<T>(
         const item = current.get(worker);
         current.delete(worker);
         if (item !== undefined) {
-          handlers.release(item);
+          release(item);
           handlers.crash(item, error);
         } else emit({ type: 'log', message: `worker crashed: ${error.message}` });
         active--;

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { monteCarloStateFromJson, monteCarloStateToJson, type MonteCarloState, type MonteCarloStateJson } from '../sim/moves';
 import { needsMonteCarlo, parentReport, randomConfiguration, runParentStage, runQuenchStage } from '../pipeline/stages';
 import { APP_VERSION } from '../version';
-import { readExtxyz, writeExtxyz, writeJsonAtomic } from './files';
+import { readExtxyz, sweepTempFiles, writeExtxyz, writeJsonAtomic } from './files';
 import { acquireSampleLock, readSampleMeta, sampleDir, type ProjectFile, type SampleEntry, type SampleMeta } from './project';
 import { runSpectrumStage } from './spectrumStage';
 
@@ -18,6 +18,8 @@ export interface SampleHooks {
   onProgress?: (stage: Stage, fraction: number, message: string) => void;
   /** Polled between steps; true asks the run to stop at the next safe point. */
   shouldStop?: () => boolean;
+  /** A line for the log (a stale lock taken over). */
+  onLog?: (line: string) => void;
 }
 
 /**
@@ -54,10 +56,14 @@ function loadCheckpoint(path: string): { state: MonteCarloState; elapsedSeconds:
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
 export async function runSample(dir: string, project: ProjectFile, entry: SampleEntry, hooks: SampleHooks = {}): Promise<SampleOutcome> {
-  const release = acquireSampleLock(dir, entry.id);
+  const release = acquireSampleLock(dir, entry.id, { onTakeover: hooks.onLog });
   if (!release) return { status: 'locked' };
   try {
-    return await runStages(dir, project, entry, hooks);
+    sweepTempFiles(sampleDir(dir, entry.id)); // ours alone while we hold the lock
+    // Every progress report refreshes the lock's heartbeat (at most a write per 10 s).
+    const onProgress = hooks.onProgress;
+    const beating: SampleHooks = { ...hooks, onProgress: (stage, fraction, message) => (release.heartbeat(), onProgress?.(stage, fraction, message)) };
+    return await runStages(dir, project, entry, beating);
   } finally {
     release();
   }

@@ -4,7 +4,7 @@
  * `stop` is a SharedArrayBuffer of one Int32 that the runner sets to 1 to ask for a stop: the
  * Monte Carlo and the quench are synchronous loops, during which no message reaches this thread,
  * but they poll the flag between sweeps and iterations, write their checkpoint and return.
- * Messages out: { type: 'progress' | 'outcome' } for a sample; for a chain also 'sample-outcome',
+ * Messages out: { type: 'progress' | 'outcome' | 'log' } for a sample; for a chain also 'sample-outcome',
  * 'chain-report' and, at its end, 'chain-outcome'.
  */
 import { parentPort } from 'node:worker_threads';
@@ -35,6 +35,7 @@ port.on('message', async (message: Message) => {
       const outcome = await runChain(message.dir, project, chain, {
         onProgress: (stage, fraction, text) => port.postMessage({ type: 'progress', sampleId: chain.id, stage, fraction, message: text }),
         shouldStop,
+        onLog: (text) => port.postMessage({ type: 'log', message: text }),
         onSample: (sampleId, outcome) => port.postMessage({ type: 'sample-outcome', sampleId, outcome }),
         onReport: (report) => port.postMessage({ type: 'chain-report', chainId: chain.id, report }),
       });
@@ -50,6 +51,7 @@ port.on('message', async (message: Message) => {
     const outcome = await runSample(message.dir, project, entry, {
       onProgress: (stage, fraction, text) => port.postMessage({ type: 'progress', sampleId: entry.id, stage, fraction, message: text }),
       shouldStop,
+      onLog: (text) => port.postMessage({ type: 'log', message: text }),
     });
     port.postMessage({ type: 'outcome', sampleId: entry.id, outcome });
   } catch (error) {

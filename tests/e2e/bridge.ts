@@ -95,6 +95,9 @@ export async function startBridge(stateDir: string, workers = 1): Promise<Bridge
         versions: { node: process.versions.node },
         chooseFolder: async () => null,
         chooseFiles: async () => null,
+        // No native dialog in a browser: a path typed into a field stands for one the user confirmed
+        // (the app asks in a main-process message box; main/security.ts PathGuard).
+        confirmFolder: async () => true,
         computeStatus: () => ({ order: ['webgpu', 'webgl2', 'webasm', 'cpu'], attempts: [], available: false, note: 'no compute window in the browser bridge' }),
         computeProbe: async () => ({ order: ['webgpu', 'webgl2', 'webasm', 'cpu'], attempts: [], available: false, note: 'no compute window in the browser bridge' }),
         // No save dialog in a browser: exports go to <stateDir>/exports/<name>, where tests read them.
