@@ -14,11 +14,11 @@ import { readNpy } from '../engine/io/files';
 import type { Series } from '../engine/analysis/series';
 import { atasSurmise } from '../engine/analysis/levelSpacing';
 import { bosonPeak, criticalDisorder, finiteBoxGap } from '../engine/theory/het';
-import { buildFigure } from '../renderer/src/figures/build';
-import { figureCsv } from '../renderer/src/figures/figureTable';
-import { figureKinds } from '../renderer/src/figures/model';
-import { pngDimensions, pngDpi, pngPixelSize } from '../renderer/src/figures/png';
-import { figureFontPath } from '../renderer/src/figures/headless';
+import { buildFigure } from '../figures/build';
+import { figureCsv } from '../figures/figureTable';
+import { figureKinds } from '../figures/model';
+import { pngDimensions, pngDpi, pngPixelSize } from '../figures/png';
+import { figureFontPath } from '../figures/headless';
 import { analysisData } from '../engine/io/results';
 import { repoRoot } from './helpers/reference';
 
