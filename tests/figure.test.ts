@@ -11,7 +11,7 @@ import { Window } from 'happy-dom';
 import { Resvg } from '@resvg/resvg-js';
 import { readAnalysis } from '../engine/io/analysisFiles';
 import { readNpy } from '../engine/io/files';
-import type { Series } from '../engine/analysis/series';
+import type { Series } from '../engine/series';
 import { atasSurmise } from '../engine/analysis/levelSpacing';
 import { bosonPeak, criticalDisorder, finiteBoxGap } from '../engine/theory/het';
 import { buildFigure } from '../figures/build';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanWithError } from '../../engine/analysis/histogram';
-import { makeSeries, seriesToCsv } from '../../engine/analysis/series';
+import { makeSeries, seriesToCsv } from '../../engine/series';
 import { writeFileAtomic } from '../../engine/io/files';
 import { projectStatus } from '../../engine/io/project';
 import { parse, UsageError } from '../args';

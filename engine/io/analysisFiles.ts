@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeEnsemble, type AnalysisOptions, type AnalysisProgress, type AnalysisSummary, type EnsembleAnalysis, type SampleInput } from '../analysis/ensemble';
-import { seriesFromCsv, seriesToCsv, type Series } from '../analysis/series';
+import { seriesFromCsv, seriesToCsv, type Series } from '../series';
 import { APP_VERSION } from '../version';
 import { readExtxyz, readNpy, writeFileAtomic, writeJsonAtomic } from './files';
 import { ProjectError, projectStatus, sampleDir, type ProjectFile } from './project';
