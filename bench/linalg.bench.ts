@@ -20,7 +20,8 @@ import { makeGlass } from '../engine/model/glass';
 import { DEFAULT_SETTINGS, validateSettings } from '../engine/model/settings';
 import { lbfgsQuench } from '../engine/minimize/lbfgs';
 import { denseHessian, hessianMultiply, sparseHessian, type SparseHessian } from '../engine/hessian/sparse';
-import { applyReflectorsToRows, applyReflectorsToRowsUnblocked, householderTridiagonalize, householderTridiagonalizeUnblocked, sortEigenpairs, tridiagonalQL, type Tridiagonal } from '../engine/linalg/symmetricEigen';
+import { applyReflectorsToRows, applyReflectorsToRowsUnblocked, householderTridiagonalize, householderTridiagonalizeUnblocked, sortEigenpairs, type Tridiagonal } from '../engine/linalg/symmetricEigen';
+import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
 import { gemmNT, tridiagonalDivideConquer } from '../engine/linalg/divideConquer';
 
 const arg = (name: string, fallback: string) => {

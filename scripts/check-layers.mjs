@@ -1,45 +1,32 @@
-// Layer rule (STYLE.md, after VS Code's layering): engine/ is pure TypeScript that runs in every
-// process. It may not import Electron, the DOM-bound renderer, or Node built-ins — except in its
-// I/O corner, engine/io/, which owns files, project folders and worker threads.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// The layer rule (STYLE.md, after VS Code's layering), in two checks:
+//  1. imports: the rule table of .dependency-cruiser.cjs over the whole tree (who may import whom,
+//     the order inside engine/, no cycles), read from the syntax tree by dependency-cruiser;
+//  2. globals: engine/ outside engine/io/ type-checks without DOM and Node typings
+//     (tsconfig.engine.json), so no use of document, window, process, Buffer… slips through.
+// Usage: node scripts/check-layers.mjs [--imports-only] [root]  (root: the tree to check, default
+// this repository; tests/layers.test.ts checks a copy with planted imports).
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const root = new URL('..', import.meta.url).pathname;
-const engine = join(root, 'engine');
-const ioCorner = join(engine, 'io');
-const nodeBuiltins = /^(node:|fs$|path$|os$|child_process$|worker_threads$|crypto$|url$|stream$|util$|events$|process$)/;
-const forbiddenEverywhere = /^(electron$|react|react-dom|three|recharts|\.\.\/(\.\.\/)*(main|preload|renderer|cli)\b)/;
+const args = process.argv.slice(2);
+const importsOnly = args.includes('--imports-only');
+const repo = new URL('..', import.meta.url).pathname;
+const root = resolve(args.find((a) => !a.startsWith('--')) ?? repo);
 
-const problems = [];
-function walk(dir) {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else if (/\.(ts|tsx|mts)$/.test(name)) check(path);
-  }
-}
-function check(path) {
-  const source = readFileSync(path, 'utf8');
-  const specifiers = [...source.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)]
-    .map((m) => m[1] ?? m[2]);
-  const inIo = path.startsWith(ioCorner + '/');
-  for (const spec of specifiers) {
-    if (forbiddenEverywhere.test(spec)) problems.push(`${relative(root, path)} imports '${spec}': engine/ must not depend on Electron, UI or app layers`);
-    else if (!inIo && nodeBuiltins.test(spec)) problems.push(`${relative(root, path)} imports '${spec}': Node built-ins belong in engine/io/ only`);
-    else if (!inIo && /^\.\.?\/(.*\/)?io\//.test(spec)) problems.push(`${relative(root, path)} imports '${spec}': pure engine code may not depend on the I/O corner`);
-  }
-}
-walk(engine);
-if (problems.length) {
-  console.error('Layer check failed:\n  ' + problems.join('\n  '));
+const folders = ['engine', 'cli', 'main', 'preload', 'renderer', 'figures', 'bin', 'scripts', 'tests', 'bench'].filter((f) => existsSync(join(root, f)));
+const cruiser = join(repo, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+const cruise = spawnSync(process.execPath, [cruiser, '--config', '.dependency-cruiser.cjs', '--output-type', 'err-long', ...folders], { cwd: root, encoding: 'utf8' });
+if (cruise.status !== 0) {
+  console.error(`Layer check failed: imports that the rule table (.dependency-cruiser.cjs) refuses:\n${cruise.stdout}${cruise.stderr}`);
   process.exit(1);
 }
-// DOM and Node globals (document, window, process, Buffer…): the pure engine is type-checked
-// without their typings, so any use of them outside engine/io/ fails to compile.
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(root, 'tsconfig.engine.json')], { encoding: 'utf8' });
+console.log(`Layer check: the imports of ${folders.join(', ')} follow .dependency-cruiser.cjs (no cycles).`);
+if (importsOnly) process.exit(0);
+
+const tsc = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(root, 'tsconfig.engine.json')], { encoding: 'utf8' });
 if (tsc.status !== 0) {
   console.error('Layer check failed: engine/ (outside engine/io/) uses globals that only some hosts have:\n' + tsc.stdout + tsc.stderr);
   process.exit(1);
 }
-console.log('Layer check: engine/ is free of Electron, DOM and Node built-ins outside engine/io/.');
+console.log('Layer check: engine/ outside engine/io/ uses no DOM or Node globals.');

@@ -1,5 +1,6 @@
 // Electron's binary is not in the npm package: it is fetched once, on first launch, by Electron's
-// own install script (npm 11 does not run install scripts of dependencies unless allowed).
+// own install script, which `npm ci` does not run (.npmrc ignore-scripts: set-up needs only the
+// npm registry, not Electron's download host).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

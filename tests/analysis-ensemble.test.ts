@@ -7,7 +7,7 @@ import { makeGlass } from '../engine/model/glass';
 import { denseHessian, sparseHessian } from '../engine/hessian/sparse';
 import { analyzeEnsemble, type SampleInput } from '../engine/analysis/ensemble';
 import { levelSpacingRatios, meanRatioTilde } from '../engine/analysis/levelSpacing';
-import { seriesToCsv } from '../engine/analysis/series';
+import { seriesToCsv } from '../engine/series';
 
 const referenceDir = path.resolve(import.meta.dirname, '../../shared/reference');
 const reference = JSON.parse(readFileSync(path.join(referenceDir, 'reference.json'), 'utf8'));

@@ -4,14 +4,14 @@ import { makePairPotential } from '../engine/model/potential';
 import type { Contacts } from '../engine/model/glass';
 import type { Box } from '../engine/space/box';
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioWindows } from '../engine/analysis/levelSpacing';
-import { participationRatio, participationRatios } from '../engine/analysis/participation';
+import { participationRatio, participationRatios } from '../engine/spectrum/participation';
 import { STRESS_FLOOR, lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution } from '../engine/analysis/stress';
 import { histogram, logEdges } from '../engine/analysis/histogram';
-import { fitPowerLaw } from '../engine/analysis/fit';
+import { fitPowerLaw } from '../engine/linalg/fit';
 import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity } from '../engine/analysis/modeGeometry';
 import { ensembleIntegratedDos, integratedDos, lowFrequencyExponent, nonZeroSpectrum, densityOfStates } from '../engine/analysis/dos';
 import { linearEdges } from '../engine/analysis/histogram';
-import { makeSeries, seriesToCsv } from '../engine/analysis/series';
+import { makeSeries, seriesToCsv } from '../engine/series';
 
 /** Eigenvalues of a symmetric tridiagonal matrix (diagonal a, off-diagonal b) by Sturm bisection. */
 function tridiagonalEigenvalues(a: Float64Array, b: Float64Array): Float64Array {

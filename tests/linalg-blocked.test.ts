@@ -14,9 +14,9 @@ import {
   householderTridiagonalizeUnblocked,
   sortEigenpairs,
   TRIDIAGONAL_BLOCK,
-  tridiagonalQL,
   type Tridiagonal,
 } from '../engine/linalg/symmetricEigen';
+import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
 import { gemmNT } from '../engine/linalg/gemm';
 import { centredUniform } from './helpers/reference';
 

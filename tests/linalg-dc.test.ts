@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { denseHessian, hessianMultiply, sparseHessian } from '../engine/hessian/sparse';
-import { DIVIDE_AND_CONQUER_MIN_ORDER, householderTridiagonalize, symmetricEigen, tridiagonalQL } from '../engine/linalg/symmetricEigen';
-import { gemmNT, secularRoot, symmetricEigenDivideConquer, tridiagonalDivideConquer } from '../engine/linalg/divideConquer';
+import { DIVIDE_AND_CONQUER_MIN_ORDER, householderTridiagonalize, symmetricEigen, symmetricEigenDivideConquer } from '../engine/linalg/symmetricEigen';
+import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
+import { gemmNT, secularRoot, tridiagonalDivideConquer } from '../engine/linalg/divideConquer';
 import { createRng, normal, uniform } from '../engine/random';
 import { loadStructure } from './helpers/reference';
 

@@ -13,7 +13,7 @@ import { randomConfiguration, runParentStage, runQuenchStage } from '../engine/p
 import { referenceSpectrum } from '../engine/spectrum';
 import { lowestSpectrum, translationBasis } from '../engine/spectrum/lowest';
 import { largestEigenvalue, lowestModes } from '../engine/linalg/lowestModes';
-import { inertiaOf, nestedDissectionOrder, symbolicFactor } from '../engine/linalg/sparseLDL';
+import { inertiaOf, nestedDissectionOrder, symbolicFactor } from '../engine/hessian/sparseLDL';
 
 function quenchedGlass(dim: 2 | 3, particles: number, taper: 2 | 'inf', seed: number, parentTemperature: number | 'inf' = 'inf', sweeps = 0) {
   const settings = validateSettings({ model: { dim, particles, taper }, sampling: { parentTemperature, sweeps }, seed });

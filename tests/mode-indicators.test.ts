@@ -3,7 +3,7 @@ import { contacts, makeGlass } from '../engine/model/glass';
 import { validateSettings } from '../engine/model/settings';
 import { sparseHessian, hessianMultiply } from '../engine/hessian/sparse';
 import { displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity, type StrainVorticity } from '../engine/analysis/modeGeometry';
-import { participationRatio } from '../engine/analysis/participation';
+import { participationRatio } from '../engine/spectrum/participation';
 import { particleStresses } from '../engine/analysis/stress';
 import { farFieldWeight, modeCore, modeEnergyParts, modeIndicators, particleWeights, separationAuc, stressVorticityEnergy, vorticityWeights } from '../engine/analysis/modeIndicators';
 import { createRng, normal, uniform } from '../engine/random';

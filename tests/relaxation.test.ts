@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accumulateUnwrapped, logSpacedSweeps, relaxationTime, selfIntermediateScattering } from '../engine/analysis/relaxation';
-import { seriesFromCsv } from '../engine/analysis/series';
+import { seriesFromCsv } from '../engine/series';
 import { SettingsError } from '../engine/model/settings';
 import { fitRelaxationTimes, relaxAtTemperature, runRelaxation, validateRelaxationPlan } from '../engine/pipeline/relaxationRun';
 import { createRng, normal, uniform } from '../engine/random';

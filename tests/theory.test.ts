@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { bosonPeak, criticalDisorder, finiteBoxGap, frequencyGrid, hetSeries, hetSpectrum, staticSelfEnergy, wavevectors } from '../engine/theory/het';
 import { matchAmplitude, typeTwoSpectrum } from '../engine/theory/ghet';
 import { tableOne } from '../engine/theory/tableOne';
-import { fitPowerLaw } from '../engine/analysis/fit';
-import { seriesToCsv } from '../engine/analysis/series';
+import { fitPowerLaw } from '../engine/linalg/fit';
+import { seriesToCsv } from '../engine/series';
 
 const referencePath = path.resolve(import.meta.dirname, '../../shared/reference/reference.json');
 const reference = JSON.parse(readFileSync(referencePath, 'utf8'))['het_gamma0.1_K3'] as { omega: number[]; g: number[]; sigmaReal: number[]; sigmaImag: number[] };

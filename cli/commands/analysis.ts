@@ -1,7 +1,7 @@
 /** `glassmodes analyze` and `glassmodes theory`: observables and theory into files (SPEC §5–6). */
 import type { AnalysisOptions, AnalysisProgress, AnalysisSummary } from '../../engine/analysis/ensemble';
 import { progressBar } from '../progress';
-import { seriesToCsv } from '../../engine/analysis/series';
+import { seriesToCsv } from '../../engine/series';
 import { analyzeProjectFolder } from '../../engine/io/analysisFiles';
 import { writeFileAtomic } from '../../engine/io/files';
 import { bosonPeak, bandEdgeEstimate, criticalDisorder, finiteBoxGap, frequencyGrid, hetSeries, hetSpectrum, type HetParameters } from '../../engine/theory/het';

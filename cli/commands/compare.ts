@@ -4,7 +4,7 @@
  * the E_IS(T*) curve of the paper's protocol across projects, as a table and optionally CSV.
  */
 import { meanWithError } from '../../engine/analysis/histogram';
-import { makeSeries, seriesToCsv } from '../../engine/analysis/series';
+import { makeSeries, seriesToCsv } from '../../engine/series';
 import { writeFileAtomic } from '../../engine/io/files';
 import { readAnalysisSummary } from '../../engine/io/analysisFiles';
 import { projectStatus } from '../../engine/io/project';

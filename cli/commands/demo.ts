@@ -12,7 +12,7 @@ import { createProject } from '../../engine/io/project';
 import { runProject } from '../../engine/io/runner';
 import { writeFileAtomic } from '../../engine/io/files';
 import type { AnalysisSummary } from '../../engine/analysis/ensemble';
-import { seriesToCsv } from '../../engine/analysis/series';
+import { seriesToCsv } from '../../engine/series';
 import { frequencyGrid, hetSeries, hetSpectrum, bandEdgeEstimate } from '../../engine/theory/het';
 import { APP_VERSION } from '../../engine/version';
 import { numberOption, parse, UsageError } from '../args';

@@ -1,6 +1,6 @@
 /**
  * `glassmodes figure`: one figure of a project's analysis/ (or of the HET theory) as SVG or PNG,
- * drawn by the app's own figure component (renderer/src/figures) under happy-dom, so that the CLI
+ * drawn by the app's own figure component (figures/) under happy-dom, so that the CLI
  * and the app draw one figure one way. Nothing is written unless the whole figure was made.
  */
 import { existsSync } from 'node:fs';
@@ -8,9 +8,9 @@ import { extname } from 'node:path';
 import { analysisData, sampleSpectrum, type AnalysisData } from '../../engine/io/results';
 import { writeFileAtomic } from '../../engine/io/files';
 import { ProjectError, projectStatus } from '../../engine/io/project';
-import { buildFigure, DEFAULT_THEORY } from '../../renderer/src/figures/build';
-import { FigureDataError, FIGURE_KINDS, figureKinds, figureSize, isFigureKind, THEORY_ONLY_KINDS, type FigureKind } from '../../renderer/src/figures/model';
-import { checkDpi, DPI_RANGE, pngPixelSize } from '../../renderer/src/figures/png';
+import { buildFigure, DEFAULT_THEORY } from '../../figures/build';
+import { FigureDataError, FIGURE_KINDS, figureKinds, figureSize, isFigureKind, THEORY_ONLY_KINDS, type FigureKind } from '../../figures/model';
+import { checkDpi, DPI_RANGE, pngPixelSize } from '../../figures/png';
 import { numberOption, parse, UsageError } from '../args';
 import { checkOutputFile } from '../output';
 
@@ -97,7 +97,7 @@ export async function figureCommand(args: string[]): Promise<number> {
     throw error;
   }
   for (const note of model.notes) log(`note: ${note}`);
-  const { renderFigureSvg, rasteriseFigure } = await import('../../renderer/src/figures/headless');
+  const { renderFigureSvg, rasteriseFigure } = await import('../../figures/headless');
   const svg = await renderFigureSvg(model);
   if (format === '.svg') {
     writeFileAtomic(out, svg);

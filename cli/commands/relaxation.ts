@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_WAVEVECTOR } from '../../engine/analysis/relaxation';
-import { makeSeries, seriesFromCsv, seriesToCsv } from '../../engine/analysis/series';
+import { makeSeries, seriesFromCsv, seriesToCsv } from '../../engine/series';
 import { writeFileAtomic, writeJsonAtomic } from '../../engine/io/files';
 import { openRelaxationCheckpoints, RelaxationCheckpointError, type RelaxationCheckpoints } from '../../engine/io/relaxationFiles';
 import { parseTaper, SettingsError, type ModelSettings } from '../../engine/model/settings';

@@ -12,8 +12,8 @@ import { writeFileAtomic } from '../../engine/io/files';
 import { ProjectError } from '../../engine/io/project';
 import { runReproduction, reportTable, type DrawFigure } from '../../engine/io/reproduceRun';
 import { reproducePlan, tinyPlan, type ReproducePlan } from '../../engine/pipeline/reproducePlan';
-import { buildFigure } from '../../renderer/src/figures/build';
-import { FigureDataError, isFigureKind } from '../../renderer/src/figures/model';
+import { buildFigure } from '../../figures/build';
+import { FigureDataError, isFigureKind } from '../../figures/model';
 import { numberOption, parse, UsageError } from '../args';
 import { createProgressReporter, formatDuration } from '../progress';
 
@@ -28,7 +28,7 @@ export const drawWithAppFigures: DrawFigure = async (job) => {
     return data;
   });
   const model = buildFigure({ kind: job.kind, projects });
-  const { renderFigureSvg } = await import('../../renderer/src/figures/headless');
+  const { renderFigureSvg } = await import('../../figures/headless');
   writeFileAtomic(job.file, await renderFigureSvg(model));
   return model.notes;
 };

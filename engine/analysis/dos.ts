@@ -5,7 +5,7 @@
  * s from F ~ ω^(s+1) with a bootstrap-over-samples confidence interval.
  */
 import { createRng, uniformInt } from '../random';
-import { fitPowerLaw } from './fit';
+import { fitPowerLaw } from '../linalg/fit';
 import { histogram, type Histogram } from './histogram';
 
 export interface NonZeroSpectrum {

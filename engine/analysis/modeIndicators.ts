@@ -23,7 +23,7 @@
 import type { Box } from '../space/box';
 import { minimumImage } from '../space/box';
 import type { Contacts } from '../model/glass';
-import { participationRatio } from './participation';
+import { participationRatio } from '../spectrum/participation';
 import { rotationalFraction, type StrainVorticity } from './modeGeometry';
 
 /** Squared displacement |e_i|² of every particle of a mode stored at `offset` in `modes`. */

@@ -6,7 +6,7 @@
  */
 import type { Contacts } from '../model/glass';
 import type { Taper } from '../model/settings';
-import { fitPowerLaw } from './fit';
+import { fitPowerLaw } from '../linalg/fit';
 import { histogram, logEdges, sortedQuantile, type Histogram } from './histogram';
 
 /** Eqs. (86)–(87): σ_ij^(αβ) = ê^α ê^β r φ'(r) for every pair, d×d row-major per pair. */

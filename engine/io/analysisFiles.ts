@@ -6,7 +6,7 @@
 import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { analyzeEnsemble, type AnalysisOptions, type AnalysisProgress, type AnalysisSummary, type EnsembleAnalysis, type SampleInput } from '../analysis/ensemble';
-import { seriesFromCsv, seriesToCsv, type Series } from '../analysis/series';
+import { seriesFromCsv, seriesToCsv, type Series } from '../series';
 import { APP_VERSION } from '../version';
 import { readExtxyz, readNpy, sweepTempFiles, writeFileAtomic, writeJsonAtomic } from './files';
 import { faultPoint } from './faults';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity, strainInvariants, vectorMagnitudes } from '../analysis/modeGeometry';
-import { participationRatio } from '../analysis/participation';
+import { participationRatio } from '../spectrum/participation';
 import { localPressures, localShearStresses, particleStresses } from '../analysis/stress';
 import { contacts, makeGlass, particleEnergies } from '../model/glass';
 import { formatExtxyzFrame, type ExtxyzOutColumn } from './extxyz';

@@ -20,7 +20,7 @@ import type { AnalysisSummary } from '../analysis/ensemble';
 import { selectEnsembles, type PlannedEnsemble, type ReproducePlan } from '../pipeline/reproducePlan';
 import { APP_VERSION } from '../version';
 
-/** A figure the report asks for: the figure kind of renderer/src/figures and the project folders it overlays (first one first). */
+/** A figure the report asks for: the figure kind of figures/ and the project folders it overlays (first one first). */
 export interface FigureJob {
   file: string;
   kind: string;
@@ -172,7 +172,7 @@ function row(dir: string, ensemble: PlannedEnsemble, summary: AnalysisSummary | 
   };
 }
 
-/** The figures the report asks for, from the ensembles at hand (kinds of renderer/src/figures). */
+/** The figures the report asks for, from the ensembles at hand (kinds of figures/). */
 export function figureJobs(dir: string, ensembles: PlannedEnsemble[]): FigureJob[] {
   const jobs: FigureJob[] = [];
   const figures = join(dir, 'figures');
@@ -197,7 +197,7 @@ export function figureJobs(dir: string, ensembles: PlannedEnsemble[]): FigureJob
 }
 
 const NO_FIGURE_KIND = [
-  's(T*) for both tapers with 95 % bootstrap intervals: no figure kind for a quantity across projects exists in renderer/src/figures; the data are in s_vs_T.csv (and the table above)',
+  's(T*) for both tapers with 95 % bootstrap intervals: no figure kind for a quantity across projects exists in the figure code (figures/model.ts); the data are in s_vs_T.csv (and the table above)',
   'E_IS/N(T*): no figure kind across projects exists; the data are in energy_vs_T.csv (and the table above; `glassmodes compare` prints it too)',
 ];
 

@@ -132,6 +132,14 @@ function workerExecArgv(): string[] {
   return process.execArgv.filter((arg) => !entryFlags.test(arg));
 }
 
+/**
+ * The worker entry beside this module: sampleWorker.ts when running from sources (tsx, vitest),
+ * sampleWorker.mjs when compiled to dist/ (scripts/build-cli.mjs puts every entry and chunk in one folder).
+ */
+export function workerEntry(name: 'sampleWorker'): URL {
+  return new URL(`./${name}.${import.meta.url.endsWith('.ts') ? 'ts' : 'mjs'}`, import.meta.url);
+}
+
 /** A worker for the script: TypeScript sources go through tsWorkerBootstrap.mjs, which registers tsx. */
 export function startWorker(script: string | URL): Worker {
   const href = typeof script === 'string' ? pathToFileURL(script).href : script.href;
@@ -347,7 +355,7 @@ async function workerPool<T>(
     locks: (item: T) => string[];
   },
 ): Promise<void> {
-  const script = options.workerScript ?? new URL('./sampleWorker.ts', import.meta.url);
+  const script = options.workerScript ?? workerEntry('sampleWorker');
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), queue.length));
   const graceMs = 1000 * (options.stopGraceSeconds ?? 20);
   const workers: Worker[] = [];

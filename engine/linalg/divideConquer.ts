@@ -22,7 +22,7 @@
  *
  * Eigenvectors are held as rows (row k = eigenvector k), as in symmetricEigen.ts.
  */
-import { applyReflectorsToRows, householderTridiagonalize, tridiagonalQL, type SymmetricEigen } from './symmetricEigen';
+import { tridiagonalQL } from './tridiagonalQL';
 import { gemmNT } from './gemm';
 
 export { gemmNT } from './gemm';
@@ -393,41 +393,4 @@ export function secularRoot(j: number, K: number, d: Float64Array, z: Float64Arr
   }
   for (let i = 0; i < K; i++) out[off + i] = shifts[i] - tau;
   return { lambda: d0 + tau, iterations };
-}
-
-/** Seconds per stage of `symmetricEigenDivideConquer`. */
-export interface EigenStageTimings {
-  tridiagonalise: number;
-  tridiagonalSolve: number;
-  backTransform: number;
-  sort: number;
-}
-
-/**
- * All eigenvalues (ascending) and eigenvectors (rows) of a dense symmetric matrix: Householder
- * tridiagonalisation, divide and conquer on the tridiagonal matrix, back-transformation by the
- * reflectors. Same contract as `symmetricEigen` (only the lower triangle of `matrix` is read; it is
- * not modified); `timings`, when given, receives seconds per stage.
- */
-export function symmetricEigenDivideConquer(matrix: Float64Array, n: number, timings?: Partial<EigenStageTimings>, stats?: Partial<DivideConquerStats>): SymmetricEigen {
-  const now = () => performance.now() / 1000;
-  let t = now();
-  const tri = householderTridiagonalize(matrix.slice(), n);
-  const values = tri.diagonal.slice();
-  const zt = new Float64Array(n * n);
-  let t1 = now();
-  if (timings) timings.tridiagonalise = t1 - t;
-  t = t1;
-  const s = tridiagonalDivideConquer(values, tri.offDiagonal, zt);
-  if (stats) Object.assign(stats, s);
-  t1 = now();
-  if (timings) timings.tridiagonalSolve = t1 - t;
-  t = t1;
-  applyReflectorsToRows(tri, n, zt);
-  t1 = now();
-  if (timings) {
-    timings.backTransform = t1 - t;
-    timings.sort = 0;
-  }
-  return { values, vectors: zt };
 }

@@ -12,7 +12,8 @@
  *    two contiguous rows and the back-transformation is a product with blocks of reflectors from the
  *    right.
  */
-import { tridiagonalDivideConquer } from './divideConquer';
+import { tridiagonalDivideConquer, type DivideConquerStats } from './divideConquer';
+import { tridiagonalQL } from './tridiagonalQL';
 import { gemmNT } from './gemm';
 
 export interface SymmetricEigen {
@@ -283,81 +284,6 @@ export function householderTridiagonalize(a: Float64Array, n: number, block = TR
 }
 
 /**
- * Eigenvalues (and optionally eigenvectors) of a symmetric tridiagonal matrix by the implicit QL
- * method with Wilkinson-type shifts (GVL §8.3.5; Bowdler, Martin, Reinsch & Wilkinson, Numer. Math.
- * 11, 293 (1968), "tql2"). `d` (diagonal) and `e` (e[i] = T[i][i−1]) are overwritten; d ends up with
- * the eigenvalues, unsorted. When `zt` (n × n, row-major) is given, every rotation G acting on
- * coordinates (i, i+1) is applied to rows i and i+1 of zt, i.e. zt ← Gᵀ zt: start from the identity
- * and row k ends up as the k-th eigenvector of T (start from Qᵀ to get those of A directly).
- */
-export function tridiagonalQL(d: Float64Array, e: Float64Array, zt?: Float64Array, maxIterations = 60): void {
-  const n = d.length;
-  for (let i = 1; i < n; i++) e[i - 1] = e[i];
-  e[n - 1] = 0;
-  let f = 0;
-  let tst1 = 0;
-  const eps = 2 ** -52;
-  for (let l = 0; l < n; l++) {
-    let iterations = 0;
-    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
-    let m = l;
-    while (m < n - 1 && Math.abs(e[m]) > eps * tst1) m++;
-    if (m > l) {
-      do {
-        if (++iterations > maxIterations) throw new Error(`tridiagonal QL did not converge for eigenvalue ${l} in ${maxIterations} iterations`);
-        // Wilkinson shift from the leading 2×2 block.
-        let g = d[l];
-        let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.sqrt(p * p + 1);
-        if (p < 0) r = -r;
-        d[l] = e[l] / (p + r);
-        d[l + 1] = e[l] * (p + r);
-        const dl1 = d[l + 1];
-        let h = g - d[l];
-        for (let i = l + 2; i < n; i++) d[i] -= h;
-        f += h;
-        // Implicit QL sweep from m up to l (chasing the bulge with Givens rotations).
-        p = d[m];
-        let c = 1;
-        let c2 = c;
-        let c3 = c;
-        const el1 = e[l + 1];
-        let s = 0;
-        let s2 = 0;
-        for (let i = m - 1; i >= l; i--) {
-          c3 = c2;
-          c2 = c;
-          s2 = s;
-          g = c * e[i];
-          h = c * p;
-          r = Math.sqrt(p * p + e[i] * e[i]);
-          e[i + 1] = s * r;
-          s = e[i] / r;
-          c = p / r;
-          p = c * d[i] - s * g;
-          d[i + 1] = h + s * (c * g + s * d[i]);
-          if (zt) {
-            const ri = i * n;
-            const ri1 = ri + n;
-            for (let k = 0; k < n; k++) {
-              const zi1 = zt[ri1 + k];
-              const zi = zt[ri + k];
-              zt[ri1 + k] = s * zi + c * zi1;
-              zt[ri + k] = c * zi - s * zi1;
-            }
-          }
-        }
-        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
-        e[l] = s * p;
-        d[l] = c * p;
-      } while (Math.abs(e[l]) > eps * tst1);
-    }
-    d[l] = d[l] + f;
-    e[l] = 0;
-  }
-}
-
-/**
  * Back-transformation X = Q Z (GVL §8.3.1, "accumulating Q"), one reflector at a time (level 2): with
  * eigenvectors held as rows (xt = Zᵀ), Xᵀ = Zᵀ P_2 P_3 ⋯ P_(n−1). Each reflector is applied to a block
  * of rows at a time so that a reflector is read once per block, not once per row. The reference for
@@ -555,5 +481,42 @@ export function symmetricEigen(matrix: Float64Array, n: number, options: { vecto
   tridiagonalQL(values, e, zt);
   applyReflectorsToRows(t, n, zt);
   sortEigenpairs(values, zt, n);
+  return { values, vectors: zt };
+}
+
+/** Seconds per stage of `symmetricEigenDivideConquer`. */
+export interface EigenStageTimings {
+  tridiagonalise: number;
+  tridiagonalSolve: number;
+  backTransform: number;
+  sort: number;
+}
+
+/**
+ * All eigenvalues (ascending) and eigenvectors (rows) of a dense symmetric matrix: Householder
+ * tridiagonalisation, divide and conquer on the tridiagonal matrix, back-transformation by the
+ * reflectors. Same contract as `symmetricEigen` (only the lower triangle of `matrix` is read; it is
+ * not modified); `timings`, when given, receives seconds per stage.
+ */
+export function symmetricEigenDivideConquer(matrix: Float64Array, n: number, timings?: Partial<EigenStageTimings>, stats?: Partial<DivideConquerStats>): SymmetricEigen {
+  const now = () => performance.now() / 1000;
+  let t = now();
+  const tri = householderTridiagonalize(matrix.slice(), n);
+  const values = tri.diagonal.slice();
+  const zt = new Float64Array(n * n);
+  let t1 = now();
+  if (timings) timings.tridiagonalise = t1 - t;
+  t = t1;
+  const s = tridiagonalDivideConquer(values, tri.offDiagonal, zt);
+  if (stats) Object.assign(stats, s);
+  t1 = now();
+  if (timings) timings.tridiagonalSolve = t1 - t;
+  t = t1;
+  applyReflectorsToRows(tri, n, zt);
+  t1 = now();
+  if (timings) {
+    timings.backTransform = t1 - t;
+    timings.sort = 0;
+  }
   return { values, vectors: zt };
 }

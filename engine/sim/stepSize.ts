@@ -9,7 +9,13 @@
  * ends; production runs at the frozen δ, a plain Metropolis chain. The tuning state is a plain
  * object, part of a checkpoint, so a resumed run tunes (and freezes) exactly as an uninterrupted one.
  */
-import type { MonteCarloState } from './moves';
+
+/** What the tuning reads of a Monte Carlo state (a MonteCarloState of moves.ts is one): its sweep and move counters. */
+export interface MoveCounters {
+  sweepsDone: number;
+  attempted: { displacement: number; swap: number };
+  accepted: { displacement: number; swap: number };
+}
 
 export const TUNING_WINDOW = 10;
 export const SMALLEST_STEP = 1e-4;
@@ -26,7 +32,7 @@ export interface StepTuning {
   updates: number;
 }
 
-export function startTuning(delta: number, target: number, until: number, state: MonteCarloState): StepTuning {
+export function startTuning(delta: number, target: number, until: number, state: MoveCounters): StepTuning {
   return {
     delta,
     target,
@@ -37,12 +43,12 @@ export function startTuning(delta: number, target: number, until: number, state:
   };
 }
 
-function snapshot(state: MonteCarloState): NonNullable<StepTuning['frozenAt']> {
+function snapshot(state: MoveCounters): NonNullable<StepTuning['frozenAt']> {
   return { sweeps: state.sweepsDone, attempted: { ...state.attempted }, accepted: { ...state.accepted } };
 }
 
 /** After a sweep: a window's update of δ while tuning, the freeze at its end. Returns the δ to use next. */
-export function tuneAfterSweep(tuning: StepTuning, state: MonteCarloState, side: number): number {
+export function tuneAfterSweep(tuning: StepTuning, state: MoveCounters, side: number): number {
   if (tuning.frozenAt) return tuning.delta;
   if (state.sweepsDone % TUNING_WINDOW === 0 || state.sweepsDone >= tuning.until) {
     const attempted = state.attempted.displacement - tuning.windowStart.attempted;
@@ -59,7 +65,7 @@ export function tuneAfterSweep(tuning: StepTuning, state: MonteCarloState, side:
 }
 
 /** Acceptance rates while tuning and after (production), for reports. */
-export function phaseAcceptance(tuning: StepTuning, state: MonteCarloState) {
+export function phaseAcceptance(tuning: StepTuning, state: MoveCounters) {
   const rate = (a: number, n: number) => (n > 0 ? a / n : null);
   const f = tuning.frozenAt ?? snapshot(state);
   return {

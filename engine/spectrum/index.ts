@@ -18,7 +18,7 @@
  *
  * Async, because gpu.js device pipelines are (webgpu readback is asynchronous).
  */
-import { participationRatios } from '../analysis/participation';
+import { participationRatios } from './participation';
 import type { Glass } from '../model/glass';
 import type { SpectrumSettings } from '../model/settings';
 import { hessianMultiply, denseHessian, sparseHessian, type SparseHessian } from '../hessian/sparse';

@@ -7,7 +7,7 @@
  *  2. the K lowest pairs of P H P (P projects out the translations) by thick-restart block Lanczos,
  *     to ‖Hx − θx‖ ≤ tolerance · λ_max, with the pair K + 1 as the guard that gives the gap; a
  *     cluster across the edge (θ_(K+1) within clusterTolerance of θ_K) extends the set;
- *  3. certification by Sylvester inertia (engine/linalg/sparseLDL.ts): with σ halfway between
+ *  3. certification by Sylvester inertia (engine/hessian/sparseLDL.ts): with σ halfway between
  *     λ_K and λ_(K+1), H − σI must have exactly d + K negative eigenvalues (the d zero modes and
  *     the K found). More means modes were missed: the solver runs again asking for the missing
  *     ones too. The factorisation is only attempted when its cost, known from the symbolic
@@ -15,7 +15,7 @@
  */
 import { hessianGershgorinBound, hessianMultiplyRows, type SparseHessian } from '../hessian/sparse';
 import { largestEigenvalue, lowestModes, type LowestModes, type LowestModesOptions } from '../linalg/lowestModes';
-import { inertiaOf, nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../linalg/sparseLDL';
+import { inertiaOf, nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
 import { createRng, normal } from '../random';
 
 export interface Certification {

@@ -13,7 +13,7 @@
  * discrete form of 3∫q² dq, from f_0 = 6π²/k_ξ³, Eq. 31); the translations n = 0 are left out.
  * The theory is the paper's d = 3 one.
  */
-import { makeSeries, type Series } from '../analysis/series';
+import { makeSeries, type Series } from '../series';
 import { abs, add, atan, complex, div, inv, mul, scale, sqrt, sub, type Complex } from './complex';
 
 export interface HetParameters {

@@ -10,7 +10,7 @@
  * residual in ln τ: a grid in ln(T_min − T_d) below the lowest temperature, refined by golden
  * section around the best grid point.
  */
-import { fitLine } from '../analysis/fit';
+import { fitLine } from '../linalg/fit';
 
 export interface ModeCouplingFit {
   /** Dynamical temperature T_d (below every fitted temperature). */

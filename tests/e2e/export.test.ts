@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { createProject } from '../../engine/io/project';
 import { runProject } from '../../engine/io/runner';
 import { analyzeProjectFolder, readAnalysis } from '../../engine/io/analysisFiles';
-import { seriesFromCsv } from '../../engine/analysis/series';
+import { seriesFromCsv } from '../../engine/series';
 import { ensureRendererBuild, startBridge, repoRoot, type Bridge } from './bridge';
 import { launchChromium, openAppPage, openInApp, screenshot, SCREENSHOTS } from './app';
 

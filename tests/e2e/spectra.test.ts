@@ -17,8 +17,8 @@ import { runProject } from '../../engine/io/runner';
 import { analyzeProjectFolder, readAnalysis } from '../../engine/io/analysisFiles';
 import { readNpy } from '../../engine/io/files';
 import { criticalDisorder } from '../../engine/theory/het';
-import { figureFontPath } from '../../renderer/src/figures/headless';
-import { pngDimensions, pngDpi } from '../../renderer/src/figures/png';
+import { figureFontPath } from '../../figures/headless';
+import { pngDimensions, pngDpi } from '../../figures/png';
 import { ensureRendererBuild, startBridge, type Bridge } from './bridge';
 import { launchChromium, openAppPage, openInApp as openProjectInApp, route as goTo, screenshot, setRange } from './app';
 

@@ -7,10 +7,10 @@
  */
 import fontDataUrl from '../../../resources/fonts/DejaVuSans-figures.ttf?inline';
 import { api } from '../api';
-import { figureCsv } from '../figures/figureTable';
-import { figureSize, type FigureModel } from '../figures/model';
-import { checkDpi, pngPixelSize, withPngResolution } from '../figures/png';
-import { resizeSvgRoot, standaloneSvg } from '../figures/svgDocument';
+import { figureCsv } from '../../../figures/figureTable';
+import { figureSize, type FigureModel } from '../../../figures/model';
+import { checkDpi, pngPixelSize, withPngResolution } from '../../../figures/png';
+import { resizeSvgRoot, standaloneSvg } from '../../../figures/svgDocument';
 import { bytesToBase64, textToBase64 } from './base64';
 
 export type FigureFormat = 'svg' | 'png' | 'csv';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AnalysisData, ProjectDetail, SampleSpectrum, SeriesData } from '../../../main/ipc/contract';
-import { seriesToCsv, type Series } from '../../../engine/analysis/series';
+import { seriesToCsv, type Series } from '../../../engine/series';
 import { api, errorText } from '../api';
 import { useStore } from '../store';
 import { bytesToBase64, textToBase64 } from '../export/base64';

@@ -8,12 +8,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AnalysisData, AnalysisProgressEvent, ProjectDetail, RecentProject, SampleSpectrum } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
-import { formatNumber } from '../figures/axes';
-import { buildFigure } from '../figures/build';
-import { FigureCard, tryFigure } from '../figures/FigureCard';
-import type { FigureKind, Panel, TracePoint } from '../figures/model';
-import { nearestStoredMode } from '../figures/spectral';
-import '../figures/figures.css';
+import { formatNumber } from '../../../figures/axes';
+import { buildFigure } from '../../../figures/build';
+import { FigureCard, tryFigure } from './FigureCard';
+import type { FigureKind, Panel, TracePoint } from '../../../figures/model';
+import { nearestStoredMode } from '../../../figures/spectral';
+import '../../../figures/figures.css';
 import { navigate } from '../router';
 import { useStore } from '../store';
 

@@ -9,11 +9,11 @@ import type { AnalysisData, ProjectDetail } from '../../../main/ipc/contract';
 import type { Taper } from '../../../engine/model/settings';
 import { tableOne, type TableOneRow } from '../../../engine/theory/tableOne';
 import { api, errorText } from '../api';
-import { formatNumber } from '../figures/axes';
-import { buildFigure, DEFAULT_THEORY } from '../figures/build';
-import { FigureCard, tryFigure } from '../figures/FigureCard';
-import { hetFacts, type HetFacts, type HetFigureOptions } from '../figures/theory';
-import '../figures/figures.css';
+import { formatNumber } from '../../../figures/axes';
+import { buildFigure, DEFAULT_THEORY } from '../../../figures/build';
+import { FigureCard, tryFigure } from './FigureCard';
+import { hetFacts, type HetFacts, type HetFigureOptions } from '../../../figures/theory';
+import '../../../figures/figures.css';
 import { navigate } from '../router';
 import { useStore } from '../store';
 

@@ -1,10 +1,10 @@
 /** One entry point for every figure kind: what the views and `glassmodes figure` call. */
-import type { AnalysisData, SampleSpectrum } from '../../../main/ipc/contract';
+import type { AnalysisData, SampleSpectrum } from '../main/ipc/contract';
 import { FigureDataError, FIGURE_KINDS, type FigureKind, type FigureModel } from './model';
 import { dosFigure, integratedDosFigure, participationFigure, reducedDosFigure, sampleModesFigure } from './spectral';
 import { levelRatioFigure, stressFigure } from './statistics';
 import { bosonPeakFigure, ghetFigure, hetFigure, type HetFigureOptions } from './theory';
-import { APP_VERSION } from '../../../engine/version';
+import { APP_VERSION } from '../engine/version';
 
 export interface FigureRequest {
   kind: FigureKind;

@@ -1,7 +1,7 @@
 /**
  * The data a figure plots, as one CSV table: a row per drawn point (and per marker line), columns
  * project, panel, curve, then each axis quantity with its unit in the header (`omega [sqrt(eps/m)/a]`,
- * a dimensionless one by its plain name, as engine/analysis/series.ts writes them) and the
+ * a dimensionless one by its plain name, as engine/series.ts writes them) and the
  * standard error where the points carry one.
  */
 import type { FigureModel } from './model';

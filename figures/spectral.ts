@@ -4,9 +4,9 @@
  * participation ratio of the stored modes, and one sample's modes for picking one to look at.
  * ω_0 (summary.omega0) is a vertical line on each.
  */
-import type { AnalysisData, SampleSpectrum } from '../../../main/ipc/contract';
-import { fitPowerLaw } from '../../../engine/analysis/fit';
-import { UNITS } from '../../../engine/analysis/series';
+import type { AnalysisData, SampleSpectrum } from '../main/ipc/contract';
+import { fitPowerLaw } from '../engine/linalg/fit';
+import { UNITS } from '../engine/series';
 import { column, finiteOr, plottableRows, sameUnit, seriesNamed, taperText, type Column } from './analysisData';
 import { formatNumber, superscript } from './axes';
 import { FigureDataError, type FigureModel, type Marker, type Trace } from './model';

@@ -13,7 +13,7 @@ import { FIGURE_FONT_FAMILY, FIGURE_FONT_FILE } from './style';
 import { standaloneSvg } from './svgDocument';
 
 /** The bundled TTF (resources/fonts), found from this file so it works from any working folder. */
-export const figureFontPath = fileURLToPath(new URL(`../../../resources/fonts/${FIGURE_FONT_FILE}`, import.meta.url));
+export const figureFontPath = fileURLToPath(new URL(`../resources/fonts/${FIGURE_FONT_FILE}`, import.meta.url));
 
 export function figureFontDataUrl(): string {
   return `data:font/ttf;base64,${readFileSync(figureFontPath).toString('base64')}`;

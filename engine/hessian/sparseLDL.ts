@@ -20,7 +20,7 @@
  * Sparse Positive Definite Systems, 1981, §5; Davis, Direct Methods for Sparse Linear Systems,
  * 2006, §4.8 for the linked lists of pending columns).
  */
-import type { SparseHessian } from '../hessian/sparse';
+import type { SparseHessian } from './sparse';
 
 /** Particle adjacency (both directions) from the pair list, CSR. */
 function adjacency(h: SparseHessian): { start: Int32Array; neighbour: Int32Array; pair: Int32Array } {

@@ -6,9 +6,9 @@
 import { useRef, useState } from 'react';
 import { errorText } from '../api';
 import { exportFigure, type FigureFormat } from '../export/figureExport';
-import { FigureView, type FigureViewProps } from './FigureView';
-import type { FigureModel } from './model';
-import { DPI_RANGE } from './png';
+import { FigureView, type FigureViewProps } from '../../../figures/FigureView';
+import type { FigureModel } from '../../../figures/model';
+import { DPI_RANGE } from '../../../figures/png';
 
 export interface FigureCardProps extends Omit<FigureViewProps, 'model'> {
   /** The figure, or the reason there is none. */

@@ -3,9 +3,9 @@
  * of the level-spacing ratios in three windows against the Atas GOE surmise (Eq. 18) and Poisson,
  * and the local-stress distributions P(σ) with the fitted and the predicted low-σ slopes (Eq. 11).
  */
-import type { AnalysisData } from '../../../main/ipc/contract';
-import { atasSurmise, poissonRatioDensity, type RatioWindowName } from '../../../engine/analysis/levelSpacing';
-import { STRESS_RESOLVED_DECADES } from '../../../engine/analysis/stress';
+import type { AnalysisData } from '../main/ipc/contract';
+import { atasSurmise, poissonRatioDensity, type RatioWindowName } from '../engine/analysis/levelSpacing';
+import { STRESS_RESOLVED_DECADES } from '../engine/analysis/stress';
 import { column, finiteOr, hasSeries, plottableRows, sameUnit, seriesNamed, taperText } from './analysisData';
 import { formatNumber } from './axes';
 import { FigureDataError, type FigureModel, type Panel, type Trace, type TracePoint } from './model';

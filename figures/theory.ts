@@ -4,9 +4,9 @@
  * zero at the instability; and the GHET type-II curve from a project's measured P(σ) over its
  * measured low-frequency DOS. Every number comes from engine/theory.
  */
-import type { AnalysisData } from '../../../main/ipc/contract';
-import { matchAmplitude, typeTwoSpectrum } from '../../../engine/theory/ghet';
-import { bandEdgeEstimate, bosonPeak, criticalDisorder, finiteBoxGap, frequencyGrid, hetSeries, hetSpectrum, type HetParameters } from '../../../engine/theory/het';
+import type { AnalysisData } from '../main/ipc/contract';
+import { matchAmplitude, typeTwoSpectrum } from '../engine/theory/ghet';
+import { bandEdgeEstimate, bosonPeak, criticalDisorder, finiteBoxGap, frequencyGrid, hetSeries, hetSpectrum, type HetParameters } from '../engine/theory/het';
 import { column, finiteOr, plottableRows, sameUnit, seriesNamed } from './analysisData';
 import { formatNumber } from './axes';
 import { FigureDataError, type FigureModel, type Marker, type Trace, type TracePoint } from './model';

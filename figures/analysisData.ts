@@ -3,7 +3,7 @@
  * NaN) without inventing anything: a series by the name the engine writes it under
  * (engine/analysis/ensemble.ts), a column by name with its unit, and the rows that can be drawn.
  */
-import type { AnalysisData, SeriesData } from '../../../main/ipc/contract';
+import type { AnalysisData, SeriesData } from '../main/ipc/contract';
 import { FigureDataError, type AxisScale } from './model';
 
 /** The series of analysis/ by file stem (dos_linear, integrated_dos, …); an error names what is missing. */
