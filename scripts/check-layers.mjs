@@ -1,4 +1,4 @@
-// Layer rule (STYLE.md, after VS Code's layering): engine/ is pure TypeScript that runs in every
+// Layer rule (docs/DESIGN.md "Processes", after VS Code's layering): engine/ is pure TypeScript that runs in every
 // process. It may not import Electron, the DOM-bound renderer, or Node built-ins — except in its
 // I/O corner, engine/io/, which owns files, project folders and worker threads.
 import { readdirSync, readFileSync, statSync } from 'node:fs';

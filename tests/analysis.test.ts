@@ -103,7 +103,7 @@ describe('level-spacing ratios (Methods, Eq. 18)', () => {
   });
 });
 
-describe('participation ratio (SPEC §5)', () => {
+describe('participation ratio (docs/PHYSICS.md §5)', () => {
   const n = 512;
   const side = 8;
   const positions = new Float64Array(3 * n).map((_, k) => (Math.floor(k / 3) >> (3 * (k % 3))) % 8);

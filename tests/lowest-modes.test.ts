@@ -1,5 +1,5 @@
 /**
- * The lowest-K path (SPEC §4; issue 15): the sparse float64 solver for the K lowest non-zero modes
+ * The lowest-K path (docs/PHYSICS.md §4; issue 15): the sparse float64 solver for the K lowest non-zero modes
  * against the dense float64 reference on the same matrix — eigenvalues to 1e-9 relative,
  * ‖Hv − λv‖ ≤ 1e-8 λ_max, translations deflated, none missed (the inertia certificate agrees with
  * the dense count) — for d = 2 and 3, m = 2 and ∞, T* = ∞ and a short swap-MC glass, and an FCC

@@ -1,7 +1,7 @@
 /**
  * `glassmodes relaxation`: the α-relaxation time τ_α(T) of swap-free Monte Carlo and the
  * mode-coupling fit τ_α = A (T − T_d)^(−γ) that estimates the dynamical temperature T_d, which the
- * paper does not give (SPEC §7). Writes <out>/fs.csv, <out>/tau.csv and <out>/summary.json
+ * paper does not give (docs/PHYSICS.md §7). Writes <out>/fs.csv, <out>/tau.csv and <out>/summary.json
  * (docs/RELAXATION.md). While it runs, <out>/checkpoint/ holds a checkpoint of the running
  * temperature and the temperatures finished so far: a killed run, started again with the same
  * command, goes on where it stopped and ends with the same files.

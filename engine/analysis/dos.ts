@@ -1,5 +1,5 @@
 /**
- * Spectral observables of SPEC §5 from Hessian eigenvalues: frequencies without the translational
+ * Spectral observables of docs/PHYSICS.md §5 from Hessian eigenvalues: frequencies without the translational
  * zero modes, the density of states g(ω) on linear and logarithmic bins, the reduced DOS
  * g(ω)/ω^(d−1), the integrated DOS F(ω) of Eq. (19) without binning, and the low-frequency exponent
  * s from F ~ ω^(s+1) with a bootstrap-over-samples confidence interval.
@@ -15,13 +15,13 @@ export interface NonZeroSpectrum {
   frequencies: Float64Array;
   /** Indices (into the input) of the removed zero modes. */
   zeroModes: number[];
-  /** Eigenvalues below −tolerance other than the zero modes: an unstable configuration (SPEC §4). */
+  /** Eigenvalues below −tolerance other than the zero modes: an unstable configuration (docs/PHYSICS.md §4). */
   unstable: number;
   tolerance: number;
 }
 
 /**
- * SPEC §4: the d eigenvalues smallest in modulus are the translations and leave every statistic;
+ * docs/PHYSICS.md §4: the d eigenvalues smallest in modulus are the translations and leave every statistic;
  * any other λ < −tolerance marks the configuration unstable (counted, never hidden). The default
  * tolerance is 1e-8 λ_max.
  */
@@ -45,13 +45,13 @@ export function nonZeroSpectrum(eigenvalues: Float64Array, dim: number, toleranc
   return { eigenvalues: values, frequencies: values.map((l) => (l >= 0 ? Math.sqrt(l) : NaN)), zeroModes, unstable, tolerance: tol };
 }
 
-/** SPEC §5: g(ω) normalised over the non-zero modes (∫ g dω = 1 over all of them), on given edges. */
+/** docs/PHYSICS.md §5: g(ω) normalised over the non-zero modes (∫ g dω = 1 over all of them), on given edges. */
 export function densityOfStates(frequencies: Float64Array, edges: Float64Array, logarithmic = false): Histogram {
   const finite = frequencies.filter((w) => Number.isFinite(w));
   return histogram(finite, edges, logarithmic);
 }
 
-/** SPEC §5: reduced DOS g(ω)/ω^(d−1), Debye-flat for phonons. */
+/** docs/PHYSICS.md §5: reduced DOS g(ω)/ω^(d−1), Debye-flat for phonons. */
 export function reducedDos(centres: Float64Array, density: Float64Array, dim: number): Float64Array {
   return density.map((g, k) => g / centres[k] ** (dim - 1));
 }

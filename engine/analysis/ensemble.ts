@@ -1,5 +1,5 @@
 /**
- * The observables of SPEC §5 over an ensemble of inherent structures, as plotted series and one
+ * The observables of docs/PHYSICS.md §5 over an ensemble of inherent structures, as plotted series and one
  * summary: what `glassmodes analyze` writes to analysis/ (series as CSV, the summary as
  * summary.json). Pure: samples in, numbers out; every statistic comes from the one engine
  * function named for it.
@@ -72,7 +72,7 @@ export interface AnalysisSummary {
   taper: Taper;
   potential: 'ipl' | 'lj';
   parentTemperature: number | 'inf';
-  /** Samples with an eigenvalue below −tolerance besides the zero modes (SPEC §4). */
+  /** Samples with an eigenvalue below −tolerance besides the zero modes (docs/PHYSICS.md §4). */
   unstableSamples: string[];
   energyPerParticle: ValueWithError;
   s: ExponentEstimate;
@@ -315,7 +315,7 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
   let rotationalFraction: AnalysisSummary['rotationalFraction'] = null;
   if (prOmega.length > 0) {
     const order = prOmega.map((_, k) => k).sort((a, b) => prOmega[a] - prOmega[b]);
-    series.push(makeSeries('modes', 'participation ratio (SPEC §5) and rotational fraction sum|eta|^2/(sum|eta|^2 + sum|eps|^2) (Eqs. 52-54) of every stored non-zero mode', [
+    series.push(makeSeries('modes', 'participation ratio (docs/PHYSICS.md §5) and rotational fraction sum|eta|^2/(sum|eta|^2 + sum|eps|^2) (Eqs. 52-54) of every stored non-zero mode', [
       ['omega', UNITS.frequency, order.map((k) => prOmega[k])],
       ['participation_ratio', UNITS.none, order.map((k) => prValue[k])],
       ['rotational_fraction', UNITS.none, order.map((k) => rfValue[k])],

@@ -1,7 +1,7 @@
 /**
  * What the app's views read from a project folder, as plain JSON-ready objects: the analysis/
  * folder, one sample's spectrum with its stored modes' rotational fractions, one mode with its
- * strain and vorticity (SPEC §5, Eqs. 52–54), and per-particle energy and stress fields. Every
+ * strain and vorticity (docs/PHYSICS.md §5, Eqs. 52–54), and per-particle energy and stress fields. Every
  * number comes from the engine function named for it; this module only loads files and packs
  * the results (NaN travels as null over JSON).
  */
@@ -48,15 +48,15 @@ export interface SampleSpectrum {
   eigenvalues: number[];
   /** ω_k = √λ_k; null where λ_k < 0. */
   frequencies: (number | null)[];
-  /** Indices of the d translational zero modes (SPEC §4). */
+  /** Indices of the d translational zero modes (docs/PHYSICS.md §4). */
   zeroModes: number[];
-  /** Participation ratio of every mode (SPEC §5). */
+  /** Participation ratio of every mode (docs/PHYSICS.md §5). */
   participation: number[];
   /** Eigenvectors stored in modes.npy: the lowest `storedModes` indices. */
   storedModes: number;
-  /** Rotational fraction of each stored mode (SPEC §5, Eqs. 52–54); null where undetermined. */
+  /** Rotational fraction of each stored mode (docs/PHYSICS.md §5, Eqs. 52–54); null where undetermined. */
   rotationalFraction: (number | null)[];
-  /** ω_0 = 2π v_T / L of this sample (SPEC §5). */
+  /** ω_0 = 2π v_T / L of this sample (docs/PHYSICS.md §5). */
   omega0: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The stage runner shared by the CLI and the app (DESIGN.md "Processes"): finds the pending
+ * The stage runner shared by the CLI and the app (docs/DESIGN.md "Processes"): finds the pending
  * samples of a project, runs them one sample per worker thread, streams progress events, and on
  * cancel terminates the workers — every file already on disk stays, because every write is atomic
  * and Monte Carlo checkpoints — so that a later call resumes what is pending.

@@ -1,6 +1,6 @@
 /**
- * The relaxation-time scan that locates T_d (SPEC §7): for each temperature T, a seeded random
- * configuration is equilibrated by swap Monte Carlo at T (SPEC §3: p_swap, δ), then followed by
+ * The relaxation-time scan that locates T_d (docs/PHYSICS.md §7): for each temperature T, a seeded random
+ * configuration is equilibrated by swap Monte Carlo at T (docs/PHYSICS.md §3: p_swap, δ), then followed by
  * swap-free Monte Carlo (p_swap = 0, the "physical" local dynamics whose slowing down defines
  * T_d), recording the self-intermediate scattering function F_s(k, t) at log-spaced sweep counts
  * and its α-relaxation time τ_α; finally τ_α(T) = A (T − T_d)^(−γ) is fitted when at least three
@@ -25,9 +25,9 @@ export interface RelaxationPlan {
   equilibrationSweeps: number;
   /** Swap-free Monte Carlo sweeps over which F_s is recorded (the longest lag). */
   sweeps: number;
-  /** p_swap of the equilibration (SPEC §3: 0.2). The measurement always uses 0. */
+  /** p_swap of the equilibration (docs/PHYSICS.md §3: 0.2). The measurement always uses 0. */
   swapProbability: number;
-  /** δ, the radius of a displacement, in both phases (SPEC §3: 0.2). */
+  /** δ, the radius of a displacement, in both phases (docs/PHYSICS.md §3: 0.2). */
   maxDisplacement: number;
   /** Wavevector modulus k of F_s (default 2π/a, a = 1 the mean diameter). */
   wavevector: number;

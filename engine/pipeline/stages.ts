@@ -1,6 +1,6 @@
 /**
  * The stages of one sample, as pure functions of settings, seed and the previous stage's output
- * (DESIGN.md "How data flows"): parent configuration at T* → inherent structure → spectrum.
+ * (docs/DESIGN.md "How data flows"): parent configuration at T* → inherent structure → spectrum.
  * No files here: engine/io/ reads and writes what these return.
  */
 import { sampleDiameters } from '../model/diameters';

@@ -1,5 +1,5 @@
 /**
- * The state, parameters and proposals of swap Monte Carlo (SPEC §3), shared by the fast
+ * The state, parameters and proposals of swap Monte Carlo (docs/PHYSICS.md §3), shared by the fast
  * implementation (swapMonteCarlo.ts) and the reference (swapMonteCarloReference.ts), so that the
  * two draw the same proposals from the same random numbers.
  */

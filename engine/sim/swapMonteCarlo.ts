@@ -1,5 +1,5 @@
 /**
- * Swap Monte Carlo at a parental temperature T* (SPEC §3; the paper's Methods, after Grigera &
+ * Swap Monte Carlo at a parental temperature T* (docs/PHYSICS.md §3; the paper's Methods, after Grigera &
  * Parisi PRE 63, 045102 (2001) and Ninarello et al. PRX 7, 021039 (2017)).
  *
  * An attempt is, with probability p_swap, an exchange of the diameters of two random particles,

@@ -1,5 +1,5 @@
 /**
- * Swap Monte Carlo as first written (SPEC §3): every energy recomputed from a cell grid of side
+ * Swap Monte Carlo as first written (docs/PHYSICS.md §3): every energy recomputed from a cell grid of side
  * ≥ r_c/2 around the particle, before and after the move, with the pair potential's own φ(r, a).
  * The reference that the fast implementation (swapMonteCarlo.ts) is tested against, and the path
  * of potentials that do not factorise as A(a_i + a_j) G(r²) (Lennard-Jones).

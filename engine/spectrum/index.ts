@@ -1,7 +1,7 @@
 /**
- * The spectrum stage (SPEC §4): all dN eigenvalues of the Hessian, the lowest K eigenvectors,
+ * The spectrum stage (docs/PHYSICS.md §4): all dN eigenvalues of the Hessian, the lowest K eigenvectors,
  * translational zero modes identified, instability flagged, participation ratios of every mode
- * (SPEC §5), float64-accurate whatever computed it.
+ * (docs/PHYSICS.md §5), float64-accurate whatever computed it.
  *
  * Two paths:
  *  - 'reference': the sparse float64 Hessian made dense and diagonalised by the engine's float64
@@ -10,7 +10,7 @@
  *    (engine/compute/pairKernels.ts), diagonalised there in float32 by the blocked Jacobi method
  *    (engine/compute/blockJacobi.ts), then refined in float64 against the sparse float64 Hessian by
  *    Ogita–Aishima iterations with Rayleigh–Ritz on clusters (engine/linalg/refine.ts) until the
- *    SPEC §4 residual bound holds with margin.
+ *    docs/PHYSICS.md §4 residual bound holds with margin.
  * 'auto' takes a real GPU (webgpu, then webgl2) where one answers; on a CPU-only host it takes the
  * float64 reference, which is the fastest path that meets the contract there (docs/SPECTRUM.md has
  * the measurements: the float32 Jacobi on webasm/cpu is slower than the float64 reference at every
@@ -61,7 +61,7 @@ export interface SpectrumResult {
   unstable: boolean;
   /** |λ| below which a mode counts as numerically zero: 1e-8 λ_max. */
   zeroTolerance: number;
-  /** PR_k = (Σ_i |e_k,i|²)² / (N Σ_i |e_k,i|⁴) for every mode k (SPEC §5). */
+  /** PR_k = (Σ_i |e_k,i|²)² / (N Σ_i |e_k,i|⁴) for every mode k (docs/PHYSICS.md §5). */
   participationRatios: Float64Array;
   /** What computed the spectrum: 'reference' or the gpu.js backend that ran. */
   backend: string;
@@ -135,7 +135,7 @@ export function classifyModes(values: Float64Array, vectors: Float64Array, dim: 
 
 /**
  * The spectrum of the Hessian of `glass` at `positions` (an inherent structure), float64-accurate
- * to the SPEC §4 contract. Resolves once every stage has run; `onProgress` hears each stage.
+ * to the docs/PHYSICS.md §4 contract. Resolves once every stage has run; `onProgress` hears each stage.
  */
 export async function computeSpectrum(glass: Glass, positions: Float64Array, spectrum: Omit<SpectrumSettings, 'method'> & { method?: SpectrumSettings['method'] }, onProgress?: ProgressCallback): Promise<SpectrumResult> {
   const t0 = now();

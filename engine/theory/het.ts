@@ -1,6 +1,6 @@
 /**
  * Heterogeneous-elasticity theory in the self-consistent Born approximation (Methods M1,
- * Eqs. 24–35; SPEC §6), dimensionless: ρ_m = G_0 = k_ξ = 1, inputs γ (Eq. 32) and K/G_0.
+ * Eqs. 24–35; docs/PHYSICS.md §6), dimensionless: ρ_m = G_0 = k_ξ = 1, inputs γ (Eq. 32) and K/G_0.
  *
  *   Σ(z) = 3γ ∫_0^1 dq q⁴ [ (2/3) G_L(q,z) + G_T(q,z) ]                    (Eq. 33)
  *   G_L(q,z) = 1/(−z + q² M(z)),  G_T(q,z) = 1/(−z + q²(1 − Σ(z)))         (Eqs. 24–26)
@@ -424,7 +424,7 @@ export function finiteBoxGap(p: HetParameters): FiniteBoxGap {
 /** The HET curves as a plotted series (what `glassmodes theory --out f.csv` writes). */
 export function hetSeries(points: HetPoint[], p: HetParameters): Series {
   const box = p.box ? `, box L k_xi = ${p.box}` : ', continuum';
-  return makeSeries('het', `HET-SCBA (SPEC §6), gamma = ${p.gamma}, K/G0 = ${p.bulk}${box}; dimensionless (rho_m = G0 = k_xi = 1)`, [
+  return makeSeries('het', `HET-SCBA (docs/PHYSICS.md §6), gamma = ${p.gamma}, K/G0 = ${p.bulk}${box}; dimensionless (rho_m = G0 = k_xi = 1)`, [
     ['omega', '1', points.map((q) => q.omega)],
     ['g', '1', points.map((q) => q.g)],
     ['g_over_omega2', '1', points.map((q) => q.reduced)],

@@ -3,7 +3,7 @@
  * Glass-Forming Liquids", OUP 2009, ch. 4; as fitted to swap-free dynamics by Ninarello et al.,
  * PRX 7, 021039 (2017)):
  *   τ_α(T) = A (T − T_d)^(−γ),  T > T_d,
- * whose apparent divergence locates the dynamical (mode-coupling) temperature T_d (SPEC §7).
+ * whose apparent divergence locates the dynamical (mode-coupling) temperature T_d (docs/PHYSICS.md §7).
  *
  * For fixed T_d the law is a straight line, ln τ = ln A − γ ln(T − T_d), so the fit is linear least
  * squares in (ln(T − T_d), ln τ) for each trial T_d, and T_d is the one that minimises the squared

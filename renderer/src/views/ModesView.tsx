@@ -346,7 +346,7 @@ export function ModesView({ params }: { params: URLSearchParams }) {
         <div className="placeholder" role="note" aria-label="Not available yet">
           <h2>No modes in this project yet</h2>
           <p>
-            This view animates the stored modes of a sample with their vorticity field and rotational fraction (type-I vs type-II, SPEC §5). No sample of <strong>{project.project.name}</strong> has a spectrum on disk: run it with “Compute the spectrum” on (modes.npy, eigenvalues.npy).
+            This view animates the stored modes of a sample with their vorticity field and rotational fraction (type-I vs type-II, docs/PHYSICS.md §5). No sample of <strong>{project.project.name}</strong> has a spectrum on disk: run it with “Compute the spectrum” on (modes.npy, eigenvalues.npy).
           </p>
         </div>
       </section>
