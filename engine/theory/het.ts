@@ -15,6 +15,7 @@
  */
 import { makeSeries, type Series } from '../analysis/series';
 import { abs, add, atan, complex, div, inv, mul, scale, sqrt, sub, type Complex } from './complex';
+import { goldenSection } from '../numerics/goldenSection';
 
 export interface HetParameters {
   /** Disorder parameter γ = ⟨ΔG²⟩/G_0² (Eq. 32). */
@@ -203,29 +204,7 @@ export function criticalDisorder(bulk: number, box?: number | null): number {
   const w = staticWeight(wavevectors(box));
   const f = (u: number) => ((u - u * u) * (bulk + (4 * u) / 3)) / (bulk + 2 * u);
   // f is smooth and unimodal on (0, 1): golden-section search.
-  let lo = 0;
-  let hi = 1;
-  const ratio = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - ratio * (hi - lo);
-  let x2 = lo + ratio * (hi - lo);
-  let f1 = f(x1);
-  let f2 = f(x2);
-  for (let it = 0; it < 200 && hi - lo > 1e-15; it++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + ratio * (hi - lo);
-      f2 = f(x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - ratio * (hi - lo);
-      f1 = f(x1);
-    }
-  }
-  return f(0.5 * (lo + hi)) / w;
+  return f(goldenSection(f, 0, 1, { tolerance: 1e-15, maxIterations: 200 }).x) / w;
 }
 
 export interface HetPoint {
@@ -330,29 +309,7 @@ export function bosonPeak(p: HetParameters, points = 400): BosonPeak | null {
     const sol = solveSelfEnergy(p, ks, complex(w * w, p.eta ?? 1e-10), seed);
     return hetPoint(p, ks, w, sol.sigma).reduced;
   };
-  let lo = grid[best - 1];
-  let hi = grid[best + 1];
-  const ratio = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - ratio * (hi - lo);
-  let x2 = lo + ratio * (hi - lo);
-  let f1 = reducedAt(x1);
-  let f2 = reducedAt(x2);
-  for (let it = 0; it < 80 && hi - lo > 1e-12; it++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + ratio * (hi - lo);
-      f2 = reducedAt(x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - ratio * (hi - lo);
-      f1 = reducedAt(x1);
-    }
-  }
-  const omega = 0.5 * (lo + hi);
+  const omega = goldenSection(reducedAt, grid[best - 1], grid[best + 1], { tolerance: 1e-12, maxIterations: 80 }).x;
   return { omega, reduced: reducedAt(omega) };
 }
 
@@ -380,31 +337,11 @@ export function finiteBoxGap(p: HetParameters): FiniteBoxGap {
   const hMin = (lambda: number): { value: number; at: number } => {
     const z = complex(lambda, 0);
     const h = (s: number) => selfEnergyMap(p, ks, complex(s), z).re - s;
-    let lo = 0;
+    const lo = 0;
     let hi = 1 - lambda / q1;
     if (!(hi > lo)) return { value: Infinity, at: NaN };
     hi -= 1e-15 * Math.max(1, hi);
-    const ratio = (Math.sqrt(5) - 1) / 2;
-    let x1 = hi - ratio * (hi - lo);
-    let x2 = lo + ratio * (hi - lo);
-    let f1 = h(x1);
-    let f2 = h(x2);
-    for (let it = 0; it < 300 && hi - lo > 1e-16; it++) {
-      if (f1 > f2) {
-        lo = x1;
-        x1 = x2;
-        f1 = f2;
-        x2 = lo + ratio * (hi - lo);
-        f2 = h(x2);
-      } else {
-        hi = x2;
-        x2 = x1;
-        f2 = f1;
-        x1 = hi - ratio * (hi - lo);
-        f1 = h(x1);
-      }
-    }
-    const at = 0.5 * (lo + hi);
+    const at = goldenSection(h, lo, hi, { extremum: 'min', tolerance: 1e-16, maxIterations: 300 }).x;
     return { value: h(at), at };
   };
   const start = hMin(0);
