@@ -65,11 +65,6 @@ export function metropolis(rng: RngState, beta: number, dV: number): boolean {
   return dV <= 0 || uniform(rng) < Math.exp(-beta * dV);
 }
 
-/** x folded into [0, L). */
-export function wrapCoordinate(x: number, L: number): number {
-  return x - L * Math.floor(x / L);
-}
-
 
 /** A Monte Carlo state as JSON can hold it (a checkpoint's core). */
 export interface MonteCarloStateJson {

@@ -18,9 +18,9 @@
  * on the reference.
  */
 import { pairFactors, type PairFactors, type PairPotential } from '../model/potential';
-import type { Box } from '../space/box';
+import { type Box, wrapCoordinate } from '../space/box';
 import { copyRng, rejectionLimit, type RngState, uniform, uniformIntBelow } from '../random';
-import { drawBallPoint, drawSwapPair, metropolis, wrapCoordinate, type MonteCarloParameters, type MonteCarloState } from './moves';
+import { drawBallPoint, drawSwapPair, metropolis, type MonteCarloParameters, type MonteCarloState } from './moves';
 import { addEnergy, createMonteCarloLists, distance2To, NEAR_SLOTS, relistIfDrifted, setEnergySum, type MonteCarloLists } from './monteCarloLists';
 import { swapMonteCarloReference } from './swapMonteCarloReference';
 

@@ -5,10 +5,10 @@
  * of potentials that do not factorise as A(a_i + a_j) G(r²) (Lennard-Jones).
  */
 import type { PairPotential } from '../model/potential';
-import { type Box, minimumImage } from '../space/box';
+import { type Box, minimumImage, wrapCoordinate } from '../space/box';
 import { cellOfPoint, createCellGrid, moveInCellGrid, refillCellGrid, type CellGrid } from '../space/neighbours';
 import { rejectionLimit, uniform, uniformIntBelow } from '../random';
-import { drawBallPoint, drawSwapPair, metropolis, wrapCoordinate, type MonteCarloParameters, type MonteCarloState } from './moves';
+import { drawBallPoint, drawSwapPair, metropolis, type MonteCarloParameters, type MonteCarloState } from './moves';
 
 /**
  * Energy of particle i, placed at (x, y, z) with diameter ai, with all its neighbours except

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { wrapCoordinate } from '../../../engine/space/box';
 import type { ConfigurationData, ParticleFields, SampleSpectrum } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
 import { useStore } from '../store';
@@ -345,7 +346,7 @@ function PickedParticle({ index, data, colouring }: { index: number; data: Confi
   const position: number[] = [];
   for (let a = 0; a < data.dim; a++) {
     const x = data.positions[data.dim * index + a];
-    position.push(x - data.side * Math.floor(x / data.side));
+    position.push(wrapCoordinate(x, data.side));
   }
   const value = colouring.values[index];
   return (
