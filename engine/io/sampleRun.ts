@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { monteCarloStateFromJson, monteCarloStateToJson, type MonteCarloState, type MonteCarloStateJson } from '../sim/moves';
 import { needsMonteCarlo, parentReport, randomConfiguration, runParentStage, runQuenchStage } from '../pipeline/stages';
+import { boxSide } from '../model/settings';
 import { APP_VERSION } from '../version';
 import { readExtxyz, writeExtxyz, writeJsonAtomic } from './files';
 import { acquireSampleLock, readSampleMeta, sampleDir, type ProjectFile, type SampleEntry, type SampleMeta } from './project';
@@ -99,7 +100,7 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
     const report = parentReport(settings, state);
     writeExtxyz(parentPath, {
       dim: settings.model.dim,
-      side: (settings.model.particles / settings.model.density) ** (1 / settings.model.dim),
+      side: boxSide(settings.model),
       positions: state.positions,
       diameters: state.diameters,
       info: { parent_temperature: String(settings.sampling.parentTemperature), sweeps: report.sweepsDone, seed: entry.seed },

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { DEFAULT_SETTINGS, SettingsError, validateSettings, type ProjectSettings } from '../../../engine/model/settings';
+import { boxSide, DEFAULT_SETTINGS, SettingsError, validateSettings, type ProjectSettings } from '../../../engine/model/settings';
 import { api, errorText } from '../api';
 import { navigate } from '../router';
 import { setState } from '../store';
@@ -273,7 +273,7 @@ export function RunSetupView() {
         </button>
         {verdict.ok ? (
           <span className="muted">
-            Box side L = {((verdict.settings.model.particles / verdict.settings.model.density) ** (1 / verdict.settings.model.dim)).toFixed(3)}, {verdict.settings.samples} sample
+            Box side L = {boxSide(verdict.settings.model).toFixed(3)}, {verdict.settings.samples} sample
             {verdict.settings.samples === 1 ? '' : 's'}
           </span>
         ) : null}
