@@ -211,7 +211,7 @@ export function elasticModuli(glass: Glass, positions: Float64Array, options: Mo
   const shearModulus = planes.reduce((s, p) => s + p.modulus, 0) / planes.length;
   const bulkModulus = bulkModulusOf(c, h, d, n, volume, tol);
   const pressure = virialPressure(c, d, volume);
-  const transverseSpeed = Math.sqrt(shearModulus / (n / volume));
+  const transverseSpeed = transverseSoundSpeed(shearModulus, n / volume);
   return { shearModulus, planes, bulkModulus, pressure, transverseSpeed, omega0: lowestPhononFrequency(transverseSpeed, L), volume };
 }
 

@@ -7,7 +7,7 @@
 import { contacts, makeGlass, totalEnergy } from '../model/glass';
 import { boxSide, type ProjectSettings, type Taper } from '../model/settings';
 import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, nonZeroSpectrum, pooledFrequencies, reducedDos, type ExponentEstimate } from './dos';
-import { elasticModuli } from './elasticity';
+import { elasticModuli, lowestPhononFrequency, transverseSoundSpeed } from './elasticity';
 import { linearEdges, logEdges, meanAndError, meanWithError } from './histogram';
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioHistogram, ratioWindows, type RatioWindowName } from './levelSpacing';
 import { gradientNeighbours, modeRotationalFractions } from './modeGeometry';
@@ -146,8 +146,8 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
   const bulk = meanWithError(moduli.map((m) => m.bulkModulus));
   const pressure = meanWithError(moduli.map((m) => m.pressure));
   const density = model.particles / boxSide(model) ** d;
-  const transverseSpeed = Math.sqrt(shear.value / density);
-  const omega0 = (2 * Math.PI * transverseSpeed) / boxSide(model);
+  const transverseSpeed = transverseSoundSpeed(shear.value, density);
+  const omega0 = lowestPhononFrequency(transverseSpeed, boxSide(model));
   const energyPerParticle = meanWithError(samples.map((s, k) => totalEnergy(glasses[k], s.positions) / s.diameters.length));
 
   // DOS, linear and logarithmic, with errors over samples.
