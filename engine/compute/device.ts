@@ -78,13 +78,3 @@ export async function openDevice(request: BackendRequest = 'auto'): Promise<Comp
     },
   };
 }
-
-/**
- * The backend a kernel actually executed on. gpu.js can degrade a kernel (e.g. webasm → cpu for
- * features it lacks); this reads what ran so a result never claims a backend it did not use.
- */
-export function kernelBackend(kernel: unknown, fallback: DeviceBackend): string {
-  const inner = (kernel as { kernel?: { constructor?: { mode?: string } } }).kernel;
-  const mode = inner?.constructor?.mode;
-  return mode === undefined || mode === 'gpu' ? fallback : mode; // GL kernels call their mode 'gpu'
-}

@@ -4,7 +4,7 @@
  * No files here: engine/io/ reads and writes what these return.
  */
 import { sampleDiameters } from '../model/diameters';
-import { makeGlass, type Glass } from '../model/glass';
+import { makeGlass } from '../model/glass';
 import { boxSide, type ProjectSettings } from '../model/settings';
 import { quench, type QuenchResult } from '../minimize/quench';
 import { createRng, uniform } from '../random';
@@ -85,11 +85,6 @@ export function parentReport(settings: ProjectSettings, state: MonteCarloState):
   };
 }
 
-/** The glass (box, diameters, potential) a configuration belongs to. */
-export function glassOf(settings: ProjectSettings, diameters: Float64Array): Glass {
-  return makeGlass(settings.model, diameters);
-}
-
 /** Quench the parent configuration to its inherent structure. */
 export function runQuenchStage(
   settings: ProjectSettings,
@@ -97,5 +92,5 @@ export function runQuenchStage(
   diameters: Float64Array,
   onProgress?: (p: { iteration: number; energy: number; maxForce: number }) => boolean | void,
 ): QuenchResult {
-  return quench(glassOf(settings, diameters), positions, settings.quench, onProgress);
+  return quench(makeGlass(settings.model, diameters), positions, settings.quench, onProgress);
 }
