@@ -6,7 +6,7 @@
  */
 import { contacts, makeGlass, totalEnergy } from '../model/glass';
 import { boxSide, type ProjectSettings, type Taper } from '../model/settings';
-import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, nonZeroSpectrum, pooledFrequencies, reducedDos, type ExponentEstimate } from './dos';
+import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, pooledFrequencies, reducedDos, type ExponentEstimate } from './dos';
 import { elasticModuli, lowestPhononFrequency, transverseSoundSpeed } from './elasticity';
 import { linearEdges, logEdges, meanAndError, meanWithError } from './histogram';
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioHistogram, ratioWindows, type RatioWindowName } from './levelSpacing';
@@ -16,6 +16,7 @@ import { makeSeries, UNITS, type Series } from './series';
 import { lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution, type SlopeFit } from './stress';
 import { matchAmplitude, typeTwoSpectrum } from '../theory/ghet';
 import { tableOne, type TableOneRow } from '../theory/tableOne';
+import { nonZeroSpectrum } from '../spectrum/zeroModes';
 
 export interface SampleInput {
   /**
@@ -115,7 +116,7 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
   const ids = samples.map((s, k) => s.id ?? String(k));
 
   // Spectra without the translations.
-  const spectra = samples.map((s) => nonZeroSpectrum(s.eigenvalues, s.settings.model.dim));
+  const spectra = samples.map((s) => nonZeroSpectrum(s.eigenvalues, s.settings.model.dim, s.modes, s.diameters.length));
   const frequencies = spectra.map((s) => s.frequencies.filter((w) => Number.isFinite(w)));
   // Partial spectra (the lowest K only): how many non-zero modes each sample has, and below which ω all samples are exact.
   const partial = samples.map((s) => s.eigenvalues.length < s.positions.length);

@@ -7,7 +7,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { nonZeroSpectrum } from '../analysis/dos';
 import { elasticModuli } from '../analysis/elasticity';
 import type { AnalysisOptions } from '../analysis/ensemble';
 import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, modeRotationalFractions, rotationalFraction, strainAndVorticity } from '../analysis/modeGeometry';
@@ -20,6 +19,7 @@ import { analyzeEnsemble, type AnalysisProgress } from '../analysis/ensemble';
 import { APP_VERSION } from '../version';
 import { analyzeProjectFolder, loadEnsemble, readAnalysis, type StoredSummary } from './analysisFiles';
 import { readExtxyz, readNpy } from './files';
+import { identifyZeroModes } from '../spectrum/zeroModes';
 import { ProjectError, projectStatus, sampleDir, type ProjectFile } from './project';
 
 /** A plotted series over JSON: arrays of numbers, NaN as null. */
@@ -184,7 +184,7 @@ export function sampleSpectrum(dir: string, sampleId: string): SampleSpectrum {
     particles: config.diameters.length,
     eigenvalues: Array.from(eigenvalues),
     frequencies: Array.from(eigenvalues, (l) => (l >= 0 ? Math.sqrt(l) : null)),
-    zeroModes: nonZeroSpectrum(eigenvalues, glass.box.dim).zeroModes,
+    zeroModes: identifyZeroModes(eigenvalues, glass.box.dim, modes, config.diameters.length).indices,
     participation: Array.from(participation),
     storedModes: Math.floor(modes.length / dn),
     rotationalFraction: json(modeRotationalFractions(config.positions, glass.box, modes, pairs)),

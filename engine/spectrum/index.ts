@@ -28,6 +28,7 @@ import { backendAvailable, openDevice, type DeviceBackend } from '../compute/dev
 import { createPairKernels, neighbourTable } from '../compute/pairKernels';
 import { blockJacobi } from '../compute/blockJacobi';
 import { lowestSpectrum, type Certification } from './lowest';
+import { identifyZeroModes } from './zeroModes';
 
 export interface SpectrumResult {
   /** 'full': all dN eigenvalues; 'lowest': the d translations' and the K lowest non-zero ones (d + K). Ascending, float64. */
@@ -98,41 +99,6 @@ export function referenceSpectrum(h: SparseHessian): { values: Float64Array; vec
   return { values: r.values, vectors: r.vectors! };
 }
 
-/** Squared projection of each of the first `count` rows onto the d uniform translations. */
-export function translationWeights(vectors: Float64Array, count: number, dim: number, particles: number): Float64Array {
-  const n = dim * particles;
-  const out = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
-    let w = 0;
-    for (let a = 0; a < dim; a++) {
-      let s = 0;
-      for (let i = 0; i < particles; i++) s += vectors[k * n + dim * i + a];
-      w += (s * s) / particles;
-    }
-    out[k] = w;
-  }
-  return out;
-}
-
-/**
- * Zero modes: modes with |λ| ≤ tol that lie (mostly) in the span of the d uniform translations
- * (squared overlap > ½). A stable periodic glass has exactly d. Any other λ < −tol is unstable.
- */
-export function classifyModes(values: Float64Array, vectors: Float64Array, dim: number, particles: number): { zeroModeIndices: Int32Array; unstable: boolean; zeroTolerance: number } {
-  const lambdaMax = Math.max(Math.abs(values[0]), Math.abs(values[values.length - 1]));
-  const tol = 1e-8 * lambdaMax;
-  let candidates = 0;
-  while (candidates < values.length && values[candidates] <= tol) candidates++;
-  const weights = translationWeights(vectors, candidates, dim, particles);
-  const zero: number[] = [];
-  let unstable = false;
-  for (let k = 0; k < candidates; k++) {
-    if (Math.abs(values[k]) <= tol && weights[k] > 0.5) zero.push(k);
-    else if (values[k] < -tol) unstable = true;
-  }
-  return { zeroModeIndices: Int32Array.from(zero), unstable, zeroTolerance: tol };
-}
-
 /**
  * The spectrum of the Hessian of `glass` at `positions` (an inherent structure), float64-accurate
  * to the docs/PHYSICS.md §4 contract. Resolves once every stage has run; `onProgress` hears each stage.
@@ -196,7 +162,10 @@ export async function computeSpectrum(glass: Glass, positions: Float64Array, spe
 
   progress(0.9, 'zero modes, participation ratios, residuals');
   t = now();
-  const { zeroModeIndices, unstable, zeroTolerance } = classifyModes(values, vectors, d, particles);
+  const zero = identifyZeroModes(values, d, vectors, particles);
+  const zeroModeIndices = Int32Array.from(zero.indices);
+  const unstable = zero.unstable > 0;
+  const zeroTolerance = zero.tolerance;
   const participation = participationRatios(vectors, d, n);
   const k = Math.min(spectrum.storedModes, n);
   const modes = vectors.slice(0, k * n);
