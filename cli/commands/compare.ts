@@ -3,10 +3,9 @@
  * particle (mean ± standard error over finished samples), and, where analysed, s, G and ω_0 —
  * the E_IS(T*) curve of the paper's protocol across projects, as a table and optionally CSV.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { meanWithError } from '../../engine/analysis/histogram';
 import { makeSeries, seriesToCsv } from '../../engine/analysis/series';
+import { readSummary } from '../../engine/io/analysisFiles';
 import { writeFileAtomic } from '../../engine/io/files';
 import { projectStatus } from '../../engine/io/project';
 import { parse, UsageError } from '../args';
@@ -21,8 +20,7 @@ export function compareCommand(args: string[]): number {
     const { project, samples } = projectStatus(dir);
     const energies = samples.filter((s) => s.meta?.quench?.converged && s.meta.energyPerParticle !== undefined).map((s) => s.meta!.energyPerParticle!);
     const e = energies.length ? meanWithError(energies) : { value: NaN, error: NaN, count: 0 };
-    const summaryPath = join(dir, 'analysis', 'summary.json');
-    const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : undefined;
+    const summary = readSummary(dir);
     const t = project.settings.sampling.parentTemperature;
     return {
       dir,

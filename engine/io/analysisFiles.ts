@@ -73,6 +73,17 @@ export type StoredSummary = AnalysisSummary & {
   provenance: { computedBy: string; date: string; samples: string[]; notAnalysed: string[]; options: unknown; series: Record<string, string> };
 };
 
+/** analysis/summary.json read back; null when the project was never analysed, a ProjectError when it is not JSON. */
+export function readSummary(dir: string): StoredSummary | null {
+  const summaryPath = join(dir, 'analysis', 'summary.json');
+  if (!existsSync(summaryPath)) return null;
+  try {
+    return JSON.parse(readFileSync(summaryPath, 'utf8')) as StoredSummary;
+  } catch (error) {
+    throw new ProjectError(`${summaryPath} is not valid JSON (${(error as Error).message}): run glassmodes analyze ${dir} again`);
+  }
+}
+
 /**
  * analysis/ read back: summary.json and every series it lists (analysis/<name>.csv). null when the
  * project was never analysed; a ProjectError naming the file when one is missing or malformed.
@@ -80,13 +91,8 @@ export type StoredSummary = AnalysisSummary & {
 export function readAnalysis(dir: string): { series: Series[]; summary: StoredSummary } | null {
   const folder = join(dir, 'analysis');
   const summaryPath = join(folder, 'summary.json');
-  if (!existsSync(summaryPath)) return null;
-  let summary: StoredSummary;
-  try {
-    summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as StoredSummary;
-  } catch (error) {
-    throw new ProjectError(`${summaryPath} is not valid JSON (${(error as Error).message}): run glassmodes analyze ${dir} again`);
-  }
+  const summary = readSummary(dir);
+  if (!summary) return null;
   if (!summary?.provenance?.series || typeof summary.provenance.series !== 'object') {
     throw new ProjectError(`${summaryPath} has no provenance.series list: it was not written by glassmodes analyze; run it again`);
   }
