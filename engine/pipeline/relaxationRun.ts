@@ -15,6 +15,7 @@ import { boxSide, DEFAULT_SETTINGS, SettingsError, validateSettings, type ModelS
 import { createRng, deriveSeed } from '../random';
 import { acceptanceRates, swapMonteCarlo, type Acceptance, type MonteCarloState } from '../sim/swapMonteCarlo';
 import { fitModeCoupling, type ModeCouplingFit } from '../theory/modeCoupling';
+import { copyMonteCarloState } from '../sim/moves';
 import { randomConfiguration } from './stages';
 
 export interface RelaxationPlan {
@@ -160,15 +161,6 @@ export interface TemperatureCheckpointing {
   save?: (checkpoint: TemperatureCheckpoint) => void;
 }
 
-const copyState = (s: MonteCarloState): MonteCarloState => ({
-  positions: Float64Array.from(s.positions),
-  diameters: Float64Array.from(s.diameters),
-  rng: { s: [s.rng.s[0], s.rng.s[1], s.rng.s[2], s.rng.s[3]] },
-  sweepsDone: s.sweepsDone,
-  attempted: { ...s.attempted },
-  accepted: { ...s.accepted },
-});
-
 const finiteArray = (a: unknown, length: number) => a instanceof Float64Array && a.length === length && a.every(Number.isFinite);
 const count = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
@@ -214,7 +206,7 @@ export function relaxAtTemperature(plan: RelaxationPlan, temperature: number, on
   }
   const seed = deriveSeed(plan.seed, 'relaxation', temperature);
   let state: MonteCarloState;
-  if (resume) state = copyState(resume.state);
+  if (resume) state = copyMonteCarloState(resume.state);
   else {
     // One sample for the whole scan: every temperature starts from the same random configuration, so
     // with the same diameters (swaps only permute them). With N ~ 10²–10³ the drawn diameters shift
@@ -248,7 +240,7 @@ export function relaxAtTemperature(plan: RelaxationPlan, temperature: number, on
         const done = state.sweepsDone;
         if (onProgress && (done % every === 0 || done === e)) onProgress(done / total, `swap MC ${done}/${e} sweeps`);
       },
-      () => ({ temperature, phase: 'equilibration', state: copyState(state), measurement: null }),
+      () => ({ temperature, phase: 'equilibration', state: copyMonteCarloState(state), measurement: null }),
     );
   }
   let equilibration: Acceptance;
@@ -297,7 +289,7 @@ export function relaxAtTemperature(plan: RelaxationPlan, temperature: number, on
     () => ({
       temperature,
       phase: 'measurement',
-      state: copyState(state),
+      state: copyMonteCarloState(state),
       measurement: {
         equilibrationAcceptance: { ...equilibration },
         equilibratedEnergy: equilibrated,

@@ -89,6 +89,19 @@ export function monteCarloStateToJson(state: MonteCarloState): MonteCarloStateJs
   };
 }
 
+/** A deep copy of a state: a checkpoint that the run going on does not touch. */
+export function copyMonteCarloState(s: MonteCarloState): MonteCarloState {
+  return {
+    positions: Float64Array.from(s.positions),
+    diameters: Float64Array.from(s.diameters),
+    rng: { s: [s.rng.s[0], s.rng.s[1], s.rng.s[2], s.rng.s[3]] },
+    sweepsDone: s.sweepsDone,
+    attempted: { ...s.attempted },
+    accepted: { ...s.accepted },
+    ...(s.tuning ? { tuning: JSON.parse(JSON.stringify(s.tuning)) as StepTuning } : {}),
+  };
+}
+
 /** The state back; throws a RangeError saying what is wrong with a malformed one. */
 export function monteCarloStateFromJson(c: MonteCarloStateJson): MonteCarloState {
   if (!Array.isArray(c.positions) || !Array.isArray(c.diameters) || !Array.isArray(c.rng) || c.rng.length !== 4 || !Number.isInteger(c.sweepsDone)) {
