@@ -212,7 +212,7 @@ describe("spectrum.method 'lowest': the setting, the stage, analyses on a partia
     const { runProject } = await import('../engine/io/runner');
     const { loadEnsemble } = await import('../engine/io/analysisFiles');
     const { readNpy } = await import('../engine/io/files');
-    const { analyzeEnsemble } = await import('../engine/analysis/ensemble');
+    const { analyzeEnsemble } = await import('../engine/products/ensembleSeries');
     const dir = mkdtempSync(join(tmpdir(), 'glassmodes-lowest-'));
     try {
       createProject(dir, { model: { dim: 2, particles: 100 }, sampling: { parentTemperature: 'inf' }, spectrum: { method: 'lowest', storedModes: 20 }, samples: 1, seed: 2 });
@@ -281,7 +281,7 @@ describe('glassmodes new --spectrum lowest, run, analyze, figure', () => {
 
 describe('a project that mixes full and lowest-K samples', () => {
   it("F(ω) of a partial sample equals the full sample's F below its highest stored frequency; the band DOS comes from the full samples alone", async () => {
-    const { analyzeEnsemble } = await import('../engine/analysis/ensemble');
+    const { analyzeEnsemble } = await import('../engine/products/ensembleSeries');
     const { integratedDos } = await import('../engine/analysis/dos');
     const { nonZeroSpectrum } = await import('../engine/spectrum/zeroModes');
     const { computeSpectrum } = await import('../engine/spectrum');

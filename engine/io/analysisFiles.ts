@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeEnsemble, type AnalysisOptions, type AnalysisProgress, type AnalysisSummary, type EnsembleAnalysis, type SampleInput } from '../analysis/ensemble';
+import type { AnalysisOptions, AnalysisProgress, AnalysisSummary, SampleInput } from '../analysis/ensemble';
+import { analyzeEnsemble, type EnsembleAnalysis } from '../products/ensembleSeries';
 import { seriesFromCsv, seriesToCsv, type Series } from '../analysis/series';
 import { APP_VERSION } from '../version';
 import { readExtxyz, readNpy, writeFileAtomic, writeJsonAtomic } from './files';

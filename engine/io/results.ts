@@ -12,7 +12,8 @@ import { modeObservables, particleObservables, spectrumObservables } from '../an
 import type { Series } from '../analysis/series';
 import { makeGlass, type Glass } from '../model/glass';
 import type { Configuration } from './extxyz';
-import { analyzeEnsemble, type AnalysisProgress } from '../analysis/ensemble';
+import type { AnalysisProgress } from '../analysis/ensemble';
+import { analyzeEnsemble } from '../products/ensembleSeries';
 import { APP_VERSION } from '../version';
 import { analyzeProjectFolder, loadEnsemble, readAnalysis, type StoredSummary } from './analysisFiles';
 import { readExtxyz, readNpy } from './files';
