@@ -227,6 +227,10 @@ describe("spectrum.method 'lowest': the setting, the stage, analyses on a partia
       expect(meta.spectrum.totalModes).toBe(200);
       expect(meta.spectrum.lowest.certification.certified).toBe(true);
       expect(meta.spectrum.residualMax).toBeLessThan(1e-8);
+      // The one zero-mode rule finds the d deflated translations at the head of the list, and no instability.
+      expect(meta.spectrum.zeroModeIndices).toEqual([0, 1]);
+      expect(meta.spectrum.zeroModes).toBe(2);
+      expect(meta.spectrum.unstable).toBe(false);
       const ensemble = loadEnsemble(dir);
       const a = analyzeEnsemble(ensemble.samples, { bootstrapResamples: 10 });
       expect(a.summary.partialSamples).toEqual(['s0000']);

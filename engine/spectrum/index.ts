@@ -215,10 +215,11 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   const r = lowestSpectrum(h, positions, side, k, { onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();
   const participation = participationRatios(r.modes, d, n);
-  const zeroModeIndices = Int32Array.from({ length: d }, (_, a) => a);
-  const tol = 1e-8 * r.lambdaMax;
-  let unstable = false;
-  for (let i = d; i < r.eigenvalues.length; i++) if (r.eigenvalues[i] < -tol) unstable = true;
+  // The d deflated translations lead the list; the one rule finds them (and any instability).
+  const zero = identifyZeroModes(r.eigenvalues, d, r.modes, glass.diameters.length, r.lambdaMax);
+  const zeroModeIndices = Int32Array.from(zero.indices);
+  const unstable = zero.unstable > 0;
+  const tol = zero.tolerance;
   const timings: Record<string, number> = { hessian: hessianSeconds, ...r.timings, analyse: now() - t };
   timings.total = now() - t0;
   progress(1, 'spectrum done');
@@ -228,7 +229,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
     totalModes: n,
     modes: r.modes,
     storedModes: d + r.count,
-    zeroModes: d,
+    zeroModes: zeroModeIndices.length,
     zeroModeIndices,
     unstable,
     zeroTolerance: tol,

@@ -59,11 +59,12 @@ export function translationWeights(vectors: Float64Array, count: number, dim: nu
 
 /**
  * The zero modes of an ascending eigenvalue list. `vectors`: the eigenvectors of the lowest
- * eigenvalues, row by row (K × dN, as modes.npy), or null; `particles` N.
+ * eigenvalues, row by row (K × dN, as modes.npy), or null; `particles` N; `lambdaMax`: λ_max where
+ * it is known beyond the list (a partial spectrum from the lowest-K path), else the largest |λ| listed.
  */
-export function identifyZeroModes(eigenvalues: ArrayLike<number>, dim: number, vectors?: Float64Array | null, particles?: number): ZeroModes {
+export function identifyZeroModes(eigenvalues: ArrayLike<number>, dim: number, vectors?: Float64Array | null, particles?: number, lambdaMax?: number): ZeroModes {
   const n = eigenvalues.length;
-  const tolerance = zeroModeTolerance(eigenvalues);
+  const tolerance = lambdaMax === undefined ? zeroModeTolerance(eigenvalues) : 1e-8 * lambdaMax;
   let candidates = 0;
   while (candidates < n && eigenvalues[candidates] <= tolerance) candidates++;
   const rows = vectors && particles ? Math.floor(vectors.length / (dim * particles)) : 0;
