@@ -1,5 +1,5 @@
 /**
- * Dense float64 eigensolver benchmark on glass Hessians (3D, SPEC §1 defaults, T* = ∞ quenched by
+ * Dense float64 eigensolver benchmark on glass Hessians (3D, docs/PHYSICS.md §1 defaults, T* = ∞ quenched by
  * L-BFGS; N = 125 is the shared reference structure), all eigenvectors, time per stage:
  *  - "unblocked": level-2 Householder tridiagonalisation and reflector-by-reflector back-transformation
  *    (householderTridiagonalizeUnblocked, applyReflectorsToRowsUnblocked) with divide and conquer —

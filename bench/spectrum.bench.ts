@@ -1,8 +1,8 @@
 /**
- * Spectrum benchmark (issue 3): N = 125, 512, 1000 (3D, SPEC §1 model, T* = ∞ quenched by L-BFGS)
+ * Spectrum benchmark (issue 3): N = 125, 512, 1000 (3D, docs/PHYSICS.md §1 model, T* = ∞ quenched by L-BFGS)
  * on every path that runs in Node — the float64 dense reference, and the gpu.js device path
  * (Hessian kernel, blocked Jacobi in float32, float64 refinement) on webasm and cpu — with the time
- * of each stage and the SPEC §4 accuracy measured against the float64 reference.
+ * of each stage and the docs/PHYSICS.md §4 accuracy measured against the float64 reference.
  *
  *   node --import tsx bench/spectrum.bench.ts [--sizes 125,512,1000] [--device-max 125]
  *

@@ -1,5 +1,5 @@
 /**
- * glassmodes, headless (DESIGN.md "Headless CLI"): the same engine and stage runner as the app,
+ * glassmodes, headless (docs/DESIGN.md "Headless CLI"): the same engine and stage runner as the app,
  * for batch runs, scripts and cluster jobs writing into one project folder.
  */
 import { ProjectError } from '../engine/io/project';

@@ -105,7 +105,3 @@ export function normal(rng: RngState): number {
   const v = uniform(rng);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
-
-export function cloneRng(rng: RngState): RngState {
-  return { s: [rng.s[0], rng.s[1], rng.s[2], rng.s[3]] };
-}

@@ -1,7 +1,7 @@
 /**
  * A plotted series: named columns with units, one Float64Array per column. `glassmodes analyze`
  * writes each as analysis/<name>.csv; the app plots them; `seriesToCsv` is the one formatter.
- * Units follow SPEC: mass 1, energy ε of the pair potential, length a = mean diameter, so a
+ * Units follow docs/PHYSICS.md: mass 1, energy ε of the pair potential, length a = mean diameter, so a
  * frequency is in √(ε/m)/a.
  */
 export interface SeriesColumn {

@@ -62,17 +62,6 @@ export function sameUnit(columns: Column[], what: string, projects: AnalysisData
   return units[0];
 }
 
-/** A short description of a project for legends: its name. */
-export function projectLabel(project: AnalysisData): string {
-  return project.name;
-}
-
-/** The parent temperature as text, T* = ∞ for 'inf'. */
-export function parentTemperatureText(project: AnalysisData): string {
-  const t = project.summary.parentTemperature;
-  return t === 'inf' ? '∞' : String(t);
-}
-
 export function taperText(project: AnalysisData): string {
   return project.summary.taper === 'inf' ? '∞' : String(project.summary.taper);
 }

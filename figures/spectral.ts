@@ -13,7 +13,7 @@ import { FigureDataError, type FigureModel, type Marker, type Trace } from './mo
 import { makePanel, pointsAt, powerLawSegment } from './panels';
 import { DASH, LIGHT, MUTED, WIDE_PANEL_SIZE, projectColour } from './style';
 
-/** ω_0 = 2π v_T/L of each project as a dashed vertical line in its colour (SPEC §5). */
+/** ω_0 = 2π v_T/L of each project as a dashed vertical line in its colour (docs/PHYSICS.md §5). */
 export function omega0Markers(projects: AnalysisData[]): Marker[] {
   return projects.flatMap((p, i): Marker[] => {
     const omega0 = finiteOr(p.summary.omega0);

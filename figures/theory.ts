@@ -1,5 +1,5 @@
 /**
- * Theory figures (SPEC §6; OBSERVABLES.md "Theory"): HET-SCBA g(ω) and g(ω)/ω² with the boson peak
+ * Theory figures (docs/PHYSICS.md §6; OBSERVABLES.md "Theory"): HET-SCBA g(ω) and g(ω)/ω² with the boson peak
  * (and, in a finite box, the gap of Eq. 40) marked; the boson peak against γ/γ_c, which goes to
  * zero at the instability; and the GHET type-II curve from a project's measured P(σ) over its
  * measured low-frequency DOS. Every number comes from engine/theory.

@@ -1,4 +1,4 @@
-// The layer rule (STYLE.md, after VS Code's layering), in two checks:
+// The layer rule (docs/DESIGN.md "Processes", after VS Code's layering), in two checks:
 //  1. imports: the rule table of .dependency-cruiser.cjs over the whole tree (who may import whom,
 //     the order inside engine/, no cycles), read from the syntax tree by dependency-cruiser;
 //  2. globals: engine/ outside engine/io/ type-checks without DOM and Node typings

@@ -3,17 +3,16 @@
 // from the average (engine relaxationTime), the mode-coupling fit (engine fitModeCoupling), and a
 // bootstrap over seeds for T_d (docs/REPRODUCTION.md "T_d").
 //   node --import tsx scripts/relaxation-seeds.ts <folder holding seed<k>/fs.csv> <k> <k> …
-import { readFileSync } from 'node:fs';
 import { relaxationTime } from '../engine/analysis/relaxation';
+import { readScan } from '../engine/io/relaxationScan';
 import { fitModeCoupling } from '../engine/theory/modeCoupling';
 import { createRng, uniformInt } from '../engine/random';
 const base = process.argv[2];
 const seeds = process.argv.slice(3).map(Number);
+/** One seed's scan folder (engine/io/relaxationScan.ts): its temperatures, the lags and F_s of each. */
 const read = (s: number) => {
-  const lines = readFileSync(`${base}/seed${s}/fs.csv`, 'utf8').trim().split('\n');
-  const temps = lines[0].split(',').slice(1).map((h) => Number(/T=([\d.]+)/.exec(h)![1]));
-  const rows = lines.slice(1).map((l) => l.split(',').map(Number));
-  return { temps, t: rows.map((r) => r[0]), fs: temps.map((_, j) => rows.map((r) => r[j + 1])) };
+  const { rows } = readScan(`${base}/seed${s}`);
+  return { temps: rows.map((r) => r.temperature), t: Array.from(rows[0].times), fs: rows.map((r) => Array.from(r.fs)) };
 };
 const data = seeds.map(read);
 const temps = data[0].temps;

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Independent check of a glassmodes sample against numpy/LAPACK (issues 2 and 3 "done when").
 
-Reads config.extxyz with ASE, rebuilds the SPEC §1 potential and the SPEC §2 Hessian here (no
+Reads config.extxyz with ASE, rebuilds the docs/PHYSICS.md §1 potential and the docs/PHYSICS.md §2 Hessian here (no
 glassmodes code), diagonalises it with numpy.linalg.eigh (LAPACK dsyevd), and compares with the
-sample's meta.json, eigenvalues.npy and modes.npy against the SPEC §4 contract.
+sample's meta.json, eigenvalues.npy and modes.npy against the docs/PHYSICS.md §4 contract.
 
     python3 scripts/verify_lapack.py <project>/samples/s0000 [--taper 2|inf] [--cutoff 1.955] [--exponent 12]
 
@@ -19,7 +19,7 @@ from ase.io import read
 
 
 def pair_potential(r, a, rc, n, taper):
-    """phi, phi', phi'' of SPEC §1: (a/rc)^n [x^-n - 1] T(x), x = r/rc."""
+    """phi, phi', phi'' of docs/PHYSICS.md §1: (a/rc)^n [x^-n - 1] T(x), x = r/rc."""
     x = r / rc
     A = (a / rc) ** n
     u, u1, u2 = x ** -n - 1, -n * x ** (-n - 1), n * (n + 1) * x ** (-n - 2)

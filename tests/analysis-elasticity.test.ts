@@ -134,7 +134,7 @@ function finiteStrainBulk(glass: Glass, x: Float64Array, h = 1e-3): number {
   );
 }
 
-describe('elastic moduli (SPEC §5): Born term minus non-affine relaxation', () => {
+describe('elastic moduli (docs/PHYSICS.md §5): Born term minus non-affine relaxation', () => {
   for (const key of STRUCTURES) {
     it(`${key}: the shear modulus per plane and its mean agree with the independent reference to 1e-8`, () => {
       const { glass, positions, ref } = loadStructure(key);

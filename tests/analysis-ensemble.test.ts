@@ -5,7 +5,8 @@ import { readExtxyz } from '../engine/io/files';
 import { validateSettings } from '../engine/model/settings';
 import { makeGlass } from '../engine/model/glass';
 import { denseHessian, sparseHessian } from '../engine/hessian/sparse';
-import { analyzeEnsemble, type SampleInput } from '../engine/analysis/ensemble';
+import type { SampleInput } from '../engine/analysis/ensemble';
+import { analyzeEnsemble } from '../engine/products/ensembleSeries';
 import { levelSpacingRatios, meanRatioTilde } from '../engine/analysis/levelSpacing';
 import { seriesToCsv } from '../engine/series';
 

@@ -9,7 +9,8 @@ import { STRESS_FLOOR, lowStressSlope, offDiagonalStressMagnitudes, pairStresses
 import { histogram, logEdges } from '../engine/analysis/histogram';
 import { fitPowerLaw } from '../engine/linalg/fit';
 import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity } from '../engine/analysis/modeGeometry';
-import { ensembleIntegratedDos, integratedDos, lowFrequencyExponent, nonZeroSpectrum, densityOfStates } from '../engine/analysis/dos';
+import { ensembleIntegratedDos, integratedDos, lowFrequencyExponent, densityOfStates } from '../engine/analysis/dos';
+import { identifyZeroModes, nonZeroSpectrum } from '../engine/spectrum/zeroModes';
 import { linearEdges } from '../engine/analysis/histogram';
 import { makeSeries, seriesToCsv } from '../engine/series';
 
@@ -103,7 +104,7 @@ describe('level-spacing ratios (Methods, Eq. 18)', () => {
   });
 });
 
-describe('participation ratio (SPEC §5)', () => {
+describe('participation ratio (docs/PHYSICS.md §5)', () => {
   const n = 512;
   const side = 8;
   const positions = new Float64Array(3 * n).map((_, k) => (Math.floor(k / 3) >> (3 * (k % 3))) % 8);
@@ -315,6 +316,20 @@ describe('density of states and the exponent s (Eq. 19)', () => {
     const bad = nonZeroSpectrum(Float64Array.from([-0.3, 1e-14, -1e-14, 2e-14, 1, 4]), 3);
     expect(bad.unstable).toBe(1);
     expect(bad.eigenvalues.length).toBe(3);
+  });
+
+  it('with eigenvectors, the zero modes are the translations: a rattler\'s zero mode is not taken for one (the rule of the spectrum stage)', () => {
+    // d = 2, N = 3: rows 0 and 2 are the uniform translations, row 1 moves particle 1 alone (λ = 0 exactly).
+    const ev = Float64Array.from([-2e-14, 0, 1e-14, 5, 7, 9]);
+    const t = 1 / Math.sqrt(3);
+    const vectors = Float64Array.from([t, 0, t, 0, t, 0, 0, 0, 1, 0, 0, 0, 0, t, 0, t, 0, t]);
+    const withVectors = identifyZeroModes(ev, 2, vectors, 3);
+    expect(withVectors).toMatchObject({ indices: [0, 2], unstable: 0, decidedBy: 'vectors' });
+    expect(Array.from(nonZeroSpectrum(ev, 2, vectors, 3).eigenvalues)).toEqual([0, 5, 7, 9]);
+    // From eigenvalues alone only the d smallest |λ| can be taken, here the wrong pair.
+    expect(identifyZeroModes(ev, 2)).toMatchObject({ indices: [1, 2], decidedBy: 'eigenvalues' });
+    // Too few stored rows to test every |λ| ≤ tol: the eigenvalue rule.
+    expect(identifyZeroModes(ev, 2, vectors.subarray(0, 12), 3).decidedBy).toBe('eigenvalues');
   });
 
   it('F(ω) is the fraction of modes with ω_k ≤ ω; its ensemble mean averages samples', () => {

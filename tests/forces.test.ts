@@ -25,7 +25,7 @@ const cases = [
   { name: '3D LJ T_2', ...{ dim: 3 as const, taper: 2, potential: 'lj' as const } },
 ];
 
-describe('energy, forces and Hessian (SPEC §2)', () => {
+describe('energy, forces and Hessian (docs/PHYSICS.md §2)', () => {
   for (const c of cases) {
     const { glass, positions } = randomGlass(c.dim, c.dim === 3 ? 125 : 100, c.taper, c.potential);
     const n = positions.length;

@@ -1,7 +1,7 @@
 // Issues 2 and 3, "done when": what `glassmodes run` writes, checked by an independent code.
 // scripts/verify_lapack.py rebuilds the potential and the Hessian from config.extxyz in numpy (no
 // glassmodes code), diagonalises it with LAPACK (numpy.linalg.eigh) and compares energy, forces,
-// eigenvalues and stored eigenvectors against the SPEC §4 contract.
+// eigenvalues and stored eigenvectors against the docs/PHYSICS.md §4 contract.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +27,7 @@ describe.skipIf(!python)('spectra against numpy/LAPACK from config.extxyz', () =
     [3, 125, 'inf'],
     [2, 100, 2],
   ] as const) {
-    it(`d = ${dim}, N = ${particles}, m = ${taper}: energy to 1e-10, eigenvalues and modes within the SPEC §4 contract`, async () => {
+    it(`d = ${dim}, N = ${particles}, m = ${taper}: energy to 1e-10, eigenvalues and modes within the docs/PHYSICS.md §4 contract`, async () => {
       const dir = join(scratch, `p${dim}`);
       createProject(dir, { model: { dim, particles, taper }, sampling: { parentTemperature: 'inf' }, samples: 1, seed: 5 });
       expect((await runProject(dir, { inProcess: true })).done).toEqual(['s0000']);

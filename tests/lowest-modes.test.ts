@@ -1,5 +1,5 @@
 /**
- * The lowest-K path (SPEC §4; issue 15): the sparse float64 solver for the K lowest non-zero modes
+ * The lowest-K path (docs/PHYSICS.md §4; issue 15): the sparse float64 solver for the K lowest non-zero modes
  * against the dense float64 reference on the same matrix — eigenvalues to 1e-9 relative,
  * ‖Hv − λv‖ ≤ 1e-8 λ_max, translations deflated, none missed (the inertia certificate agrees with
  * the dense count) — for d = 2 and 3, m = 2 and ∞, T* = ∞ and a short swap-MC glass, and an FCC
@@ -212,7 +212,7 @@ describe("spectrum.method 'lowest': the setting, the stage, analyses on a partia
     const { runProject } = await import('../engine/io/runner');
     const { loadEnsemble } = await import('../engine/io/analysisFiles');
     const { readNpy } = await import('../engine/io/files');
-    const { analyzeEnsemble } = await import('../engine/analysis/ensemble');
+    const { analyzeEnsemble } = await import('../engine/products/ensembleSeries');
     const dir = mkdtempSync(join(tmpdir(), 'glassmodes-lowest-'));
     try {
       createProject(dir, { model: { dim: 2, particles: 100 }, sampling: { parentTemperature: 'inf' }, spectrum: { method: 'lowest', storedModes: 20 }, samples: 1, seed: 2 });
@@ -227,6 +227,10 @@ describe("spectrum.method 'lowest': the setting, the stage, analyses on a partia
       expect(meta.spectrum.totalModes).toBe(200);
       expect(meta.spectrum.lowest.certification.certified).toBe(true);
       expect(meta.spectrum.residualMax).toBeLessThan(1e-8);
+      // The one zero-mode rule finds the d deflated translations at the head of the list, and no instability.
+      expect(meta.spectrum.zeroModeIndices).toEqual([0, 1]);
+      expect(meta.spectrum.zeroModes).toBe(2);
+      expect(meta.spectrum.unstable).toBe(false);
       const ensemble = loadEnsemble(dir);
       const a = analyzeEnsemble(ensemble.samples, { bootstrapResamples: 10 });
       expect(a.summary.partialSamples).toEqual(['s0000']);
@@ -281,8 +285,9 @@ describe('glassmodes new --spectrum lowest, run, analyze, figure', () => {
 
 describe('a project that mixes full and lowest-K samples', () => {
   it("F(ω) of a partial sample equals the full sample's F below its highest stored frequency; the band DOS comes from the full samples alone", async () => {
-    const { analyzeEnsemble } = await import('../engine/analysis/ensemble');
-    const { integratedDos, nonZeroSpectrum } = await import('../engine/analysis/dos');
+    const { analyzeEnsemble } = await import('../engine/products/ensembleSeries');
+    const { integratedDos } = await import('../engine/analysis/dos');
+    const { nonZeroSpectrum } = await import('../engine/spectrum/zeroModes');
     const { computeSpectrum } = await import('../engine/spectrum');
     const settings = validateSettings({ model: { dim: 2, particles: 100 }, sampling: { parentTemperature: 'inf' }, seed: 8 });
     const inputs = [];

@@ -1,4 +1,4 @@
-// Main-process services in Node (DESIGN.md "Testing where the desktop binary is missing"): the
+// Main-process services in Node (docs/DESIGN.md "Testing where the desktop binary is missing"): the
 // project manager, the settings service, the IPC dispatcher, and the job queue on the real engine
 // runner — cancel keeps what is finished, pause resumes, and a crashed app resumes in a new queue.
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';

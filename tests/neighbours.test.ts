@@ -3,7 +3,7 @@
 // 5, 3 or fewer cells per side.
 import { describe, expect, it } from 'vitest';
 import { cellOfPoint, createCellGrid, moveInCellGrid, type CellGrid } from '../engine/space/neighbours';
-import { minimumImage, type Box } from '../engine/space/box';
+import { minimumImage, wrapCoordinate, wrapPositions, type Box } from '../engine/space/box';
 import { createRng, uniform } from '../engine/random';
 
 function candidates(grid: CellGrid, x: number, y: number, z: number): Set<number> {
@@ -80,3 +80,18 @@ describe('incremental cell grid', () => {
   });
 });
 
+
+describe('the periodic wrap (engine/space/box.ts), one for the engine and the app', () => {
+  it('folds any coordinate into [0, L), including a tiny negative one that would round to L', () => {
+    const L = 10.000000000000002;
+    const tiny = -1e-17; // x − L floor(x/L) = −1e-17 + L rounds to L itself
+    expect(tiny - L * Math.floor(tiny / L)).toBe(L);
+    expect(wrapCoordinate(tiny, L)).toBe(0);
+    for (const x of [-25.5, -L, -3, 0, 3, L, 2 * L + 0.25, 1e6 + 0.5]) {
+      const y = wrapCoordinate(x, L);
+      expect(y >= 0 && y < L).toBe(true);
+      expect(Math.abs(minimumImage(y - x, L))).toBeLessThan(1e-9);
+    }
+    expect(Array.from(wrapPositions(Float64Array.from([tiny, 12, -1]), L))).toEqual([0, wrapCoordinate(12, L), wrapCoordinate(-1, L)]);
+  });
+});

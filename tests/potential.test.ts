@@ -9,7 +9,7 @@ const potentials = [
   { name: 'LJ, T_2', model: { cutoff: 1.955, exponent: 12, taper: 2, potential: 'lj' as const } },
 ];
 
-describe('pair potentials (SPEC §1)', () => {
+describe('pair potentials (docs/PHYSICS.md §1)', () => {
   for (const { name, model } of potentials) {
     it(`${name}: analytic φ' and φ'' agree with central finite differences`, () => {
       const p = makePairPotential(model);

@@ -28,7 +28,7 @@ const snapshot = (dir: string): Record<string, string> => {
   return out;
 };
 
-describe('project folder (DESIGN.md)', () => {
+describe('project folder (docs/DESIGN.md)', () => {
   it('new writes project.json with settings, samples and provenance; open reads it back', () => {
     const dir = join(scratch, 'p-new');
     const p = createProject(dir, small());

@@ -5,7 +5,7 @@ import { cutoffPairs, energyAndForces, makeGlass, maxForce } from '../engine/mod
 import { hessianMultiply, sparseHessian } from '../engine/hessian/sparse';
 import { createRng, normal } from '../engine/random';
 
-describe('quench to the inherent structure (SPEC §3)', () => {
+describe('quench to the inherent structure (docs/PHYSICS.md §3)', () => {
   it('L-BFGS from random positions at N = 1000 (3D, T_2) reaches max|f| ≤ 1e-10', () => {
     const settings = validateSettings({ model: { dim: 3, particles: 1000, taper: 2 } });
     const start = randomConfiguration(settings, 1);

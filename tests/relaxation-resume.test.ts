@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,6 +16,8 @@ import {
   type TemperatureCheckpoint,
   type TemperatureRelaxation,
 } from '../engine/pipeline/relaxationRun';
+import { openRelaxationCheckpoints } from '../engine/io/relaxationFiles';
+import { monteCarloStateToJson } from '../engine/sim/moves';
 import { repoRoot } from './helpers/reference';
 
 const same = (a: TemperatureRelaxation, b: TemperatureRelaxation) => {
@@ -52,6 +54,27 @@ describe('a temperature of the scan resumed from a checkpoint', () => {
     expect(first.state.sweepsDone).toBe(50);
     same(relaxAtTemperature(plan, 0.8, undefined, { resume: first }), straight);
     same(relaxAtTemperature(plan, 0.8, undefined, { resume: first }), straight);
+  });
+
+  it('on disk a checkpoint holds its MC state in the one MC checkpoint form (monteCarloStateToJson), and an older file (generator as {s}) still resumes', () => {
+    const out = mkdtempSync(join(tmpdir(), 'glassmodes-mcform-'));
+    try {
+      const c = checkpoints[6];
+      openRelaxationCheckpoints(out, plan).save(c);
+      const path = join(out, 'checkpoint', 'T0.8.checkpoint.json');
+      const raw = JSON.parse(readFileSync(path, 'utf8'));
+      expect(raw.state).toEqual(JSON.parse(JSON.stringify(monteCarloStateToJson(c.state))));
+      const back = openRelaxationCheckpoints(out, plan).checkpoints.get(0.8)!;
+      same(relaxAtTemperature(plan, 0.8, undefined, { resume: back }), straight);
+      writeFileSync(path, JSON.stringify({ ...raw, state: { ...raw.state, rng: { s: raw.state.rng } } }));
+      const legacy = openRelaxationCheckpoints(out, plan).checkpoints.get(0.8)!;
+      expect(legacy.state.rng.s).toEqual(c.state.rng.s);
+      same(relaxAtTemperature(plan, 0.8, undefined, { resume: legacy }), straight);
+      writeFileSync(path, JSON.stringify({ ...raw, state: { ...raw.state, positions: raw.state.positions.map((x: number, k: number) => (k === 3 ? null : x)) } }));
+      expect(() => openRelaxationCheckpoints(out, plan)).toThrow(/state.positions must be an array of numbers/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('refuses a checkpoint of another plan or temperature', () => {

@@ -284,5 +284,9 @@ describe('glassmodes relaxation', () => {
     expect(twice.status).toBe(2);
     expect(twice.stderr).toMatch(/T = 2 is in both/);
     expect(existsSync(join(scratch, 'never2'))).toBe(false);
+    // A folder without a scan (engine/io/relaxationScan.ts reads it) is a usage error, exit 2.
+    const none = cli(['--combine', join(scratch, 'a'), join(scratch, 'never2'), '--out', join(scratch, 'never3')]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/never2 holds no relaxation scan/);
   });
 });

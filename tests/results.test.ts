@@ -12,7 +12,7 @@ import { gradientNeighbours, modeRotationalFractions } from '../engine/analysis/
 import { participationRatio } from '../engine/spectrum/participation';
 import { contacts, makeGlass, particleEnergies, totalEnergy } from '../engine/model/glass';
 import { loadEnsemble, readAnalysis } from '../engine/io/analysisFiles';
-import { analyzeEnsemble } from '../engine/analysis/ensemble';
+import { analyzeEnsemble } from '../engine/products/ensembleSeries';
 import { readExtxyz, readNpy } from '../engine/io/files';
 import { createProject } from '../engine/io/project';
 import { runProject } from '../engine/io/runner';

@@ -58,7 +58,7 @@ describe('diameters from P(a) ∝ a^-3 on [0.73, 1.62]', () => {
   });
 });
 
-describe('swap Monte Carlo (SPEC §3)', () => {
+describe('swap Monte Carlo (docs/PHYSICS.md §3)', () => {
   it('samples the Boltzmann distribution: two particles in a periodic square, P(r < r_c) against quadrature', () => {
     // For two particles the minimum-image separation is uniform on the square [−L/2, L/2]² weighted by
     // exp(−φ(r)/T); so P(r < r_c) = I / (L² − π r_c² + I), I = ∫_0^r_c 2π r exp(−φ(r)/T) dr.

@@ -1,5 +1,5 @@
 /**
- * The spectrum stage (engine/spectrum): SPEC §4 accuracy contract of the device paths (gpu.js
+ * The spectrum stage (engine/spectrum): docs/PHYSICS.md §4 accuracy contract of the device paths (gpu.js
  * blocked Jacobi in float32 + float64 refinement) against the float64 dense reference, zero modes,
  * instability, participation ratios, against the independent LAPACK numbers of /work/shared.
  */
@@ -15,7 +15,7 @@ describe('spectrum stage', () => {
     ['d2_n100_taper2', 'cpu'],
     ['d3_n125_taperinf', 'reference'],
   ] as const) {
-    it(`${name} on '${backend}' meets the SPEC §4 contract against the float64 dense reference and matches LAPACK`, async () => {
+    it(`${name} on '${backend}' meets the docs/PHYSICS.md §4 contract against the float64 dense reference and matches LAPACK`, async () => {
       const { glass, positions, entry } = loadStructure(name);
       const d = glass.box.dim;
       const n = d * glass.diameters.length;

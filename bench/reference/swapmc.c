@@ -1,6 +1,6 @@
 /*
  * A plain C swap Monte Carlo, the named reference of `npm run bench:engine` (docs/BENCHMARKS.md):
- * the same model and moves as engine/sim/swapMonteCarlo.ts (SPEC §1, §3: IPL n = 12 with taper
+ * the same model and moves as engine/sim/swapMonteCarlo.ts (docs/PHYSICS.md §1, §3: IPL n = 12 with taper
  * T_2 or T_inf, r_c = 1.955, density 1, P(a) ~ a^-3 on [0.73, 1.62]; with probability p_swap a
  * diameter swap of two random particles, else a displacement uniform in a ball of radius delta;
  * Metropolis), written as one would write it without tricks: a cell list of cells >= r_c

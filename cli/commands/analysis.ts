@@ -1,4 +1,4 @@
-/** `glassmodes analyze` and `glassmodes theory`: observables and theory into files (SPEC §5–6). */
+/** `glassmodes analyze` and `glassmodes theory`: observables and theory into files (docs/PHYSICS.md §5–6). */
 import type { AnalysisOptions, AnalysisProgress, AnalysisSummary } from '../../engine/analysis/ensemble';
 import { progressBar } from '../progress';
 import { seriesToCsv } from '../../engine/series';

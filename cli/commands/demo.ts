@@ -3,7 +3,7 @@
  * parental temperature (T* = ∞, marginal, type-I expected: s = 2) and from swap Monte Carlo at a
  * lower T* (stabler, type-II expected in small boxes: s = 3 + 2/m), each with tapers m = 2 and
  * m = ∞; spectra, the analysis of each, the HET curve, and a report of measured against predicted
- * exponents (SPEC §7). Resumable: run it again to continue.
+ * exponents (docs/PHYSICS.md §7). Resumable: run it again to continue.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -119,7 +119,7 @@ export function demoReport(results: { name: string; temperature: number | 'inf';
   }
   lines.push(
     '',
-    `⟨r̃⟩: GOE 0.5307, Poisson 0.3863. The paper (SPEC §7): lowest-50 and middle windows GOE, highest-50 Poisson-like.`,
+    `⟨r̃⟩: GOE 0.5307, Poisson 0.3863. The paper (docs/PHYSICS.md §7): lowest-50 and middle windows GOE, highest-50 Poisson-like.`,
     '',
     'What to read into it: small ensembles give wide intervals; the paper used 1.1×10⁶ sweeps near T_d and N = 1000.',
     'Each project folder holds analysis/*.csv (every plotted series) and analysis/summary.json; `glassmodes info <folder>` shows the samples.',

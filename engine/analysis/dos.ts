@@ -1,6 +1,6 @@
 /**
- * Spectral observables of SPEC §5 from Hessian eigenvalues: frequencies without the translational
- * zero modes, the density of states g(ω) on linear and logarithmic bins, the reduced DOS
+ * Spectral observables of docs/PHYSICS.md §5 from Hessian eigenvalues (the zero modes already removed
+ * by engine/spectrum/zeroModes.ts): the density of states g(ω) on linear and logarithmic bins, the reduced DOS
  * g(ω)/ω^(d−1), the integrated DOS F(ω) of Eq. (19) without binning, and the low-frequency exponent
  * s from F ~ ω^(s+1) with a bootstrap-over-samples confidence interval.
  */
@@ -8,50 +8,13 @@ import { createRng, uniformInt } from '../random';
 import { fitPowerLaw } from '../linalg/fit';
 import { histogram, type Histogram } from './histogram';
 
-export interface NonZeroSpectrum {
-  /** Eigenvalues with the d translational zero modes removed, ascending. */
-  eigenvalues: Float64Array;
-  /** ω_k = √λ_k of those (NaN for an unstable λ < 0). */
-  frequencies: Float64Array;
-  /** Indices (into the input) of the removed zero modes. */
-  zeroModes: number[];
-  /** Eigenvalues below −tolerance other than the zero modes: an unstable configuration (SPEC §4). */
-  unstable: number;
-  tolerance: number;
-}
-
-/**
- * SPEC §4: the d eigenvalues smallest in modulus are the translations and leave every statistic;
- * any other λ < −tolerance marks the configuration unstable (counted, never hidden). The default
- * tolerance is 1e-8 λ_max.
- */
-export function nonZeroSpectrum(eigenvalues: Float64Array, dim: number, tolerance?: number): NonZeroSpectrum {
-  const n = eigenvalues.length;
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => Math.abs(eigenvalues[a]) - Math.abs(eigenvalues[b]));
-  const zeroModes = order.slice(0, Math.min(dim, n)).sort((a, b) => a - b);
-  let largest = 0;
-  for (let k = 0; k < n; k++) largest = Math.max(largest, Math.abs(eigenvalues[k]));
-  const tol = tolerance ?? 1e-8 * largest;
-  const zero = new Set(zeroModes);
-  const kept: number[] = [];
-  let unstable = 0;
-  for (let k = 0; k < n; k++) {
-    if (zero.has(k)) continue;
-    kept.push(eigenvalues[k]);
-    if (eigenvalues[k] < -tol) unstable++;
-  }
-  kept.sort((a, b) => a - b);
-  const values = Float64Array.from(kept);
-  return { eigenvalues: values, frequencies: values.map((l) => (l >= 0 ? Math.sqrt(l) : NaN)), zeroModes, unstable, tolerance: tol };
-}
-
-/** SPEC §5: g(ω) normalised over the non-zero modes (∫ g dω = 1 over all of them), on given edges. */
+/** docs/PHYSICS.md §5: g(ω) normalised over the non-zero modes (∫ g dω = 1 over all of them), on given edges. */
 export function densityOfStates(frequencies: Float64Array, edges: Float64Array, logarithmic = false): Histogram {
   const finite = frequencies.filter((w) => Number.isFinite(w));
   return histogram(finite, edges, logarithmic);
 }
 
-/** SPEC §5: reduced DOS g(ω)/ω^(d−1), Debye-flat for phonons. */
+/** docs/PHYSICS.md §5: reduced DOS g(ω)/ω^(d−1), Debye-flat for phonons. */
 export function reducedDos(centres: Float64Array, density: Float64Array, dim: number): Float64Array {
   return density.map((g, k) => g / centres[k] ** (dim - 1));
 }

@@ -1,5 +1,5 @@
 /**
- * Elastic moduli of an inherent structure (SPEC §5): Born term minus the non-affine relaxation,
+ * Elastic moduli of an inherent structure (docs/PHYSICS.md §5): Born term minus the non-affine relaxation,
  *   G_αβ = (1/V)[∂²V/∂γ² − Ξᵀ H⁺ Ξ]   for simple shear x_α → x_α + γ x_β,
  *   K    = V ∂²V/∂V²                 for isotropic strain, with the same correction,
  * Ξ_i = ∂f_i/∂γ the force response to the affine strain and H⁺ the pseudo-inverse of the Hessian
@@ -193,7 +193,7 @@ export function shearPlanes(dim: number): [number, number][] {
   return out;
 }
 
-/** SPEC §5: G per plane, G, K, P, v_T and ω_0 of one configuration. */
+/** docs/PHYSICS.md §5: G per plane, G, K, P, v_T and ω_0 of one configuration. */
 export function elasticModuli(glass: Glass, positions: Float64Array, options: ModuliOptions = {}): ElasticModuli {
   const d = glass.box.dim;
   const n = glass.diameters.length;
@@ -211,7 +211,7 @@ export function elasticModuli(glass: Glass, positions: Float64Array, options: Mo
   const shearModulus = planes.reduce((s, p) => s + p.modulus, 0) / planes.length;
   const bulkModulus = bulkModulusOf(c, h, d, n, volume, tol);
   const pressure = virialPressure(c, d, volume);
-  const transverseSpeed = Math.sqrt(shearModulus / (n / volume));
+  const transverseSpeed = transverseSoundSpeed(shearModulus, n / volume);
   return { shearModulus, planes, bulkModulus, pressure, transverseSpeed, omega0: lowestPhononFrequency(transverseSpeed, L), volume };
 }
 

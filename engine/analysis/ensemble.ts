@@ -1,13 +1,14 @@
 /**
- * The observables of SPEC §5 over an ensemble of inherent structures, as plotted series and one
- * summary: what `glassmodes analyze` writes to analysis/ (series as CSV, the summary as
- * summary.json). Pure: samples in, numbers out; every statistic comes from the one engine
- * function named for it.
+ * The observables of docs/PHYSICS.md §5 over an ensemble of inherent structures, as numbers: the
+ * summary (what summary.json holds) and the curves behind every plotted series. Pure: samples in,
+ * numbers out; every statistic comes from the one engine function named for it. Naming the
+ * series, their columns and units, and the files, is engine/products/ensembleSeries.ts
+ * (analyzeEnsemble).
  */
 import { contacts, makeGlass, totalEnergy } from '../model/glass';
 import { boxSide, type ProjectSettings, type Taper } from '../model/settings';
-import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, nonZeroSpectrum, pooledFrequencies, reducedDos, type ExponentEstimate } from './dos';
-import { elasticModuli } from './elasticity';
+import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, pooledFrequencies, reducedDos, type ExponentEstimate } from './dos';
+import { elasticModuli, lowestPhononFrequency, transverseSoundSpeed } from './elasticity';
 import { linearEdges, logEdges, meanAndError, meanWithError } from './histogram';
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioHistogram, ratioWindows, type RatioWindowName } from './levelSpacing';
 import { gradientNeighbours, modeRotationalFractions } from './modeGeometry';
@@ -16,6 +17,7 @@ import { makeSeries, UNITS, type Series } from '../series';
 import { lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution, type SlopeFit } from './stress';
 import { matchAmplitude, typeTwoSpectrum } from '../theory/ghet';
 import { tableOne, type TableOneRow } from '../theory/tableOne';
+import { nonZeroSpectrum } from '../spectrum/zeroModes';
 
 export interface SampleInput {
   /**
@@ -72,7 +74,7 @@ export interface AnalysisSummary {
   taper: Taper;
   potential: 'ipl' | 'lj';
   parentTemperature: number | 'inf';
-  /** Samples with an eigenvalue below −tolerance besides the zero modes (SPEC §4). */
+  /** Samples with an eigenvalue below −tolerance besides the zero modes (docs/PHYSICS.md §4). */
   unstableSamples: string[];
   energyPerParticle: ValueWithError;
   s: ExponentEstimate;
@@ -98,24 +100,45 @@ export interface AnalysisSummary {
 /** The message every consumer (CLI, figures, views) shows where a statistic needs every eigenvalue. */
 export const NEEDS_FULL_SPECTRUM = 'needs the full spectrum';
 
-export interface EnsembleAnalysis {
-  series: Series[];
+/** A curve: named arrays of one length. */
+type Curve<K extends string> = Record<K, Float64Array>;
+
+/** The numbers behind every plotted series of an ensemble (engine/products/ensembleSeries.ts names them). */
+export interface EnsembleCurves {
+  /** DOS on linear bins over the band, mean and standard error over the samples with a full spectrum; null without one. */
+  dosLinear: (Curve<'omega' | 'g' | 'error'> & { samples: number }) | null;
+  /** DOS on logarithmic bins up to where every sample is exact, and the reduced DOS g/ω^(d−1). */
+  dosLog: Curve<'omega' | 'g' | 'error' | 'reduced' | 'reducedError'>;
+  /** F(ω) (Eq. 19) at every pooled frequency, mean and standard error. */
+  integratedDos: Curve<'omega' | 'value' | 'error'>;
+  /** P(r) of each window that has ratios, with the GOE surmise and the Poisson law at the bin centres. */
+  levelRatios: { window: RatioWindowName; curve: Curve<'r' | 'density' | 'counts' | 'goe' | 'poisson'> }[];
+  /** P(σ) of |σ^ab| (a ≠ b) and of |r φ'|, with the fitted power law through the slope window (NaN outside it). */
+  stressOffDiagonal: Curve<'sigma' | 'density' | 'counts' | 'fit'>;
+  stressRadial: Curve<'sigma' | 'density' | 'counts' | 'fit'>;
+  /** The GHET type-II DOS from the off-diagonal P(σ), amplitude matched. */
+  ghet: Curve<'omega' | 'g' | 'sigma'>;
+  /** Every stored non-zero mode: ω, participation ratio and rotational fraction, ascending in ω; null without stored modes. */
+  modes: Curve<'omega' | 'participation' | 'rotationalFraction'> | null;
+}
+
+export interface EnsembleStatistics {
   summary: AnalysisSummary;
+  curves: EnsembleCurves;
 }
 
 /** Progress of an analysis: fraction 0..1 of the work and what it is doing. */
 export type AnalysisProgress = (fraction: number, message: string) => void;
 
-export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions = {}, onProgress: AnalysisProgress = () => {}): EnsembleAnalysis {
+export function ensembleStatistics(samples: SampleInput[], options: AnalysisOptions = {}, onProgress: AnalysisProgress = () => {}): EnsembleStatistics {
   if (samples.length === 0) throw new RangeError('analyzeEnsemble needs at least one sample');
   const settings = samples[0].settings;
   const model = settings.model;
   const d = model.dim;
-  const series: Series[] = [];
   const ids = samples.map((s, k) => s.id ?? String(k));
 
   // Spectra without the translations.
-  const spectra = samples.map((s) => nonZeroSpectrum(s.eigenvalues, s.settings.model.dim));
+  const spectra = samples.map((s) => nonZeroSpectrum(s.eigenvalues, s.settings.model.dim, s.modes, s.diameters.length));
   const frequencies = spectra.map((s) => s.frequencies.filter((w) => Number.isFinite(w)));
   // Partial spectra (the lowest K only): how many non-zero modes each sample has, and below which ω all samples are exact.
   const partial = samples.map((s) => s.eigenvalues.length < s.positions.length);
@@ -146,8 +169,8 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
   const bulk = meanWithError(moduli.map((m) => m.bulkModulus));
   const pressure = meanWithError(moduli.map((m) => m.pressure));
   const density = model.particles / boxSide(model) ** d;
-  const transverseSpeed = Math.sqrt(shear.value / density);
-  const omega0 = (2 * Math.PI * transverseSpeed) / boxSide(model);
+  const transverseSpeed = transverseSoundSpeed(shear.value, density);
+  const omega0 = lowestPhononFrequency(transverseSpeed, boxSide(model));
   const energyPerParticle = meanWithError(samples.map((s, k) => totalEnergy(glasses[k], s.positions) / s.diameters.length));
 
   // DOS, linear and logarithmic, with errors over samples.
@@ -157,17 +180,14 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
     wMin = Math.min(wMin, w);
     wMax = Math.max(wMax, w);
   }
+  let dosLinear: EnsembleCurves['dosLinear'] = null;
   if (fullIndices.length > 0) {
     let wBand = 0;
     for (const k of fullIndices) for (const w of frequencies[k]) wBand = Math.max(wBand, w);
     const linEdges = linearEdges(0, wBand * (1 + 1e-12), options.dosBins ?? 60);
     const lin = fullIndices.map((k) => densityOfStates(frequencies[k], linEdges));
     const linStats = meanAndError(lin.map((h) => h.density));
-    series.push(makeSeries('dos_linear', `DOS g(omega), linear bins, normalised over the non-zero modes, mean and standard error over the ${fullIndices.length} samples with a full spectrum`, [
-      ['omega', UNITS.frequency, lin[0].centres],
-      ['g', UNITS.dos, linStats.mean],
-      ['g_error', UNITS.dos, linStats.error],
-    ]));
+    dosLinear = { omega: lin[0].centres, g: linStats.mean, error: linStats.error, samples: fullIndices.length };
   } else needsFullSpectrum.push(`DOS over the band (dos_linear): ${NEEDS_FULL_SPECTRUM}`);
   // Log bins up to the highest ω where every sample is exact; densities normalised by each sample's dN − d modes.
   const logTop = Math.min(wMax, exactBelow);
@@ -179,22 +199,12 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
   });
   const lgStats = meanAndError(lg.map((h) => h.density));
   const reduced = meanAndError(lg.map((h) => reducedDos(h.centres, h.density, d)));
-  series.push(makeSeries('dos_log', `DOS g(omega) on logarithmic bins and reduced DOS g/omega^${d - 1}; omega0 = ${omega0}${Number.isFinite(exactBelow) ? `; up to omega = ${exactBelow} (partial spectra: the lowest modes only), normalised by the dN - d modes of each sample` : ''}`, [
-    ['omega', UNITS.frequency, lg[0].centres],
-    ['g', UNITS.dos, lgStats.mean],
-    ['g_error', UNITS.dos, lgStats.error],
-    ['g_reduced', `a^${d}*(m/eps)^${d / 2}`, reduced.mean],
-    ['g_reduced_error', `a^${d}*(m/eps)^${d / 2}`, reduced.error],
-  ]));
+  const dosLog = { omega: lg[0].centres, g: lgStats.mean, error: lgStats.error, reduced: reduced.mean, reducedError: reduced.error };
 
   // Integrated DOS (Eq. 19) and s.
   const pooled = pooledFrequencies(frequencies);
   const F = ensembleIntegratedDos(frequencies, pooled.filter((w) => w <= exactBelow), totals);
-  series.push(makeSeries('integrated_dos', `integrated DOS F(omega) (Eq. 19, no binning), normalised by the dN - d non-zero modes of each sample, mean and standard error over samples, at every pooled frequency${Number.isFinite(exactBelow) ? ` up to omega = ${exactBelow} (partial spectra)` : ''}`, [
-    ['omega', UNITS.frequency, F.omega],
-    ['F', UNITS.none, F.value],
-    ['F_error', UNITS.none, F.error],
-  ]));
+  const integratedDos = { omega: Float64Array.from(F.omega), value: Float64Array.from(F.value), error: Float64Array.from(F.error) };
   // With partial spectra the fit window stays where every sample is exact.
   const lowFrequencies = frequencies.map((f) => f.filter((w) => w <= exactBelow));
   const s = lowFrequencyExponent(lowFrequencies, {
@@ -220,6 +230,7 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
     for (const name of ['lowest', 'middle', 'highest'] as const) if (name === 'lowest' || !partial[k]) ratioSets[name].push(levelSpacingRatios(sp.eigenvalues, w[name].start, w[name].count));
   });
   const meanRatio = {} as Record<RatioWindowName, ValueWithError>;
+  const levelRatios: EnsembleCurves['levelRatios'] = [];
   for (const name of ['lowest', 'middle', 'highest'] as const) {
     if (ratioSets[name].length === 0) {
       meanRatio[name] = { value: NaN, error: NaN, count: 0 };
@@ -232,13 +243,7 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
     const error = perSample.length > 1 ? meanWithError(perSample).error : standardErrorOfTilde(pooled);
     meanRatio[name] = { value, error, count: pooled.length };
     const h = ratioHistogram(pooled, options.ratioBins ?? 40, options.ratioMax ?? 4);
-    series.push(makeSeries(`level_ratio_${name}`, `distribution P(r) of level-spacing ratios, ${name} window; Atas GOE surmise (Eq. 18) and Poisson alongside; <r~> = ${value}`, [
-      ['r', UNITS.none, h.centres],
-      ['P', UNITS.none, h.density],
-      ['count', UNITS.none, h.counts],
-      ['P_goe', UNITS.none, h.centres.map(atasSurmise)],
-      ['P_poisson', UNITS.none, h.centres.map(poissonRatioDensity)],
-    ]));
+    levelRatios.push({ window: name, curve: { r: h.centres, density: h.density, counts: h.counts, goe: h.centres.map(atasSurmise), poisson: h.centres.map(poissonRatioDensity) } });
   }
 
   // Local stresses.
@@ -269,29 +274,15 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
     const a = den > 0 ? num / den : NaN;
     return h.centres.map((x) => (x >= fit.window[0] && x <= fit.window[1] ? Math.exp(a + fit.value * Math.log(x)) : NaN));
   };
-  series.push(makeSeries('stress_offdiagonal', `distribution of |sigma^ab|, a != b (Eqs. 86-88), log bins; fitted low-sigma slope ${offSlope.value} on [${offSlope.window}], predicted ${predicted}`, [
-    ['sigma', UNITS.stress, offHist.centres],
-    ['P', UNITS.stressDensity, offHist.density],
-    ['count', UNITS.none, offHist.counts],
-    ['P_fit', UNITS.stressDensity, line(offHist, offSlope, offHist.density, offHist.counts)],
-  ]));
-  series.push(makeSeries('stress_radial', `distribution of sigma = |r phi'(r)| (Eq. 90), log bins; fitted low-sigma slope ${radSlope.value} on [${radSlope.window}], predicted ${predicted}`, [
-    ['sigma', UNITS.stress, radHist.centres],
-    ['P', UNITS.stressDensity, radHist.density],
-    ['count', UNITS.none, radHist.counts],
-    ['P_fit', UNITS.stressDensity, line(radHist, radSlope, radHist.density, radHist.counts)],
-  ]));
+  const stressOffDiagonal = { sigma: offHist.centres, density: offHist.density, counts: offHist.counts, fit: line(offHist, offSlope, offHist.density, offHist.counts) };
+  const stressRadial = { sigma: radHist.centres, density: radHist.density, counts: radHist.counts, fit: line(radHist, radSlope, radHist.density, radHist.counts) };
 
   // GHET type-II curve from the measured off-diagonal P(σ), amplitude matched to the log DOS in the s window.
   const zeta = options.zeta ?? 1;
   const raw = typeTwoSpectrum(offHist.centres, offHist.density, zeta, 1);
   const amplitude = matchAmplitude(raw, lg[0].centres, lgStats.mean, s.window);
   const ghet = typeTwoSpectrum(offHist.centres, offHist.density, zeta, Number.isFinite(amplitude) ? amplitude : 1);
-  series.push(makeSeries('ghet_type2', `GHET type-II DOS g(omega) = 2 omega A sigma^2 P(sigma) at sigma = omega^2 zeta (Eqs. 8, 85), zeta = ${zeta}, A = ${amplitude} matched to the measured DOS in the s window`, [
-    ['omega', UNITS.frequency, ghet.omega],
-    ['g', UNITS.dos, ghet.g],
-    ['sigma', UNITS.stress, offHist.centres],
-  ]));
+  const ghetCurve = { omega: ghet.omega, g: ghet.g, sigma: offHist.centres };
 
   // Mode geometry and participation of the stored modes.
   const prOmega: number[] = [];
@@ -313,13 +304,14 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
     }
   });
   let rotationalFraction: AnalysisSummary['rotationalFraction'] = null;
+  let modes: EnsembleCurves['modes'] = null;
   if (prOmega.length > 0) {
     const order = prOmega.map((_, k) => k).sort((a, b) => prOmega[a] - prOmega[b]);
-    series.push(makeSeries('modes', 'participation ratio (SPEC §5) and rotational fraction sum|eta|^2/(sum|eta|^2 + sum|eps|^2) (Eqs. 52-54) of every stored non-zero mode', [
-      ['omega', UNITS.frequency, order.map((k) => prOmega[k])],
-      ['participation_ratio', UNITS.none, order.map((k) => prValue[k])],
-      ['rotational_fraction', UNITS.none, order.map((k) => rfValue[k])],
-    ]));
+    modes = {
+      omega: Float64Array.from(order, (k) => prOmega[k]),
+      participation: Float64Array.from(order, (k) => prValue[k]),
+      rotationalFraction: Float64Array.from(order, (k) => rfValue[k]),
+    };
     rotationalFraction = {
       belowOmega0: meanWithError(rfValue.filter((_, k) => prOmega[k] < omega0)),
       aboveOmega0: meanWithError(rfValue.filter((_, k) => prOmega[k] >= omega0)),
@@ -351,7 +343,7 @@ export function analyzeEnsemble(samples: SampleInput[], options: AnalysisOptions
     needsFullSpectrum,
   };
   onProgress(1, 'analysis done');
-  return { series, summary };
+  return { summary, curves: { dosLinear, dosLog, integratedDos, levelRatios, stressOffDiagonal, stressRadial, ghet: ghetCurve, modes } };
 }
 
 function concat(parts: Float64Array[]): Float64Array {

@@ -1,6 +1,6 @@
 /**
  * Histograms as probability densities, on linear or logarithmic bins. Every spectral and stress
- * distribution of SPEC §5 goes through these two functions, so one binning convention holds
+ * distribution of docs/PHYSICS.md §5 goes through these two functions, so one binning convention holds
  * everywhere: density = count / (total · bin width), with `total` the number of values offered
  * (values outside the range count in the normalisation but fall in no bin).
  */

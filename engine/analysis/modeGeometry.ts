@@ -1,5 +1,5 @@
 /**
- * Geometry of a mode (paper Eqs. 49–54, SPEC §5): the per-particle displacement gradient
+ * Geometry of a mode (paper Eqs. 49–54, docs/PHYSICS.md §5): the per-particle displacement gradient
  * A^(αγ) = ∂_γ u^α fitted by least squares over the neighbours within r_c (Eq. 51:
  * u_j − u_i ≈ A s_ij), its split into strain ε = ½(A + Aᵀ) and vorticity η = ½ ∇×u (Eqs. 52–54),
  * the rotational fraction of the mode, and a coarse-grained vorticity field on a grid.
@@ -139,7 +139,7 @@ export function strainAndVorticity(g: DisplacementGradients): StrainVorticity {
 }
 
 /**
- * SPEC §5: rotational fraction Σ|η|² / (Σ|η|² + Σ|ε|²) with |η| the length of the vorticity vector
+ * docs/PHYSICS.md §5: rotational fraction Σ|η|² / (Σ|η|² + Σ|ε|²) with |η| the length of the vorticity vector
  * and |ε|² = Σ_αγ (ε^(αγ))² (Frobenius). 1 for a rigid rotation, 0 for a pure strain. Particles whose
  * gradient is undetermined, or outside `subset` when one is given, are left out.
  */

@@ -1,5 +1,5 @@
 /**
- * Structural relaxation from a Monte Carlo trajectory (SPEC §7: estimating T_d): the
+ * Structural relaxation from a Monte Carlo trajectory (docs/PHYSICS.md §7: estimating T_d): the
  * self-intermediate scattering function F_s(k, t) and the α-relaxation time τ_α where it decays
  * to 1/e (the convention of e.g. Berthier & Kob, J. Phys.: Condens. Matter 19, 205130 (2007), and
  * Ninarello et al., PRX 7, 021039 (2017), for swap-free MC dynamics).

@@ -229,7 +229,7 @@ function norms(a: Float32Array, n: number): { off: number; frobenius: number } {
 /**
  * Diagonalises a symmetric matrix (n × n row-major, any float array) on the device by the blocked
  * parallel Jacobi method; eigenvectors accumulated. Float32 arithmetic: the result needs float64
- * refinement (engine/spectrum/refine.ts) before any statistic uses it (SPEC §4).
+ * refinement (engine/spectrum/refine.ts) before any statistic uses it (docs/PHYSICS.md §4).
  */
 export async function blockJacobi(device: ComputeDevice, matrix: ArrayLike<number>, n: number, options: JacobiOptions = {}): Promise<JacobiResult> {
   const b = options.blockSize ?? (n <= 256 ? 8 : n <= 1024 ? 16 : 32);

@@ -1,5 +1,5 @@
 /**
- * The one place that creates a gpu.js instance (DESIGN.md "Compute host"). It picks the backend
+ * The one place that creates a gpu.js instance (docs/DESIGN.md "Processes"). It picks the backend
  * (webgpu → webgl2 → webasm → cpu, or the one asked for), says which one it got, and disposes of
  * the kernels, pipelines and device memory it owns. Every kernel in engine/compute is created
  * through a ComputeDevice, so "what ran" is always known and recorded with a result.
@@ -9,7 +9,7 @@ import { GPU } from 'gpu.js';
 export type DeviceBackend = 'webgpu' | 'webgl2' | 'webasm' | 'cpu';
 export type BackendRequest = 'auto' | DeviceBackend;
 
-/** Preference order of 'auto' (DESIGN.md): a real GPU first, then WebAssembly SIMD, then plain JS. */
+/** Preference order of 'auto' (docs/DESIGN.md): a real GPU first, then WebAssembly SIMD, then plain JS. */
 export const BACKEND_ORDER: readonly DeviceBackend[] = ['webgpu', 'webgl2', 'webasm', 'cpu'];
 
 export interface ComputeDevice {
@@ -77,14 +77,4 @@ export async function openDevice(request: BackendRequest = 'auto'): Promise<Comp
       await gpu.destroy();
     },
   };
-}
-
-/**
- * The backend a kernel actually executed on. gpu.js can degrade a kernel (e.g. webasm → cpu for
- * features it lacks); this reads what ran so a result never claims a backend it did not use.
- */
-export function kernelBackend(kernel: unknown, fallback: DeviceBackend): string {
-  const inner = (kernel as { kernel?: { constructor?: { mode?: string } } }).kernel;
-  const mode = inner?.constructor?.mode;
-  return mode === undefined || mode === 'gpu' ? fallback : mode; // GL kernels call their mode 'gpu'
 }

@@ -1,5 +1,5 @@
 /**
- * gpu.js kernels of the pair model (SPEC §1–2), written once for every backend (float32 on the
+ * gpu.js kernels of the pair model (docs/PHYSICS.md §1–2), written once for every backend (float32 on the
  * device): per-particle energy, forces, and the dense dN × dN Hessian assembled on the device from
  * positions, diameters and a neighbour table.
  *
@@ -75,13 +75,13 @@ export function modelConstants(glass: Glass, table: NeighbourTable): ModelConsta
 
 // ---- kernel-side functions (gpu.js dialect: numbers only, no closures) ----
 
-/** Minimum image of a separation component (SPEC §2). */
+/** Minimum image of a separation component (docs/PHYSICS.md §2). */
 function minimumImage(dx: number, side: number): number {
   return dx - side * Math.floor(dx / side + 0.5);
 }
 
 /**
- * d^order φ / dr^order at distance r for mean diameter a (order 0, 1, 2): the SPEC §1 potential,
+ * d^order φ / dr^order at distance r for mean diameter a (order 0, 1, 2): the docs/PHYSICS.md §1 potential,
  * φ = A(r) T(r / r_c), A the IPL (or LJ) envelope, T_m(x) = (1 − x²)^m or T_∞ = exp[x / (2(x − 1))].
  */
 function pairDerivative(order: number, r: number, a: number, rc: number, n: number, m: number, lj: number): number {
@@ -140,7 +140,7 @@ interface KernelThis {
   constants: ModelConstants;
 }
 
-/** Half the pair energies of particle i: Σ_l φ(r_il) / 2, so the cells sum to V (SPEC §2). */
+/** Half the pair energies of particle i: Σ_l φ(r_il) / 2, so the cells sum to V (docs/PHYSICS.md §2). */
 function particleEnergyKernel(this: KernelThis, positions: number[], diameters: number[], neighbours: number[]): number {
   const i = this.thread.x;
   const d = this.constants.modelDim;
@@ -186,7 +186,7 @@ function forceKernel(this: KernelThis, positions: number[], diameters: number[],
 }
 
 /**
- * Hessian element H[dI+α][dJ+β] (SPEC §2, paper Eqs. 44–46): with K^(αβ) = [φ'' − φ'/r] r^α r^β / r²
+ * Hessian element H[dI+α][dJ+β] (docs/PHYSICS.md §2, paper Eqs. 44–46): with K^(αβ) = [φ'' − φ'/r] r^α r^β / r²
  * + [φ'/r] δ_αβ, H_ij = −K_ij for a neighbour j of i, H_ii = Σ_l K_il.
  */
 function hessianKernel(this: KernelThis, positions: number[], diameters: number[], neighbours: number[]): number {

@@ -1,5 +1,5 @@
 /**
- * The Hessian H = ∂²V/∂r_i∂r_j of a pair potential (SPEC §2, paper Eqs. 44–46) as d×d blocks:
+ * The Hessian H = ∂²V/∂r_i∂r_j of a pair potential (docs/PHYSICS.md §2, paper Eqs. 44–46) as d×d blocks:
  *   K_ij^(αβ) = [φ''(r) − φ'(r)/r] r^α r^β / r² + [φ'(r)/r] δ_αβ,
  *   H_ij = −K_ij (i ≠ j),  H_ii = Σ_(l≠i) K_il.
  * Stored sparse (one block per interacting pair plus N diagonal blocks), float64.

@@ -1,6 +1,6 @@
 /**
  * Sylvester inertia of H − σI for the block-sparse Hessian, by a sparse block LDLᵀ factorisation
- * (SPEC §4 lowest-K path: the certificate that no eigenvalue below σ was missed).
+ * (docs/PHYSICS.md §4 lowest-K path: the certificate that no eigenvalue below σ was missed).
  *
  * Sylvester's law of inertia: H − σI = L D Lᵀ with L unit lower block-triangular and D block
  * diagonal has as many negative eigenvalues as D, i.e. the number of eigenvalues of H below σ

@@ -5,7 +5,8 @@
  */
 import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { analyzeEnsemble, type AnalysisOptions, type AnalysisProgress, type AnalysisSummary, type EnsembleAnalysis, type SampleInput } from '../analysis/ensemble';
+import type { AnalysisOptions, AnalysisProgress, AnalysisSummary, SampleInput } from '../analysis/ensemble';
+import { analyzeEnsemble, type EnsembleAnalysis } from '../products/ensembleSeries';
 import { seriesFromCsv, seriesToCsv, type Series } from '../series';
 import { APP_VERSION } from '../version';
 import { readExtxyz, readNpy, sweepTempFiles, writeFileAtomic, writeJsonAtomic } from './files';
@@ -273,7 +274,12 @@ export function readAnalysisSummary(dir: string): unknown {
     fromOneVersion(dir, (folder) => {
       const path = join(folder, 'summary.json');
       if (!existsSync(path) && currentAnalysisFolder(dir) === folder) return null;
-      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+      const text = readFileSync(path, 'utf8');
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new ProjectError(`${join(dir, ANALYSIS_LINK, 'summary.json')} is not valid JSON (${(error as Error).message}): run glassmodes analyze ${dir} again`);
+      }
     }) ?? undefined
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Extended XYZ (the format of ASE and OVITO) for configurations, DESIGN.md "project folder":
+ * Extended XYZ (the format of ASE and OVITO) for configurations, docs/DESIGN.md "The project folder":
  *   Lattice="L 0 0 0 L 0 0 0 L" Properties=species:S:1:pos:R:3:diameter:R:1 pbc="T T T"
  * species X (ASE's dummy atom, so ase.io.read accepts it), 17 significant digits so that float64
  * positions round-trip exactly. 2D: z = 0, pbc="T T F" and the third lattice vector spans L.

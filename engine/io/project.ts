@@ -1,5 +1,5 @@
 /**
- * The project folder (DESIGN.md; documented for users in docs/PROJECT_FORMAT.md):
+ * The project folder (docs/DESIGN.md; documented for users in docs/PROJECT_FORMAT.md):
  *   project.json                 settings, schema version, sample list, provenance
  *   samples/<id>/checkpoint.json Monte Carlo state of a parent run in progress
  *   samples/<id>/parent.extxyz   the configuration at T* before the quench

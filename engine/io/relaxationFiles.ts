@@ -17,6 +17,7 @@ import {
   type TemperatureCheckpoint,
   type TemperatureRelaxation,
 } from '../pipeline/relaxationRun';
+import { monteCarloStateFromJson, monteCarloStateToJson } from '../sim/moves';
 import { APP_VERSION } from '../version';
 import { writeFileAtomic } from './files';
 
@@ -50,13 +51,26 @@ function decode(text: string): unknown {
 /** An array of numbers as a Float64Array; anything else is left for the checks to refuse. */
 const floats = (x: unknown): unknown => (Array.isArray(x) && x.every((v) => typeof v === 'number') ? Float64Array.from(x) : x);
 
+/**
+ * A checkpoint as written: its Monte Carlo state in the one MC checkpoint form of the engine
+ * (monteCarloStateToJson, as sample and chain checkpoints hold it), the measurement beside it.
+ */
+function checkpointToJson(c: TemperatureCheckpoint): unknown {
+  return { ...c, state: monteCarloStateToJson(c.state) };
+}
+
 function checkpointFromJson(raw: any): TemperatureCheckpoint {
   const state = raw?.state ?? {};
   const m = raw?.measurement;
+  // Checkpoints written before the MC state had one JSON form kept the generator as {s: [...]}.
+  const rng = state.rng && !Array.isArray(state.rng) && Array.isArray(state.rng.s) ? state.rng.s : state.rng;
+  for (const key of ['positions', 'diameters'] as const) {
+    if (!Array.isArray(state[key]) || !state[key].every((v: unknown) => typeof v === 'number')) throw new RangeError(`state.${key} must be an array of numbers`);
+  }
   return {
     temperature: raw?.temperature,
     phase: raw?.phase,
-    state: { ...state, positions: floats(state.positions), diameters: floats(state.diameters) },
+    state: monteCarloStateFromJson({ ...state, rng }),
     measurement: m ? { ...m, reference: floats(m.reference), unwrapped: floats(m.unwrapped) } : m,
   } as TemperatureCheckpoint;
 }
@@ -162,7 +176,7 @@ export function openRelaxationCheckpoints(out: string, plan: RelaxationPlan): Re
     checkpoints,
     save(checkpoint) {
       writePlan();
-      writeFileAtomic(join(folder, checkpointName(checkpoint.temperature)), encode(checkpoint));
+      writeFileAtomic(join(folder, checkpointName(checkpoint.temperature)), encode(checkpointToJson(checkpoint)));
     },
     finish(run) {
       writePlan();

@@ -1,22 +1,19 @@
 /**
  * What the app's views read from a project folder, as plain JSON-ready objects: the analysis/
  * folder, one sample's spectrum with its stored modes' rotational fractions, one mode with its
- * strain and vorticity (SPEC §5, Eqs. 52–54), and per-particle energy and stress fields. Every
- * number comes from the engine function named for it; this module only loads files and packs
- * the results (NaN travels as null over JSON).
+ * strain and vorticity (docs/PHYSICS.md §5, Eqs. 52–54), and per-particle energy and stress fields. Every
+ * number comes from engine/analysis (sampleObservables.ts, analyzeEnsemble); this module only
+ * loads files and packs the results (NaN travels as null over JSON).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { nonZeroSpectrum } from '../analysis/dos';
-import { elasticModuli } from '../analysis/elasticity';
 import type { AnalysisOptions } from '../analysis/ensemble';
-import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, modeRotationalFractions, rotationalFraction, strainAndVorticity } from '../analysis/modeGeometry';
-import { participationRatio } from '../spectrum/participation';
+import { modeObservables, particleObservables, spectrumObservables } from '../analysis/sampleObservables';
 import type { Series } from '../series';
-import { localPressures, localShearStresses, particleStresses } from '../analysis/stress';
-import { contacts, makeGlass, particleEnergies, type Glass } from '../model/glass';
+import { makeGlass, type Glass } from '../model/glass';
 import type { Configuration } from './extxyz';
-import { analyzeEnsemble, type AnalysisProgress } from '../analysis/ensemble';
+import type { AnalysisProgress } from '../analysis/ensemble';
+import { analyzeEnsemble } from '../products/ensembleSeries';
 import { APP_VERSION } from '../version';
 import { analyzeProjectFolder, loadEnsemble, readAnalysis, type StoredSummary } from './analysisFiles';
 import { readExtxyz, readNpy } from './files';
@@ -48,15 +45,15 @@ export interface SampleSpectrum {
   eigenvalues: number[];
   /** ω_k = √λ_k; null where λ_k < 0. */
   frequencies: (number | null)[];
-  /** Indices of the d translational zero modes (SPEC §4). */
+  /** Indices of the d translational zero modes (docs/PHYSICS.md §4). */
   zeroModes: number[];
-  /** Participation ratio of every mode (SPEC §5). */
+  /** Participation ratio of every mode (docs/PHYSICS.md §5). */
   participation: number[];
   /** Eigenvectors stored in modes.npy: the lowest `storedModes` indices. */
   storedModes: number;
-  /** Rotational fraction of each stored mode (SPEC §5, Eqs. 52–54); null where undetermined. */
+  /** Rotational fraction of each stored mode (docs/PHYSICS.md §5, Eqs. 52–54); null where undetermined. */
   rotationalFraction: (number | null)[];
-  /** ω_0 = 2π v_T / L of this sample (SPEC §5). */
+  /** ω_0 = 2π v_T / L of this sample (docs/PHYSICS.md §5). */
   omega0: number;
 }
 
@@ -176,19 +173,18 @@ export function sampleSpectrum(dir: string, sampleId: string): SampleSpectrum {
   const eigenvalues = readSpectrumFile(sample, sampleId, 'eigenvalues.npy');
   const participation = readSpectrumFile(sample, sampleId, 'participation.npy');
   const modes = readSpectrumFile(sample, sampleId, 'modes.npy');
-  const dn = config.positions.length;
-  const pairs = gradientNeighbours(config.positions, glass.box, glass.potential.cutoff);
+  const o = spectrumObservables(glass, config.positions, eigenvalues, modes);
   return {
     sampleId,
     dim: glass.box.dim,
     particles: config.diameters.length,
     eigenvalues: Array.from(eigenvalues),
-    frequencies: Array.from(eigenvalues, (l) => (l >= 0 ? Math.sqrt(l) : null)),
-    zeroModes: nonZeroSpectrum(eigenvalues, glass.box.dim).zeroModes,
+    frequencies: json(o.frequencies),
+    zeroModes: o.zeroModes,
     participation: Array.from(participation),
-    storedModes: Math.floor(modes.length / dn),
-    rotationalFraction: json(modeRotationalFractions(config.positions, glass.box, modes, pairs)),
-    omega0: elasticModuli(glass, config.positions).omega0,
+    storedModes: o.storedModes,
+    rotationalFraction: json(o.rotationalFraction),
+    omega0: o.omega0,
   };
 }
 
@@ -198,53 +194,35 @@ export function modeData(dir: string, sampleId: string, index: number, gridSpaci
   const { glass, config } = sample;
   const eigenvalues = readSpectrumFile(sample, sampleId, 'eigenvalues.npy');
   const modes = readSpectrumFile(sample, sampleId, 'modes.npy');
-  const d = glass.box.dim;
   const dn = config.positions.length;
   const stored = Math.floor(modes.length / dn);
   if (!Number.isInteger(index) || index < 0 || index >= stored) {
     throw new ProjectError(`mode ${index} of ${sampleId} has no stored eigenvector: modes.npy holds the lowest ${stored} (0 to ${stored - 1}); raise --modes to store more`);
   }
-  const pairs = gradientNeighbours(config.positions, glass.box, glass.potential.cutoff);
-  const sv = strainAndVorticity(displacementGradients(config.positions, glass.box, modes, pairs, index * dn));
-  const grid = coarseGrainedVorticity(config.positions, glass.box, sv, gridSpacing);
-  const n = config.diameters.length;
-  const dd = d * d;
-  const strain = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let k = 0; k < dd; k++) sum += sv.strain[i * dd + k] ** 2;
-    strain[i] = Math.sqrt(sum);
-  }
+  const o = modeObservables(glass, config.positions, modes, index, gridSpacing);
   const lambda = eigenvalues[index];
-  const fraction = rotationalFraction(sv, d);
   return {
     sampleId,
     index,
-    dim: d,
+    dim: glass.box.dim,
     side: glass.box.side,
     positions: Array.from(config.positions),
     diameters: Array.from(config.diameters),
     eigenvalue: lambda,
     omega: lambda >= 0 ? Math.sqrt(lambda) : null,
-    participation: participationRatio(modes, d, index * dn, dn),
-    rotationalFraction: Number.isFinite(fraction) ? fraction : null,
+    participation: o.participation,
+    rotationalFraction: Number.isFinite(o.rotationalFraction) ? o.rotationalFraction : null,
     displacement: Array.from(modes.subarray(index * dn, (index + 1) * dn)),
-    vorticity: json(sv.vorticity),
-    vorticityComponents: sv.vorticityComponents,
-    strain: json(strain),
-    grid: { nodes: grid.nodes, spacing: grid.spacing, components: grid.components, values: Array.from(grid.values) },
+    vorticity: json(o.strainVorticity.vorticity),
+    vorticityComponents: o.strainVorticity.vorticityComponents,
+    strain: json(o.strain),
+    grid: { nodes: o.grid.nodes, spacing: o.grid.spacing, components: o.grid.components, values: Array.from(o.grid.values) },
   };
 }
 
 /** Local energy, pressure and shear stress of every particle of a sample's inherent structure. */
 export function particleFields(dir: string, sampleId: string): ParticleFields {
   const { glass, config } = loadSample(dir, sampleId);
-  const d = glass.box.dim;
-  const stresses = particleStresses(contacts(glass, config.positions), d, config.diameters.length);
-  return {
-    sampleId,
-    energy: Array.from(particleEnergies(glass, config.positions)),
-    pressure: Array.from(localPressures(stresses, d)),
-    shearStress: Array.from(localShearStresses(stresses, d)),
-  };
+  const o = particleObservables(glass, config.positions);
+  return { sampleId, energy: Array.from(o.energy), pressure: Array.from(o.pressure), shearStress: Array.from(o.shearStress) };
 }

@@ -1,5 +1,5 @@
 /**
- * The stage runner shared by the CLI and the app (DESIGN.md "Processes"): finds the pending
+ * The stage runner shared by the CLI and the app (docs/DESIGN.md "Processes"): finds the pending
  * samples of a project, runs them one sample per worker thread, streams progress events. On
  * cancel (the signal aborts: the app's cancel or pause, or SIGINT/SIGTERM in the CLI) it asks every
  * running sample or chain to stop through a shared flag it polls between Monte Carlo sweeps and

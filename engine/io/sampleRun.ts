@@ -6,11 +6,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { monteCarloStateFromJson, monteCarloStateToJson, type MonteCarloState, type MonteCarloStateJson } from '../sim/moves';
-import { needsMonteCarlo, parentReport, randomConfiguration, runParentStage, runQuenchStage } from '../pipeline/stages';
+import { needsMonteCarlo, parentReport, randomConfiguration, runParentStage, runQuenchStage, runSpectrumStage } from '../pipeline/stages';
+import { boxSide } from '../model/settings';
 import { APP_VERSION } from '../version';
-import { readExtxyz, sweepTempFiles, writeExtxyz, writeJsonAtomic } from './files';
+import { readExtxyz, sweepTempFiles, writeExtxyz, writeJsonAtomic, writeNpy } from './files';
 import { acquireSampleLock, readSampleMeta, sampleDir, type ProjectFile, type SampleEntry, type SampleMeta } from './project';
-import { runSpectrumStage } from './spectrumStage';
 
 export type Stage = 'parent' | 'quench' | 'spectrum';
 
@@ -114,7 +114,7 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
     const report = parentReport(settings, state);
     writeExtxyz(parentPath, {
       dim: settings.model.dim,
-      side: (settings.model.particles / settings.model.density) ** (1 / settings.model.dim),
+      side: boxSide(settings.model),
       positions: state.positions,
       diameters: state.diameters,
       info: { parent_temperature: String(settings.sampling.parentTemperature), sweeps: report.sweepsDone, seed: entry.seed },
@@ -182,8 +182,18 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
 
   // Stage 3: the spectrum.
   if (settings.spectrum.enabled && !(meta.spectrum && existsSync(join(folder, 'eigenvalues.npy')))) {
-    const outcome = await runSpectrumStage(folder, settings, readExtxyz(configPath), meta, (fraction, message) => progress('spectrum', fraction, message), stop);
-    if (outcome.status !== 'done') return { status: 'stopped', stage: 'spectrum' };
+    // eigenvalues.npy, modes.npy (K × dN), participation.npy and meta.json's spectrum section
+    // (docs/PROJECT_FORMAT.md); nothing dN × dN on the 'lowest' path.
+    const t0 = performance.now();
+    const config = readExtxyz(configPath);
+    const onProgress = (fraction: number, message: string) => progress('spectrum', fraction, message);
+    const stage = await runSpectrumStage(settings, config.positions, config.diameters, onProgress);
+    const { result } = stage;
+    writeNpy(join(folder, 'eigenvalues.npy'), result.eigenvalues, [stage.storedEigenvalues]);
+    writeNpy(join(folder, 'modes.npy'), result.modes, [stage.storedModes, config.positions.length]);
+    writeNpy(join(folder, 'participation.npy'), result.participationRatios, [result.participationRatios.length]);
+    writeJsonAtomic(join(folder, 'meta.json'), { ...meta, spectrum: stage.summary, timings: { ...meta.timings, spectrum: seconds(t0) } });
+    for (const line of stage.report) onProgress(1, line);
   }
   return { status: 'done' };
 }

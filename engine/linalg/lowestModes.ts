@@ -1,5 +1,5 @@
 /**
- * The K lowest eigenpairs of a large sparse symmetric operator (the Hessian, SPEC §4 "lowest-K
+ * The K lowest eigenpairs of a large sparse symmetric operator (the Hessian, docs/PHYSICS.md §4 "lowest-K
  * path"), with a given subspace (the d translations) projected out exactly, in float64, without
  * forming the matrix.
  *

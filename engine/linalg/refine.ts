@@ -1,5 +1,5 @@
 /**
- * float64 refinement of an approximate eigen-decomposition of a symmetric matrix (SPEC §4: the
+ * float64 refinement of an approximate eigen-decomposition of a symmetric matrix (docs/PHYSICS.md §4: the
  * float32 device result must be refined before any statistic uses it).
  *
  * Ogita & Aishima, "Iterative refinement for symmetric eigenvalue decomposition", Japan J. Indust.

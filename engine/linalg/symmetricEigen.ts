@@ -1,5 +1,5 @@
 /**
- * The float64 dense symmetric eigensolver of the engine ("the float64 dense reference", SPEC §4):
+ * The float64 dense symmetric eigensolver of the engine ("the float64 dense reference", docs/PHYSICS.md §4):
  * Householder tridiagonalisation (blocked, LAPACK dsytrd-style), implicit QL with Wilkinson shifts
  * or divide and conquer on the tridiagonal matrix, back-transformation of the eigenvectors by the
  * stored reflectors (compact WY). docs/SPECTRUM.md, "Blocked Householder stages".

@@ -1,7 +1,7 @@
 import { type RngState, uniform } from '../random';
 
 /**
- * Diameters drawn i.i.d. from P(a) ∝ a^-3 on [aMin, aMax] (SPEC §1, the paper's Methods,
+ * Diameters drawn i.i.d. from P(a) ∝ a^-3 on [aMin, aMax] (docs/PHYSICS.md §1, the paper's Methods,
  * after Ninarello et al. PRX 2017), by the inverse CDF
  *   a = (aMin^-2 − u (aMin^-2 − aMax^-2))^(-1/2),  u ∈ [0, 1).
  */

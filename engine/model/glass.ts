@@ -1,6 +1,6 @@
 /**
  * A model glass: box, diameters and pair potential (positions travel separately, since every
- * algorithm moves them). Energy, forces and the list of interacting pairs (SPEC §2, Eqs. 41–43).
+ * algorithm moves them). Energy, forces and the list of interacting pairs (docs/PHYSICS.md §2, Eqs. 41–43).
  */
 import type { Box } from '../space/box';
 import { minimumImage } from '../space/box';
@@ -69,7 +69,7 @@ export function totalEnergy(glass: Glass, positions: Float64Array): number {
   return energyAndForces(glass, positions, cutoffPairs(glass, positions));
 }
 
-/** max_i |f_i|, the convergence measure of SPEC §3. */
+/** max_i |f_i|, the convergence measure of docs/PHYSICS.md §3. */
 export function maxForce(forces: Float64Array, dim: number): number {
   let worst = 0;
   for (let i = 0; i < forces.length; i += dim) {

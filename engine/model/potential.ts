@@ -1,5 +1,5 @@
 /**
- * Pair potentials of SPEC §1 (paper Eqs. 13–17) with analytic first and second derivatives.
+ * Pair potentials of docs/PHYSICS.md §1 (paper Eqs. 13–17) with analytic first and second derivatives.
  *
  *   x = r / r_c,   φ(r) = A(r) · T(x) for x < 1, 0 beyond,
  *   IPL-n:  A(r) = (a_ij/r)^n − (a_ij/r_c)^n          ( = (a_ij/r_c)^n [x^-n − 1] )

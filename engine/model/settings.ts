@@ -1,5 +1,5 @@
 /**
- * Every parameter of a glassmodes project, its default (the paper's, SPEC §1–4) and its allowed
+ * Every parameter of a glassmodes project, its default (the paper's, docs/PHYSICS.md §1–4) and its allowed
  * range. `validateSettings` is the one gate: the CLI, the app and the runner pass user input
  * through it, and it names the offending setting and the allowed range when it refuses.
  */
@@ -127,7 +127,7 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
  */
 export const FULL_SPECTRUM_MAX_ORDER = 3000;
 
-/** Default K of the 'lowest' method: the lowest 50 non-zero modes hold the type-II window (SPEC §4). */
+/** Default K of the 'lowest' method: the lowest 50 non-zero modes hold the type-II window (docs/PHYSICS.md §4). */
 export const LOWEST_DEFAULT_MODES = 50;
 
 export class SettingsError extends Error {

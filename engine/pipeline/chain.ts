@@ -1,5 +1,5 @@
 /**
- * Chains that yield many samples (SPEC §3, §8): a project of `chains` C ≥ 1 splits its samples into
+ * Chains that yield many samples (docs/PHYSICS.md §3, §8): a project of `chains` C ≥ 1 splits its samples into
  * C contiguous blocks; chain c starts from its own random configuration, equilibrates once for
  * `equilibrate` E sweeps of swap Monte Carlo at T* (tuning δ there when δ = 'auto'), then yields
  * parent j of its block at sweep E + (j + 1)·S, S = `sampleEvery`. While it runs it records E/N

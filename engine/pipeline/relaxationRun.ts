@@ -1,6 +1,6 @@
 /**
- * The relaxation-time scan that locates T_d (SPEC §7): for each temperature T, a seeded random
- * configuration is equilibrated by swap Monte Carlo at T (SPEC §3: p_swap, δ), then followed by
+ * The relaxation-time scan that locates T_d (docs/PHYSICS.md §7): for each temperature T, a seeded random
+ * configuration is equilibrated by swap Monte Carlo at T (docs/PHYSICS.md §3: p_swap, δ), then followed by
  * swap-free Monte Carlo (p_swap = 0, the "physical" local dynamics whose slowing down defines
  * T_d), recording the self-intermediate scattering function F_s(k, t) at log-spaced sweep counts
  * and its α-relaxation time τ_α; finally τ_α(T) = A (T − T_d)^(−γ) is fitted when at least three
@@ -15,6 +15,7 @@ import { boxSide, DEFAULT_SETTINGS, SettingsError, validateSettings, type ModelS
 import { createRng, deriveSeed } from '../random';
 import { acceptanceRates, swapMonteCarlo, type Acceptance, type MonteCarloState } from '../sim/swapMonteCarlo';
 import { fitModeCoupling, type ModeCouplingFit } from '../theory/modeCoupling';
+import { copyMonteCarloState } from '../sim/moves';
 import { randomConfiguration } from './stages';
 
 export interface RelaxationPlan {
@@ -25,9 +26,9 @@ export interface RelaxationPlan {
   equilibrationSweeps: number;
   /** Swap-free Monte Carlo sweeps over which F_s is recorded (the longest lag). */
   sweeps: number;
-  /** p_swap of the equilibration (SPEC §3: 0.2). The measurement always uses 0. */
+  /** p_swap of the equilibration (docs/PHYSICS.md §3: 0.2). The measurement always uses 0. */
   swapProbability: number;
-  /** δ, the radius of a displacement, in both phases (SPEC §3: 0.2). */
+  /** δ, the radius of a displacement, in both phases (docs/PHYSICS.md §3: 0.2). */
   maxDisplacement: number;
   /** Wavevector modulus k of F_s (default 2π/a, a = 1 the mean diameter). */
   wavevector: number;
@@ -160,15 +161,6 @@ export interface TemperatureCheckpointing {
   save?: (checkpoint: TemperatureCheckpoint) => void;
 }
 
-const copyState = (s: MonteCarloState): MonteCarloState => ({
-  positions: Float64Array.from(s.positions),
-  diameters: Float64Array.from(s.diameters),
-  rng: { s: [s.rng.s[0], s.rng.s[1], s.rng.s[2], s.rng.s[3]] },
-  sweepsDone: s.sweepsDone,
-  attempted: { ...s.attempted },
-  accepted: { ...s.accepted },
-});
-
 const finiteArray = (a: unknown, length: number) => a instanceof Float64Array && a.length === length && a.every(Number.isFinite);
 const count = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
@@ -214,7 +206,7 @@ export function relaxAtTemperature(plan: RelaxationPlan, temperature: number, on
   }
   const seed = deriveSeed(plan.seed, 'relaxation', temperature);
   let state: MonteCarloState;
-  if (resume) state = copyState(resume.state);
+  if (resume) state = copyMonteCarloState(resume.state);
   else {
     // One sample for the whole scan: every temperature starts from the same random configuration, so
     // with the same diameters (swaps only permute them). With N ~ 10²–10³ the drawn diameters shift
@@ -248,7 +240,7 @@ export function relaxAtTemperature(plan: RelaxationPlan, temperature: number, on
         const done = state.sweepsDone;
         if (onProgress && (done % every === 0 || done === e)) onProgress(done / total, `swap MC ${done}/${e} sweeps`);
       },
-      () => ({ temperature, phase: 'equilibration', state: copyState(state), measurement: null }),
+      () => ({ temperature, phase: 'equilibration', state: copyMonteCarloState(state), measurement: null }),
     );
   }
   let equilibration: Acceptance;
@@ -297,7 +289,7 @@ export function relaxAtTemperature(plan: RelaxationPlan, temperature: number, on
     () => ({
       temperature,
       phase: 'measurement',
-      state: copyState(state),
+      state: copyMonteCarloState(state),
       measurement: {
         equilibrationAcceptance: { ...equilibration },
         equilibratedEnergy: equilibrated,

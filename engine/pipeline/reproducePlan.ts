@@ -17,7 +17,7 @@ import type { Taper, Temperature } from '../model/settings';
  * PROVISIONAL parental-temperature ladder (T*, descending), to be replaced by one chosen from the
  * measured dynamical temperature T_d of this model (issue 10 item 1, not yet measured).
  *
- * Why these values (SPEC §3, §8): at ρ = 1 swap MC with δ = 0.2 accepts ~30 % of displacements near
+ * Why these values (docs/PHYSICS.md §3, §8): at ρ = 1 swap MC with δ = 0.2 accepts ~30 % of displacements near
  * T* = 1 and ~4 % at T* = 0.1, and at T* = 0.1, N = 1000 E/N still drifts by ~0.05 between 10⁴ and
  * 6·10⁴ swap sweeps; a chain measured here at T* = 0.1 had τ_α > 1.6·10⁴ swap sweeps. T* = 0.1 is
  * therefore as low as a chain on this machine can plausibly equilibrate, i.e. ≈ the lowest rung the

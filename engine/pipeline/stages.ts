@@ -1,16 +1,18 @@
 /**
  * The stages of one sample, as pure functions of settings, seed and the previous stage's output
- * (DESIGN.md "How data flows"): parent configuration at T* → inherent structure → spectrum.
+ * (docs/DESIGN.md "How data flows"): parent configuration at T* → inherent structure → spectrum
+ * (runParentStage, runQuenchStage, runSpectrumStage).
  * No files here: engine/io/ reads and writes what these return.
  */
 import { sampleDiameters } from '../model/diameters';
-import { makeGlass, type Glass } from '../model/glass';
+import { makeGlass } from '../model/glass';
 import { boxSide, type ProjectSettings } from '../model/settings';
 import { quench, type QuenchResult } from '../minimize/quench';
 import { createRng, uniform } from '../random';
 import { acceptanceRates, type MonteCarloState, swapMonteCarlo } from '../sim/swapMonteCarlo';
 import { makePairPotential } from '../model/potential';
 import { phaseAcceptance, startTuning, tuneAfterSweep } from '../sim/stepSize';
+import type { SpectrumResult } from '../spectrum';
 
 /** The δ a run starts from when δ = 'auto' (the paper's fixed value). */
 export const INITIAL_STEP = 0.2;
@@ -85,11 +87,6 @@ export function parentReport(settings: ProjectSettings, state: MonteCarloState):
   };
 }
 
-/** The glass (box, diameters, potential) a configuration belongs to. */
-export function glassOf(settings: ProjectSettings, diameters: Float64Array): Glass {
-  return makeGlass(settings.model, diameters);
-}
-
 /** Quench the parent configuration to its inherent structure. */
 export function runQuenchStage(
   settings: ProjectSettings,
@@ -97,5 +94,49 @@ export function runQuenchStage(
   diameters: Float64Array,
   onProgress?: (p: { iteration: number; energy: number; maxForce: number }) => boolean | void,
 ): QuenchResult {
-  return quench(glassOf(settings, diameters), positions, settings.quench, onProgress);
+  return quench(makeGlass(settings.model, diameters), positions, settings.quench, onProgress);
+}
+
+/** What the spectrum stage hands to engine/io: the result, meta.json's spectrum section, and lines for the log. */
+export interface SpectrumStageResult {
+  result: SpectrumResult;
+  /** meta.json's `spectrum`: everything but the arrays (which go to .npy files), zero modes as a list. */
+  summary: Record<string, unknown>;
+  /** Rows of modes.npy (K) and of eigenvalues.npy. */
+  storedModes: number;
+  storedEigenvalues: number;
+  /** What the run says when it is done (instability, certificate, residual). */
+  report: string[];
+}
+
+/**
+ * The spectrum of an inherent structure (engine/spectrum: all dN eigenvalues with the lowest K
+ * eigenvectors, or the lowest K by the sparse path) and the summary the sample keeps of it.
+ */
+export async function runSpectrumStage(
+  settings: ProjectSettings,
+  positions: Float64Array,
+  diameters: Float64Array,
+  onProgress: (fraction: number, message: string) => void,
+): Promise<SpectrumStageResult> {
+  const glass = makeGlass(settings.model, diameters);
+  const { computeSpectrum } = await import('../spectrum'); // loads gpu.js only where a spectrum is wanted
+  const result = await computeSpectrum(glass, positions, settings.spectrum, onProgress);
+  const size = settings.model.dim * settings.model.particles;
+  const storedModes = result.modes.length / size;
+  const storedEigenvalues = result.eigenvalues.length;
+  const { eigenvalues: _e, modes: _m, participationRatios: _p, zeroModeIndices, ...rest } = result;
+  const summary = {
+    ...rest,
+    zeroModeIndices: Array.from(zeroModeIndices),
+    storedModes,
+    lowestEigenvalue: result.eigenvalues[0],
+    largestEigenvalue: result.method === 'full' ? result.eigenvalues[size - 1] : null,
+    storedEigenvalues,
+  };
+  const report: string[] = [];
+  if (result.unstable) report.push(`UNSTABLE: an eigenvalue below −${result.zeroTolerance.toExponential(1)} besides the ${result.zeroModes} zero modes`);
+  if (result.lowest) report.push(`lowest ${result.lowest.count} modes: residual ${result.residualMax.toExponential(1)} λ_max, ${result.lowest.certification.certified ? 'certified' : result.lowest.certification.reason}`);
+  else report.push(`${result.backend}: λ_max = ${result.eigenvalues[size - 1].toFixed(3)}, residual ${result.residualMax.toExponential(1)}`);
+  return { result, summary, storedModes, storedEigenvalues, report };
 }

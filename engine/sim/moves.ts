@@ -1,5 +1,5 @@
 /**
- * The state, parameters and proposals of swap Monte Carlo (SPEC §3), shared by the fast
+ * The state, parameters and proposals of swap Monte Carlo (docs/PHYSICS.md §3), shared by the fast
  * implementation (swapMonteCarlo.ts) and the reference (swapMonteCarloReference.ts), so that the
  * two draw the same proposals from the same random numbers.
  */
@@ -65,11 +65,6 @@ export function metropolis(rng: RngState, beta: number, dV: number): boolean {
   return dV <= 0 || uniform(rng) < Math.exp(-beta * dV);
 }
 
-/** x folded into [0, L). */
-export function wrapCoordinate(x: number, L: number): number {
-  return x - L * Math.floor(x / L);
-}
-
 
 /** A Monte Carlo state as JSON can hold it (a checkpoint's core). */
 export interface MonteCarloStateJson {
@@ -91,6 +86,19 @@ export function monteCarloStateToJson(state: MonteCarloState): MonteCarloStateJs
     attempted: { ...state.attempted },
     accepted: { ...state.accepted },
     ...(state.tuning ? { tuning: state.tuning } : {}),
+  };
+}
+
+/** A deep copy of a state: a checkpoint that the run going on does not touch. */
+export function copyMonteCarloState(s: MonteCarloState): MonteCarloState {
+  return {
+    positions: Float64Array.from(s.positions),
+    diameters: Float64Array.from(s.diameters),
+    rng: { s: [s.rng.s[0], s.rng.s[1], s.rng.s[2], s.rng.s[3]] },
+    sweepsDone: s.sweepsDone,
+    attempted: { ...s.attempted },
+    accepted: { ...s.accepted },
+    ...(s.tuning ? { tuning: JSON.parse(JSON.stringify(s.tuning)) as StepTuning } : {}),
   };
 }
 

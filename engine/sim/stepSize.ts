@@ -1,5 +1,5 @@
 /**
- * δ = 'auto' (SPEC §3: the paper's fixed δ = 0.2 accepts ~4 % of displacements at T* = 0.1 in this
+ * δ = 'auto' (docs/PHYSICS.md §3: the paper's fixed δ = 0.2 accepts ~4 % of displacements at T* = 0.1 in this
  * model): the step is tuned towards a target displacement acceptance during equilibration only,
  * then frozen. Every TUNING_WINDOW sweeps, from the acceptance a of that window,
  *   δ ← δ · clamp(exp(2 (a − a_target)), 1/2, 2),   δ ∈ [δ_min, L/4],

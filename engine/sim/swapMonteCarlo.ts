@@ -1,5 +1,5 @@
 /**
- * Swap Monte Carlo at a parental temperature T* (SPEC §3; the paper's Methods, after Grigera &
+ * Swap Monte Carlo at a parental temperature T* (docs/PHYSICS.md §3; the paper's Methods, after Grigera &
  * Parisi PRE 63, 045102 (2001) and Ninarello et al. PRX 7, 021039 (2017)).
  *
  * An attempt is, with probability p_swap, an exchange of the diameters of two random particles,
@@ -18,9 +18,9 @@
  * on the reference.
  */
 import { pairFactors, type PairFactors, type PairPotential } from '../model/potential';
-import type { Box } from '../space/box';
+import { type Box, wrapCoordinate } from '../space/box';
 import { copyRng, rejectionLimit, type RngState, uniform, uniformIntBelow } from '../random';
-import { drawBallPoint, drawSwapPair, metropolis, wrapCoordinate, type MonteCarloParameters, type MonteCarloState } from './moves';
+import { drawBallPoint, drawSwapPair, metropolis, type MonteCarloParameters, type MonteCarloState } from './moves';
 import { addEnergy, createMonteCarloLists, distance2To, NEAR_SLOTS, relistIfDrifted, setEnergySum, type MonteCarloLists } from './monteCarloLists';
 import { swapMonteCarloReference } from './swapMonteCarloReference';
 

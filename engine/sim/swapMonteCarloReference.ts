@@ -1,14 +1,14 @@
 /**
- * Swap Monte Carlo as first written (SPEC §3): every energy recomputed from a cell grid of side
+ * Swap Monte Carlo as first written (docs/PHYSICS.md §3): every energy recomputed from a cell grid of side
  * ≥ r_c/2 around the particle, before and after the move, with the pair potential's own φ(r, a).
  * The reference that the fast implementation (swapMonteCarlo.ts) is tested against, and the path
  * of potentials that do not factorise as A(a_i + a_j) G(r²) (Lennard-Jones).
  */
 import type { PairPotential } from '../model/potential';
-import { type Box, minimumImage } from '../space/box';
+import { type Box, minimumImage, wrapCoordinate } from '../space/box';
 import { cellOfPoint, createCellGrid, moveInCellGrid, refillCellGrid, type CellGrid } from '../space/neighbours';
 import { rejectionLimit, uniform, uniformIntBelow } from '../random';
-import { drawBallPoint, drawSwapPair, metropolis, wrapCoordinate, type MonteCarloParameters, type MonteCarloState } from './moves';
+import { drawBallPoint, drawSwapPair, metropolis, type MonteCarloParameters, type MonteCarloState } from './moves';
 
 /**
  * Energy of particle i, placed at (x, y, z) with diameter ai, with all its neighbours except

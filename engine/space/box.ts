@@ -12,13 +12,15 @@ export function minimumImage(dx: number, side: number): number {
   return dx - side * Math.round(dx / side);
 }
 
-/** Folds every coordinate into [0, L). */
+/** x folded into [0, L): the one periodic wrap (the engine's moves and quenches, the app's scenes). */
+export function wrapCoordinate(x: number, side: number): number {
+  const y = x - side * Math.floor(x / side);
+  return y >= side ? y - side : y; // guards the rounding case y = L (x a tiny negative number)
+}
+
+/** Folds every coordinate into [0, L), in place. */
 export function wrapPositions(positions: Float64Array, side: number): Float64Array {
-  for (let k = 0; k < positions.length; k++) {
-    let x = positions[k] - side * Math.floor(positions[k] / side);
-    if (x >= side) x -= side; // guards the rounding case x = L
-    positions[k] = x;
-  }
+  for (let k = 0; k < positions.length; k++) positions[k] = wrapCoordinate(positions[k], side);
   return positions;
 }
 

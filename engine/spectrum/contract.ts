@@ -1,5 +1,5 @@
 /**
- * The SPEC §4 accuracy contract, measured: a spectrum against a float64 dense reference on the same
+ * The docs/PHYSICS.md §4 accuracy contract, measured: a spectrum against a float64 dense reference on the same
  * matrix. Lowest 200 non-zero eigenvalues within 1e-9 relative; all eigenvalues within 1e-6 λ_max;
  * eigenvectors with ‖Hv − λv‖ ≤ 1e-8 λ_max.
  */

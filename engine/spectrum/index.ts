@@ -1,7 +1,7 @@
 /**
- * The spectrum stage (SPEC §4): all dN eigenvalues of the Hessian, the lowest K eigenvectors,
+ * The spectrum stage (docs/PHYSICS.md §4): all dN eigenvalues of the Hessian, the lowest K eigenvectors,
  * translational zero modes identified, instability flagged, participation ratios of every mode
- * (SPEC §5), float64-accurate whatever computed it.
+ * (docs/PHYSICS.md §5), float64-accurate whatever computed it.
  *
  * Two paths:
  *  - 'reference': the sparse float64 Hessian made dense and diagonalised by the engine's float64
@@ -10,7 +10,7 @@
  *    (engine/compute/pairKernels.ts), diagonalised there in float32 by the blocked Jacobi method
  *    (engine/compute/blockJacobi.ts), then refined in float64 against the sparse float64 Hessian by
  *    Ogita–Aishima iterations with Rayleigh–Ritz on clusters (engine/linalg/refine.ts) until the
- *    SPEC §4 residual bound holds with margin.
+ *    docs/PHYSICS.md §4 residual bound holds with margin.
  * 'auto' takes a real GPU (webgpu, then webgl2) where one answers; on a CPU-only host it takes the
  * float64 reference, which is the fastest path that meets the contract there (docs/SPECTRUM.md has
  * the measurements: the float32 Jacobi on webasm/cpu is slower than the float64 reference at every
@@ -28,6 +28,7 @@ import { backendAvailable, openDevice, type DeviceBackend } from '../compute/dev
 import { createPairKernels, neighbourTable } from '../compute/pairKernels';
 import { blockJacobi } from '../compute/blockJacobi';
 import { lowestSpectrum, type Certification } from './lowest';
+import { identifyZeroModes } from './zeroModes';
 
 export interface SpectrumResult {
   /** 'full': all dN eigenvalues; 'lowest': the d translations' and the K lowest non-zero ones (d + K). Ascending, float64. */
@@ -61,7 +62,7 @@ export interface SpectrumResult {
   unstable: boolean;
   /** |λ| below which a mode counts as numerically zero: 1e-8 λ_max. */
   zeroTolerance: number;
-  /** PR_k = (Σ_i |e_k,i|²)² / (N Σ_i |e_k,i|⁴) for every mode k (SPEC §5). */
+  /** PR_k = (Σ_i |e_k,i|²)² / (N Σ_i |e_k,i|⁴) for every mode k (docs/PHYSICS.md §5). */
   participationRatios: Float64Array;
   /** What computed the spectrum: 'reference' or the gpu.js backend that ran. */
   backend: string;
@@ -98,44 +99,9 @@ export function referenceSpectrum(h: SparseHessian): { values: Float64Array; vec
   return { values: r.values, vectors: r.vectors! };
 }
 
-/** Squared projection of each of the first `count` rows onto the d uniform translations. */
-export function translationWeights(vectors: Float64Array, count: number, dim: number, particles: number): Float64Array {
-  const n = dim * particles;
-  const out = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
-    let w = 0;
-    for (let a = 0; a < dim; a++) {
-      let s = 0;
-      for (let i = 0; i < particles; i++) s += vectors[k * n + dim * i + a];
-      w += (s * s) / particles;
-    }
-    out[k] = w;
-  }
-  return out;
-}
-
-/**
- * Zero modes: modes with |λ| ≤ tol that lie (mostly) in the span of the d uniform translations
- * (squared overlap > ½). A stable periodic glass has exactly d. Any other λ < −tol is unstable.
- */
-export function classifyModes(values: Float64Array, vectors: Float64Array, dim: number, particles: number): { zeroModeIndices: Int32Array; unstable: boolean; zeroTolerance: number } {
-  const lambdaMax = Math.max(Math.abs(values[0]), Math.abs(values[values.length - 1]));
-  const tol = 1e-8 * lambdaMax;
-  let candidates = 0;
-  while (candidates < values.length && values[candidates] <= tol) candidates++;
-  const weights = translationWeights(vectors, candidates, dim, particles);
-  const zero: number[] = [];
-  let unstable = false;
-  for (let k = 0; k < candidates; k++) {
-    if (Math.abs(values[k]) <= tol && weights[k] > 0.5) zero.push(k);
-    else if (values[k] < -tol) unstable = true;
-  }
-  return { zeroModeIndices: Int32Array.from(zero), unstable, zeroTolerance: tol };
-}
-
 /**
  * The spectrum of the Hessian of `glass` at `positions` (an inherent structure), float64-accurate
- * to the SPEC §4 contract. Resolves once every stage has run; `onProgress` hears each stage.
+ * to the docs/PHYSICS.md §4 contract. Resolves once every stage has run; `onProgress` hears each stage.
  */
 export async function computeSpectrum(glass: Glass, positions: Float64Array, spectrum: Omit<SpectrumSettings, 'method'> & { method?: SpectrumSettings['method'] }, onProgress?: ProgressCallback): Promise<SpectrumResult> {
   const t0 = now();
@@ -196,7 +162,10 @@ export async function computeSpectrum(glass: Glass, positions: Float64Array, spe
 
   progress(0.9, 'zero modes, participation ratios, residuals');
   t = now();
-  const { zeroModeIndices, unstable, zeroTolerance } = classifyModes(values, vectors, d, particles);
+  const zero = identifyZeroModes(values, d, vectors, particles);
+  const zeroModeIndices = Int32Array.from(zero.indices);
+  const unstable = zero.unstable > 0;
+  const zeroTolerance = zero.tolerance;
   const participation = participationRatios(vectors, d, n);
   const k = Math.min(spectrum.storedModes, n);
   const modes = vectors.slice(0, k * n);
@@ -246,10 +215,11 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   const r = lowestSpectrum(h, positions, side, k, { onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();
   const participation = participationRatios(r.modes, d, n);
-  const zeroModeIndices = Int32Array.from({ length: d }, (_, a) => a);
-  const tol = 1e-8 * r.lambdaMax;
-  let unstable = false;
-  for (let i = d; i < r.eigenvalues.length; i++) if (r.eigenvalues[i] < -tol) unstable = true;
+  // The d deflated translations lead the list; the one rule finds them (and any instability).
+  const zero = identifyZeroModes(r.eigenvalues, d, r.modes, glass.diameters.length, r.lambdaMax);
+  const zeroModeIndices = Int32Array.from(zero.indices);
+  const unstable = zero.unstable > 0;
+  const tol = zero.tolerance;
   const timings: Record<string, number> = { hessian: hessianSeconds, ...r.timings, analyse: now() - t };
   timings.total = now() - t0;
   progress(1, 'spectrum done');
@@ -259,7 +229,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
     totalModes: n,
     modes: r.modes,
     storedModes: d + r.count,
-    zeroModes: d,
+    zeroModes: zeroModeIndices.length,
     zeroModeIndices,
     unstable,
     zeroTolerance: tol,

@@ -1,5 +1,5 @@
 /**
- * The lowest-K spectrum (SPEC §4 "lowest-K path"): the K lowest non-zero modes of the sparse
+ * The lowest-K spectrum (docs/PHYSICS.md §4 "lowest-K path"): the K lowest non-zero modes of the sparse
  * float64 Hessian without the dense matrix, the d translations deflated exactly, with a
  * certificate that none below was missed.
  *

@@ -1,4 +1,4 @@
-/** Participation ratio of a mode (SPEC §5): 1 for a plane wave, 1/N for one moving particle. */
+/** Participation ratio of a mode (docs/PHYSICS.md §5): 1 for a plane wave, 1/N for one moving particle. */
 
 /** PR_k = (Σ_i |e_k,i|²)² / (N Σ_i |e_k,i|⁴), |e_k,i|² summed over the d components of particle i. */
 export function participationRatio(mode: ArrayLike<number>, dim: number, offset = 0, length = mode.length - offset): number {

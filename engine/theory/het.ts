@@ -1,6 +1,6 @@
 /**
  * Heterogeneous-elasticity theory in the self-consistent Born approximation (Methods M1,
- * Eqs. 24–35; SPEC §6), dimensionless: ρ_m = G_0 = k_ξ = 1, inputs γ (Eq. 32) and K/G_0.
+ * Eqs. 24–35; docs/PHYSICS.md §6), dimensionless: ρ_m = G_0 = k_ξ = 1, inputs γ (Eq. 32) and K/G_0.
  *
  *   Σ(z) = 3γ ∫_0^1 dq q⁴ [ (2/3) G_L(q,z) + G_T(q,z) ]                    (Eq. 33)
  *   G_L(q,z) = 1/(−z + q² M(z)),  G_T(q,z) = 1/(−z + q²(1 − Σ(z)))         (Eqs. 24–26)
@@ -15,6 +15,7 @@
  */
 import { makeSeries, type Series } from '../series';
 import { abs, add, atan, complex, div, inv, mul, scale, sqrt, sub, type Complex } from './complex';
+import { goldenSection } from '../numerics/goldenSection';
 
 export interface HetParameters {
   /** Disorder parameter γ = ⟨ΔG²⟩/G_0² (Eq. 32). */
@@ -203,29 +204,7 @@ export function criticalDisorder(bulk: number, box?: number | null): number {
   const w = staticWeight(wavevectors(box));
   const f = (u: number) => ((u - u * u) * (bulk + (4 * u) / 3)) / (bulk + 2 * u);
   // f is smooth and unimodal on (0, 1): golden-section search.
-  let lo = 0;
-  let hi = 1;
-  const ratio = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - ratio * (hi - lo);
-  let x2 = lo + ratio * (hi - lo);
-  let f1 = f(x1);
-  let f2 = f(x2);
-  for (let it = 0; it < 200 && hi - lo > 1e-15; it++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + ratio * (hi - lo);
-      f2 = f(x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - ratio * (hi - lo);
-      f1 = f(x1);
-    }
-  }
-  return f(0.5 * (lo + hi)) / w;
+  return f(goldenSection(f, 0, 1, { tolerance: 1e-15, maxIterations: 200 }).x) / w;
 }
 
 export interface HetPoint {
@@ -330,29 +309,7 @@ export function bosonPeak(p: HetParameters, points = 400): BosonPeak | null {
     const sol = solveSelfEnergy(p, ks, complex(w * w, p.eta ?? 1e-10), seed);
     return hetPoint(p, ks, w, sol.sigma).reduced;
   };
-  let lo = grid[best - 1];
-  let hi = grid[best + 1];
-  const ratio = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - ratio * (hi - lo);
-  let x2 = lo + ratio * (hi - lo);
-  let f1 = reducedAt(x1);
-  let f2 = reducedAt(x2);
-  for (let it = 0; it < 80 && hi - lo > 1e-12; it++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + ratio * (hi - lo);
-      f2 = reducedAt(x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - ratio * (hi - lo);
-      f1 = reducedAt(x1);
-    }
-  }
-  const omega = 0.5 * (lo + hi);
+  const omega = goldenSection(reducedAt, grid[best - 1], grid[best + 1], { tolerance: 1e-12, maxIterations: 80 }).x;
   return { omega, reduced: reducedAt(omega) };
 }
 
@@ -380,31 +337,11 @@ export function finiteBoxGap(p: HetParameters): FiniteBoxGap {
   const hMin = (lambda: number): { value: number; at: number } => {
     const z = complex(lambda, 0);
     const h = (s: number) => selfEnergyMap(p, ks, complex(s), z).re - s;
-    let lo = 0;
+    const lo = 0;
     let hi = 1 - lambda / q1;
     if (!(hi > lo)) return { value: Infinity, at: NaN };
     hi -= 1e-15 * Math.max(1, hi);
-    const ratio = (Math.sqrt(5) - 1) / 2;
-    let x1 = hi - ratio * (hi - lo);
-    let x2 = lo + ratio * (hi - lo);
-    let f1 = h(x1);
-    let f2 = h(x2);
-    for (let it = 0; it < 300 && hi - lo > 1e-16; it++) {
-      if (f1 > f2) {
-        lo = x1;
-        x1 = x2;
-        f1 = f2;
-        x2 = lo + ratio * (hi - lo);
-        f2 = h(x2);
-      } else {
-        hi = x2;
-        x2 = x1;
-        f2 = f1;
-        x1 = hi - ratio * (hi - lo);
-        f1 = h(x1);
-      }
-    }
-    const at = 0.5 * (lo + hi);
+    const at = goldenSection(h, lo, hi, { extremum: 'min', tolerance: 1e-16, maxIterations: 300 }).x;
     return { value: h(at), at };
   };
   const start = hMin(0);
@@ -424,7 +361,7 @@ export function finiteBoxGap(p: HetParameters): FiniteBoxGap {
 /** The HET curves as a plotted series (what `glassmodes theory --out f.csv` writes). */
 export function hetSeries(points: HetPoint[], p: HetParameters): Series {
   const box = p.box ? `, box L k_xi = ${p.box}` : ', continuum';
-  return makeSeries('het', `HET-SCBA (SPEC §6), gamma = ${p.gamma}, K/G0 = ${p.bulk}${box}; dimensionless (rho_m = G0 = k_xi = 1)`, [
+  return makeSeries('het', `HET-SCBA (docs/PHYSICS.md §6), gamma = ${p.gamma}, K/G0 = ${p.bulk}${box}; dimensionless (rho_m = G0 = k_xi = 1)`, [
     ['omega', '1', points.map((q) => q.omega)],
     ['g', '1', points.map((q) => q.g)],
     ['g_over_omega2', '1', points.map((q) => q.reduced)],

@@ -3,7 +3,7 @@
  * Glass-Forming Liquids", OUP 2009, ch. 4; as fitted to swap-free dynamics by Ninarello et al.,
  * PRX 7, 021039 (2017)):
  *   τ_α(T) = A (T − T_d)^(−γ),  T > T_d,
- * whose apparent divergence locates the dynamical (mode-coupling) temperature T_d (SPEC §7).
+ * whose apparent divergence locates the dynamical (mode-coupling) temperature T_d (docs/PHYSICS.md §7).
  *
  * For fixed T_d the law is a straight line, ln τ = ln A − γ ln(T − T_d), so the fit is linear least
  * squares in (ln(T − T_d), ln τ) for each trial T_d, and T_d is the one that minimises the squared
@@ -11,6 +11,7 @@
  * section around the best grid point.
  */
 import { fitLine } from '../linalg/fit';
+import { goldenSection } from '../numerics/goldenSection';
 
 export interface ModeCouplingFit {
   /** Dynamical temperature T_d (below every fitted temperature). */
@@ -39,9 +40,6 @@ export interface ModeCouplingOptions {
 
 /** Closest approach of the T_d search to the lowest temperature, relative to it. */
 const CLOSEST_RELATIVE = 1e-8;
-/** Golden-section ratio (√5 − 1)/2. */
-const GOLDEN = (Math.sqrt(5) - 1) / 2;
-
 /** τ(T) = A (T − T_d)^(−γ), NaN at or below T_d. */
 export function modeCouplingTau(temperature: number, fit: Pick<ModeCouplingFit, 'Td' | 'gamma' | 'A'>): number {
   return temperature > fit.Td ? fit.A * (temperature - fit.Td) ** -fit.gamma : NaN;
@@ -97,28 +95,7 @@ export function fitModeCoupling(temperatures: ArrayLike<number>, tau: ArrayLike<
     }
   }
   // Golden-section search on the two grid intervals around the best grid point.
-  let a = uLow + Math.max(0, best - 1) * step;
-  let b = uLow + Math.min(gridPoints - 1, best + 1) * step;
-  let c = b - GOLDEN * (b - a);
-  let d = a + GOLDEN * (b - a);
-  let fc = residualAt(c);
-  let fd = residualAt(d);
-  while (b - a > 1e-13 * Math.max(1, Math.abs(a))) {
-    if (fc <= fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - GOLDEN * (b - a);
-      fc = residualAt(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + GOLDEN * (b - a);
-      fd = residualAt(d);
-    }
-  }
-  let u = 0.5 * (a + b);
+  let u = goldenSection(residualAt, uLow + Math.max(0, best - 1) * step, uLow + Math.min(gridPoints - 1, best + 1) * step, { extremum: 'min', tolerance: 1e-13, relative: true }).x;
   // Keep the best point seen: the refinement may not beat a grid point that sits at an end.
   if (residualAt(u) > bestResidual) u = uLow + best * step;
   const Td = tdOf(u);

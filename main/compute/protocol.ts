@@ -1,6 +1,6 @@
 /**
  * Messages between the main process and the hidden compute window, where gpu.js gets a GPU
- * context from Chromium (DESIGN.md "Processes": webgpu, else webgl2, else webasm, else cpu).
+ * context from Chromium (docs/DESIGN.md "Processes": webgpu, else webgl2, else webasm, else cpu).
  * Float64 arrays travel as ArrayBuffers (transferred where the sender is a page). No Electron, no DOM here:
  * the compute page, the main process and the tests share these types and the fallback rule.
  */

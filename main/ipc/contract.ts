@@ -1,5 +1,5 @@
 /**
- * The one contract between the renderer and the main process (STYLE.md, after VS Code: processes
+ * The one contract between the renderer and the main process (docs/DESIGN.md "Processes", after VS Code: processes
  * talk only through one typed contract). Every call is `namespace.method(payload)`; the payload is
  * checked against the zod schema here on the main side before a service sees it. The preload (and
  * the browser test bridge) expose exactly these calls as `window.glassmodes`.

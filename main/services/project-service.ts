@@ -1,6 +1,6 @@
 /**
  * The project manager of the desktop app: new, open, import (a folder the CLI made), rename,
- * delete to the trash, and the list of recent projects. Projects are folders (DESIGN.md "The
+ * delete to the trash, and the list of recent projects. Projects are folders (docs/DESIGN.md "The
  * project folder"); everything here goes through the engine's project functions, so the app and
  * the CLI read and write one format.
  */

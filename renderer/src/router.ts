@@ -1,4 +1,4 @@
-/** Hash routes, one per view of DESIGN.md: #/projects, #/setup, #/jobs, … (file:// friendly). */
+/** Hash routes, one per view of docs/DESIGN.md: #/projects, #/setup, #/jobs, … (file:// friendly). */
 import { useSyncExternalStore } from 'react';
 
 export const views = [

@@ -21,10 +21,6 @@ export function setState(change: Partial<State>): void {
   for (const l of listeners) l();
 }
 
-export function getState(): State {
-  return state;
-}
-
 export function useStore<T>(select: (s: State) => T): T {
   return useSyncExternalStore(
     (l) => {

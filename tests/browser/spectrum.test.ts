@@ -1,9 +1,9 @@
 /**
  * The gpu.js kernels of engine/compute on the browser backends, webgl2 and webgpu, in headless
- * Debian Chromium (SwiftShader) driven by playwright-core (DESIGN.md "Testing where the desktop
+ * Debian Chromium (SwiftShader) driven by playwright-core (docs/DESIGN.md "Testing where the desktop
  * binary is missing"): the blocked Jacobi eigensolver and the device Hessian against the float64
  * reference computed here in Node, and the float64 refinement of the device result against the
- * SPEC §4 contract. Skips, saying so, only when /usr/bin/chromium is absent.
+ * docs/PHYSICS.md §4 contract. Skips, saying so, only when /usr/bin/chromium is absent.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -91,7 +91,7 @@ describe.skipIf(!haveChromium)('gpu.js kernels in Chromium (SwiftShader)', () =>
       expect(worst / scale).toBeLessThan(1e-5);
     });
 
-    it(`${backend}: blocked Jacobi diagonalises that Hessian; refined in float64 it meets the SPEC §4 contract`, async () => {
+    it(`${backend}: blocked Jacobi diagonalises that Hessian; refined in float64 it meets the docs/PHYSICS.md §4 contract`, async () => {
       const { glass, positions } = loadStructure('d2_n100_taper2');
       const h = sparseHessian(glass, positions);
       const n = 200;

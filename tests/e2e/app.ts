@@ -37,7 +37,7 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--no-first-run',
-  // gpu.js's and three.js's GPU paths on SwiftShader (DESIGN.md).
+  // gpu.js's and three.js's GPU paths on SwiftShader (docs/DESIGN.md).
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
   '--enable-unsafe-webgpu',

@@ -1,5 +1,5 @@
 /**
- * The browser test bridge (DESIGN.md "Testing where the desktop binary is missing"): a Node HTTP
+ * The browser test bridge (docs/DESIGN.md "Testing where the desktop binary is missing"): a Node HTTP
  * server on 127.0.0.1 that serves the built renderer (out/renderer) and exposes the real
  * main-process services through the very dispatcher the Electron main process uses. The page gets
  * `window.glassmodes` from shim.ts instead of the preload. Only two things differ from the app:

@@ -1,5 +1,5 @@
 // The desktop renderer in Debian's Chromium, driven by playwright-core, against the real
-// main-process services through the test bridge (DESIGN.md "Testing where the desktop binary is
+// main-process services through the test bridge (docs/DESIGN.md "Testing where the desktop binary is
 // missing"): create a project, run it to completion, cancel one midway and keep its finished
 // samples, reopen a project, walk every view; a screenshot of every view goes to test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -234,7 +234,7 @@ describe('compute page (gpu.js on SwiftShader)', () => {
     const lambdaMax = reference.eigenvalues[127];
     let worst = 0;
     for (let k = 0; k < 128; k++) worst = Math.max(worst, Math.abs(reply.eigenvalues[k] - reference.eigenvalues[k]));
-    expect(worst).toBeLessThanOrEqual(1e-6 * lambdaMax); // SPEC §4: all eigenvalues |Δλ| ≤ 1e-6 λ_max
+    expect(worst).toBeLessThanOrEqual(1e-6 * lambdaMax); // docs/PHYSICS.md §4: all eigenvalues |Δλ| ≤ 1e-6 λ_max
     await compute.close();
   });
 });

@@ -63,7 +63,7 @@ export async function probeBackend(backend: Backend): Promise<{ maxError: number
 /**
  * The spectrum of one inherent structure on the backend: engine/spectrum's computeSpectrum
  * (Hessian assembled and diagonalised on the device by gpu.js, then refined in float64 to the
- * SPEC §4 contract).
+ * docs/PHYSICS.md §4 contract).
  */
 export async function spectrumOnBackend(backend: Backend, model: ModelSettings, spectrum: SpectrumSettings, positions: Float64Array, diameters: Float64Array): Promise<SpectrumResult> {
   return guarded(backend, computeSpectrum(makeGlass(model, diameters), positions, { ...spectrum, backend }));

@@ -7,6 +7,7 @@
  * nothing at any N.
  */
 import * as THREE from 'three';
+import { wrapCoordinate } from '../../../engine/space/box';
 import type { ConfigurationData } from '../../../main/ipc/contract';
 import type { ColourMapName } from './colourMaps';
 import { createPeriodicBox } from './periodicBox';
@@ -129,7 +130,7 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
       const out: number[] = [];
       for (let a = 0; a < dim; a++) {
         const x = data.positions[dim * index + a];
-        out.push(x - side * Math.floor(x / side));
+        out.push(wrapCoordinate(x, side));
       }
       return out;
     },

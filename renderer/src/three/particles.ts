@@ -4,6 +4,7 @@
  * drawn from the particle centres stay visible.
  */
 import * as THREE from 'three';
+import { wrapCoordinate } from '../../../engine/space/box';
 import { fillInstanceColours, fillUniformColour, type ColourMapName } from './colourMaps';
 import { displaceInstances, setDisplacementVectors, type DisplacementUniform } from './displacement';
 
@@ -17,7 +18,7 @@ export function sceneCoordinates(positions: ArrayLike<number>, dim: number, side
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < dim; a++) {
       const x = positions[dim * i + a];
-      out[3 * i + a] = x - side * Math.floor(x / side) - side / 2;
+      out[3 * i + a] = wrapCoordinate(x, side) - side / 2;
     }
   }
   return out;

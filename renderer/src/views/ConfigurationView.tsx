@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { wrapCoordinate } from '../../../engine/space/box';
+import { firstNonZeroStoredMode } from '../storedModes';
 import type { ConfigurationData, ParticleFields, SampleSpectrum } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
 import { useStore } from '../store';
@@ -191,7 +193,7 @@ export function ConfigurationView({ params }: { params: URLSearchParams }) {
       .then((s) => {
         if (!live) return;
         setSpectrum(s);
-        const first = firstSelectableMode(s);
+        const first = firstNonZeroStoredMode(s);
         setModeIndex((m) => (m !== undefined && m < s.storedModes ? m : first));
       })
       .catch((e) => live && setFieldError(`Spectrum: ${errorText(e)}`));
@@ -345,7 +347,7 @@ function PickedParticle({ index, data, colouring }: { index: number; data: Confi
   const position: number[] = [];
   for (let a = 0; a < data.dim; a++) {
     const x = data.positions[data.dim * index + a];
-    position.push(x - data.side * Math.floor(x / data.side));
+    position.push(wrapCoordinate(x, data.side));
   }
   const value = colouring.values[index];
   return (
@@ -360,11 +362,6 @@ function PickedParticle({ index, data, colouring }: { index: number; data: Confi
       <dd className="picked-value">{value === null ? 'not defined' : formatValue(value, 6)}</dd>
     </dl>
   );
-}
-
-function firstSelectableMode(spectrum: SampleSpectrum): number | undefined {
-  for (let k = 0; k < spectrum.storedModes; k++) if (!spectrum.zeroModes.includes(k)) return k;
-  return undefined;
 }
 
 function Empty({ text }: { text: string }) {

@@ -7,6 +7,7 @@ import { bytesToBase64, textToBase64 } from '../export/base64';
 import { checkMovieRequest, isAbortError, type EncodedMovie, type MovieFormat } from '../export/movie';
 import { ModeFileExport } from './ModeFileExport';
 import { encodeModeMovie, modeMovieName, movieTiming, type ModeColouring, type ModeMovieSettings } from '../export/modeMovie';
+import { firstNonZeroStoredMode } from '../storedModes';
 
 /**
  * Export: a mode's oscillation as a WebM (VP9) or GIF movie, and the project's analysis/ tables
@@ -185,7 +186,7 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
         if (!live) return;
         setSpectrum(s);
         const wanted = requestedMode !== null && sampleId === requestedSample ? Number(requestedMode) : NaN;
-        const firstNonZero = Array.from({ length: s.storedModes }, (_, k) => k).find((k) => !s.zeroModes.includes(k));
+        const firstNonZero = firstNonZeroStoredMode(s);
         setModeIndex(Number.isInteger(wanted) && wanted >= 0 && wanted < s.storedModes ? wanted : firstNonZero ?? 0);
         const compare = requestedCompare !== null && sampleId === requestedSample ? Number(requestedCompare) : NaN;
         setCompareIndex(Number.isInteger(compare) && compare >= 0 && compare < s.storedModes ? compare : undefined);

@@ -11,6 +11,8 @@ import { axisNames, type Axis } from '../three/vorticitySlice';
 import '../three/views.css';
 import { composePanels, modeMovieName, modePanelLabel } from '../export/modeMovie';
 import { bytesToBase64 } from '../export/base64';
+import { firstNonZeroStoredMode } from '../storedModes';
+import { useSampleSpectrum } from '../useSampleSpectrum';
 
 /**
  * The Modes view: one stored mode of a sample (or two side by side, with linked cameras) animated as
@@ -212,21 +214,8 @@ export function ModesView({ params }: { params: URLSearchParams }) {
   const modeParam = params.get('mode');
   const compareParam = params.get('compare');
 
-  const [spectrum, setSpectrum] = useState<{ key: string; value?: SampleSpectrum; error?: string }>();
-  const spectrumKey = `${project?.path}|${sampleId}`;
-  useEffect(() => {
-    if (!project || !sampleId) return;
-    let live = true;
-    setSpectrum({ key: spectrumKey });
-    api.results
-      .spectrum({ dir: project.path, sampleId })
-      .then((value) => live && setSpectrum({ key: spectrumKey, value }))
-      .catch((e) => live && setSpectrum({ key: spectrumKey, error: errorText(e) }));
-    return () => {
-      live = false;
-    };
-  }, [spectrumKey]);
-  const sampleSpectrum = spectrum?.key === spectrumKey ? spectrum.value : undefined;
+  const spectrum = useSampleSpectrum(project?.path, sampleId);
+  const sampleSpectrum = spectrum?.value;
 
   const [allowZero, setAllowZero] = useState(false);
   const [saved, setSaved] = useState<string>();
@@ -256,7 +245,7 @@ export function ModesView({ params }: { params: URLSearchParams }) {
   const [colourBy, setColourBy] = useState<ParticleColouring | 'auto'>('auto');
   const [slice, setSlice] = useState<SliceChoice>({ visible: true, axis: 2, layer: -1 });
 
-  const firstNonZero = sampleSpectrum ? Array.from({ length: sampleSpectrum.storedModes }, (_, k) => k).find((k) => !sampleSpectrum.zeroModes.includes(k)) : undefined;
+  const firstNonZero = sampleSpectrum ? firstNonZeroStoredMode(sampleSpectrum) : undefined;
   const modeIndex = modeParam !== null && modeParam !== '' ? Number(modeParam) : firstNonZero;
   const compareIndex = compareParam !== null && compareParam !== '' ? Number(compareParam) : undefined;
   const modeRefusal = sampleSpectrum && modeIndex !== undefined ? refusal(modeIndex, sampleSpectrum, allowZero) : undefined;
@@ -349,7 +338,7 @@ export function ModesView({ params }: { params: URLSearchParams }) {
         <div className="placeholder" role="note" aria-label="Not available yet">
           <h2>No modes in this project yet</h2>
           <p>
-            This view animates the stored modes of a sample with their vorticity field and rotational fraction (type-I vs type-II, SPEC §5). No sample of <strong>{project.project.name}</strong> has a spectrum on disk: run it with “Compute the spectrum” on (modes.npy, eigenvalues.npy).
+            This view animates the stored modes of a sample with their vorticity field and rotational fraction (type-I vs type-II, docs/PHYSICS.md §5). No sample of <strong>{project.project.name}</strong> has a spectrum on disk: run it with “Compute the spectrum” on (modes.npy, eigenvalues.npy).
           </p>
         </div>
       </section>
@@ -398,7 +387,7 @@ export function ModesView({ params }: { params: URLSearchParams }) {
           </span>
         ) : null}
       </div>
-      {spectrum?.key === spectrumKey && spectrum.error ? <div className="notice error">{spectrum.error}</div> : null}
+      {spectrum?.error ? <div className="notice error">{spectrum.error}</div> : null}
       {!sampleSpectrum ? (
         spectrum?.error ? null : <p className="muted">Loading the spectrum…</p>
       ) : (

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { DEFAULT_SETTINGS, SettingsError, validateSettings, type ProjectSettings } from '../../../engine/model/settings';
+import { boxSide, DEFAULT_SETTINGS, SettingsError, validateSettings, type ProjectSettings } from '../../../engine/model/settings';
 import { api, errorText } from '../api';
 import { navigate } from '../router';
 import { setState } from '../store';
@@ -16,10 +16,10 @@ interface Field {
   options?: readonly string[];
 }
 
-/** The settings of SPEC §1–4 with their allowed ranges, as the form shows them. */
+/** The settings of docs/PHYSICS.md §1–4 with their allowed ranges, as the form shows them. */
 const groups: { title: string; fields: Field[] }[] = [
   {
-    title: 'Model (SPEC §1)',
+    title: 'Model (docs/PHYSICS.md §1)',
     fields: [
       { key: 'model.dim', label: 'Dimension d', kind: 'choice', options: ['2', '3'], hint: '2 or 3' },
       { key: 'model.particles', label: 'Particles N', kind: 'integer', hint: 'integer ≥ 2, with box side L ≥ 2 r_c' },
@@ -33,7 +33,7 @@ const groups: { title: string; fields: Field[] }[] = [
     ],
   },
   {
-    title: 'Sampling (SPEC §3)',
+    title: 'Sampling (docs/PHYSICS.md §3)',
     fields: [
       { key: 'sampling.parentTemperature', label: 'Parental temperature T*', kind: 'temperature', hint: "> 0, or 'inf' (random positions)" },
       { key: 'sampling.sweeps', label: 'Swap MC sweeps per independent sample', kind: 'integer', hint: 'integer ≥ 0 (paper: 1.1×10⁶); not used by chains' },
@@ -47,7 +47,7 @@ const groups: { title: string; fields: Field[] }[] = [
     ],
   },
   {
-    title: 'Quench (SPEC §3)',
+    title: 'Quench (docs/PHYSICS.md §3)',
     fields: [
       { key: 'quench.method', label: 'Method', kind: 'choice', options: ['lbfgs', 'fire'], hint: 'L-BFGS (paper) or FIRE' },
       { key: 'quench.forceTolerance', label: 'Force tolerance', kind: 'number', hint: 'max|f| at convergence, > 0' },
@@ -56,7 +56,7 @@ const groups: { title: string; fields: Field[] }[] = [
     ],
   },
   {
-    title: 'Spectrum (SPEC §4)',
+    title: 'Spectrum (docs/PHYSICS.md §4)',
     fields: [
       { key: 'spectrum.enabled', label: 'Compute the spectrum', kind: 'boolean', hint: '' },
       { key: 'spectrum.storedModes', label: 'Stored modes K', kind: 'integer', hint: 'integer in [0, dN]; empty: min(300, dN)' },
@@ -273,7 +273,7 @@ export function RunSetupView() {
         </button>
         {verdict.ok ? (
           <span className="muted">
-            Box side L = {((verdict.settings.model.particles / verdict.settings.model.density) ** (1 / verdict.settings.model.dim)).toFixed(3)}, {verdict.settings.samples} sample
+            Box side L = {boxSide(verdict.settings.model).toFixed(3)}, {verdict.settings.samples} sample
             {verdict.settings.samples === 1 ? '' : 's'}
           </span>
         ) : null}

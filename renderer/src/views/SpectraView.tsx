@@ -16,6 +16,8 @@ import { nearestStoredMode } from '../../../figures/spectral';
 import '../../../figures/figures.css';
 import { navigate } from '../router';
 import { useStore } from '../store';
+import { useLoaded } from '../loaded';
+import { useSampleSpectrum } from '../useSampleSpectrum';
 
 export function SpectraView({ params }: { params: URLSearchParams }) {
   const project = useStore((s) => s.project);
@@ -59,10 +61,11 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
     const asked = params.get('sample');
     return asked && doneSamples.includes(asked) ? asked : doneSamples[0];
   });
-  const [spectrum, setSpectrum] = useState<SampleSpectrum>();
+  const loadedSpectrum = useSampleSpectrum(dir, sampleId);
+  const spectrum = loadedSpectrum?.value;
+  const spectrumError = loadedSpectrum?.error;
   /** 'ensemble', or the id of the one sample the figures show. */
   const [scope, setScope] = useState<string>('ensemble');
-  const [single, setSingle] = useState<{ sampleId: string; data?: AnalysisData; error?: string }>();
   /** The latest progress of an analysis of this project in flight (ensemble, or one sample). */
   const [progress, setProgress] = useState<AnalysisProgressEvent>();
   useEffect(() => api.on('analysis', (event) => event.dir === dir && setProgress(event)), [dir]);
@@ -72,7 +75,6 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
         <progress max={1} value={progress.fraction} /> {Math.round(100 * progress.fraction)}% {progress.message}
       </span>
     ) : null;
-  const [spectrumError, setSpectrumError] = useState<string>();
 
   useEffect(() => {
     let live = true;
@@ -90,32 +92,8 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
     };
   }, [dir]);
 
-  useEffect(() => {
-    if (!sampleId) return;
-    let live = true;
-    setSpectrum(undefined);
-    setSpectrumError(undefined);
-    api.results
-      .spectrum({ dir, sampleId })
-      .then((s) => live && setSpectrum(s))
-      .catch((e) => live && setSpectrumError(errorText(e)));
-    return () => {
-      live = false;
-    };
-  }, [dir, sampleId]);
-
-  useEffect(() => {
-    if (scope === 'ensemble') return;
-    let live = true;
-    setSingle({ sampleId: scope });
-    api.results
-      .sampleAnalysis({ dir, sampleId: scope })
-      .then((data) => live && setSingle({ sampleId: scope, data }))
-      .catch((e) => live && setSingle({ sampleId: scope, error: errorText(e) }));
-    return () => {
-      live = false;
-    };
-  }, [dir, scope]);
+  // One sample's analysis, computed in memory when the scope is a sample.
+  const single = useLoaded(scope === 'ensemble' ? null : `${dir}|${scope}`, () => api.results.sampleAnalysis({ dir, sampleId: scope }), errorText);
 
   const analyse = async () => {
     setProgress(undefined);
@@ -145,7 +123,7 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
   };
 
   // What the figures show for this project: the ensemble (analysis/), or one sample alone.
-  const shown = scope === 'ensemble' ? analysis : single?.sampleId === scope ? single.data : undefined;
+  const shown = scope === 'ensemble' ? analysis : single?.value;
   const projects = useMemo(() => {
     if (!shown) return [];
     const extra = recent.map((r) => overlays[r.path]).flatMap((o) => (o?.state === 'ready' ? [o.data] : []));
