@@ -12,6 +12,7 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } fr
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ProjectSettings } from '../model/settings';
+import { nonZeroSpectrum } from '../analysis/dos';
 import { decodeNpyHeader } from './npy';
 import { readExtxyz, readNpy } from './files';
 
@@ -164,10 +165,11 @@ export function spectrumDamage(folder: string, rel: string, settings: ProjectSet
     return { file, reason: `its largest value ${values[values.length - 1]} is not the ${spectrum.largestEigenvalue} meta.json records` };
   }
   const tolerance = typeof spectrum.zeroTolerance === 'number' ? spectrum.zeroTolerance : 0;
-  // Besides the d zero modes, a value below −tolerance is an instability that meta.json must report.
-  if (spectrum.unstable === false && values.length > settings.model.dim && values[settings.model.dim] < -tolerance * (1 + 1e-9)) {
-    const negative = values.filter((l) => l < -tolerance).length;
-    return { file, reason: `${negative} value(s) below −${tolerance.toExponential(2)} (lowest ${values[0]}) besides the zero modes, although meta.json says the sample is stable` };
+  // Besides the d zero modes (those nearest 0, as the analysis takes them), a value below
+  // −tolerance is an instability that meta.json must report.
+  if (spectrum.unstable === false) {
+    const { unstable } = nonZeroSpectrum(values, settings.model.dim, tolerance);
+    if (unstable > 0) return { file, reason: `${unstable} value(s) below −${tolerance.toExponential(2)} (lowest ${values[0]}) besides the zero modes, although meta.json says the sample is stable` };
   }
   const stored = typeof spectrum.storedModes === 'number' ? spectrum.storedModes : undefined;
   for (const [name, want] of [
