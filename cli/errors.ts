@@ -32,7 +32,7 @@ export class ResourceError extends Error {
 }
 
 const SYSTEM: Record<string, (path: string) => string> = {
-  ENOSPC: (p) => `no space left on the device while writing ${p}: free some space (or write elsewhere) and run again; what was on disk before is unchanged, every file is written to a temporary name and then renamed`,
+  ENOSPC: (p) => `no space left on the device while writing ${p}: free some space (or write elsewhere) and run again; every file on disk is whole, its old or its new version (each is written to a temporary name, then renamed)`,
   EDQUOT: (p) => `disk quota exceeded while writing ${p}: free some space and run again`,
   EACCES: (p) => `permission denied: ${p}; choose a place you may write, or change its permissions`,
   EPERM: (p) => `operation not permitted on ${p}; choose a place you may write, or change its permissions`,

@@ -342,3 +342,24 @@ describe('pipes, full disks and read-only places', () => {
     }
   });
 });
+
+describe('the resource check before a run (issue 12, item 5)', () => {
+  it('refuses more workers than the memory holds, names the --jobs that fit, and lets --force through', async () => {
+    const { checkResources } = await import('../cli/resources');
+    const { estimateResources } = await import('../engine/pipeline/resources');
+    const { validateSettings } = await import('../engine/model/settings');
+    const settings = validateSettings({ model: { dim: 3, particles: 2000 }, spectrum: { method: 'full' } });
+    const e = estimateResources(settings);
+    // The dense solver's 4 (dN)² doubles dominate at dN = 6000.
+    expect(e.memoryPerWorker).toBeGreaterThan(4 * 6000 ** 2 * 8);
+    const machine = { totalMemory: (2.5 * e.memoryPerWorker) / 0.9, freeMemory: 0, freeDisk: 1e12 };
+    const lines: string[] = [];
+    const check = (jobs: number, force = false) => checkResources(settings, { jobs, samples: 4, dir: scratch, action: 'run it', force, machine }, (l) => lines.push(l));
+    expect(() => check(2)).not.toThrow();
+    expect(() => check(3)).toThrow(/× 3 workers = .*: use --jobs 2\. If it is meant for a bigger machine, run it with --force/);
+    expect(() => check(3, true)).not.toThrow();
+    expect(lines.at(-1)).toMatch(/^warning \(--force\)/);
+    const tiny = { ...machine, freeDisk: e.diskPerSample * 3 };
+    expect(() => checkResources(settings, { jobs: 1, samples: 4, dir: scratch, action: 'run it', machine: tiny }, () => {})).toThrow(/its 4 sample\(s\) need ~.* on disk/);
+  });
+});
