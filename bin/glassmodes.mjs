@@ -11,7 +11,9 @@ const compiled = new URL('../dist/cli.mjs', import.meta.url);
 let main;
 if (existsSync(sources)) {
   const { register } = await import('tsx/esm/api');
-  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+  const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+  process.env.TSX_TSCONFIG_PATH ??= tsconfig; // worker threads too
+  register({ tsconfig });
   ({ main } = await import(sources.href));
 } else if (existsSync(compiled)) {
   ({ main } = await import(compiled.href));

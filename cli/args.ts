@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { availableParallelism } from 'node:os';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -23,4 +24,19 @@ export function numberOption(value: string | undefined, name: string, integer = 
     throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got '${value}'`);
   }
   return x;
+}
+
+/**
+ * --jobs: an integer ≥ 1, capped by this machine's cores (more workers than cores only share them)
+ * and by the number of work units there are; the cap is said on stderr. Default: the cores.
+ */
+export function jobsOption(value: string | undefined, units?: number, cores = availableParallelism()): number {
+  const asked = numberOption(value, 'jobs', true);
+  if (asked !== undefined && asked < 1) throw new UsageError(`--jobs must be an integer ≥ 1, got ${asked}`);
+  const cap = Math.max(1, Math.min(cores, units ?? Infinity));
+  if (asked !== undefined && asked > cap) {
+    console.error(`note: --jobs ${asked} capped to ${cap} (${cap === cores ? `this machine has ${cores} core(s)` : `${units} unit(s) of work pending`})`);
+    return cap;
+  }
+  return asked ?? cap;
 }

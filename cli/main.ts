@@ -2,11 +2,8 @@
  * glassmodes, headless (docs/DESIGN.md "Headless CLI"): the same engine and stage runner as the app,
  * for batch runs, scripts and cluster jobs writing into one project folder.
  */
-import { ProjectError } from '../engine/io/project';
-import { FormatError } from '../engine/io/extxyz';
-import { SettingsError } from '../engine/model/settings';
 import { APP_VERSION } from '../engine/version';
-import { UsageError } from './args';
+import { EXIT, installProcessHandlers, reportError } from './errors';
 import { analyzeCommand, ANALYZE_USAGE, theoryCommand, THEORY_USAGE } from './commands/analysis';
 import { demoCommand, DEMO_USAGE } from './commands/demo';
 import { compareCommand, COMPARE_USAGE } from './commands/compare';
@@ -42,32 +39,29 @@ function help(): string {
   return lines.join('\n');
 }
 
+/**
+ * Runs one command and returns its exit code (docs/CLI.md "Exit codes"). Every error ends in
+ * cli/errors.ts: one message with the cause and what to do, never a stack trace.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  installProcessHandlers(() => (name && COMMANDS[name] ? name : ''));
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(help());
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.usage;
   }
   if (name === '--version' || name === 'version') {
     console.log(APP_VERSION);
-    return 0;
+    return EXIT.ok;
   }
   const command = COMMANDS[name];
   if (!command) {
     console.error(`glassmodes: unknown command '${name}'\n\n${help()}`);
-    return 2;
+    return EXIT.usage;
   }
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof RangeError) {
-      console.error(`glassmodes ${name}: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof SettingsError || error instanceof ProjectError || error instanceof FormatError) {
-      console.error(`glassmodes ${name}: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    return reportError(error, name);
   }
 }

@@ -1,5 +1,5 @@
 /** `glassmodes analyze` and `glassmodes theory`: observables and theory into files (docs/PHYSICS.md §5–6). */
-import type { AnalysisOptions, AnalysisProgress, AnalysisSummary } from '../../engine/analysis/ensemble';
+import { AnalysisOptionError, checkAnalysisOptions, type AnalysisOptions, type AnalysisProgress, type AnalysisSummary } from '../../engine/analysis/ensemble';
 import { progressBar } from '../progress';
 import { seriesToCsv } from '../../engine/series';
 import { analyzeProjectFolder } from '../../engine/io/analysisFiles';
@@ -63,6 +63,9 @@ export function formatSummary(s: AnalysisSummary): string[] {
   return lines;
 }
 
+/** The flag of each analysis option the CLI sets, so that a refusal names what the user typed. */
+const ANALYSIS_FLAGS: Partial<Record<keyof AnalysisOptions, string>> = { exponentWindow: '--window', bootstrapResamples: '--bootstrap', ratioEdgeWidth: '--ratio-window', zeta: '--zeta' };
+
 export function analyzeCommand(args: string[]): number {
   const { values, positionals } = parse(args, { window: { type: 'string' }, bootstrap: { type: 'string' }, 'ratio-window': { type: 'string' }, quiet: { type: 'boolean' } }, ANALYZE_USAGE);
   if (positionals.length !== 1) throw new UsageError(`analyze takes one project folder\nusage: ${ANALYZE_USAGE}`);
@@ -76,7 +79,11 @@ export function analyzeCommand(args: string[]): number {
   const progress = values.quiet ? undefined : analysisProgress();
   let summary: AnalysisSummary;
   try {
+    checkAnalysisOptions(options);
     summary = analyzeProject(positionals[0], options, values.quiet ? () => {} : console.log, progress?.onProgress);
+  } catch (error) {
+    if (error instanceof AnalysisOptionError) throw new UsageError(`${ANALYSIS_FLAGS[error.option] ?? error.option}: ${error.message}`);
+    throw error;
   } finally {
     progress?.end();
   }
@@ -85,6 +92,9 @@ export function analyzeCommand(args: string[]): number {
 }
 
 export const THEORY_USAGE = 'glassmodes theory --gamma <γ> --bulk <K/G0> [--box <L k_xi>] [--points <n>] [--omega-min <ω>] [--omega-max <ω>] [--spacing omega|lambda] --out <file.csv> [--force]';
+
+/** The most frequency points `theory` computes (each is one self-consistent solve). */
+export const THEORY_MAX_POINTS = 100_000;
 
 export function theoryCommand(args: string[]): number {
   const { values, positionals } = parse(
@@ -101,9 +111,11 @@ export function theoryCommand(args: string[]): number {
   const box = numberOption(values.box, 'box');
   if (box !== undefined && !(box > 0)) throw new UsageError(`--box must be positive, got ${box}`);
   const points = numberOption(values.points, 'points', true) ?? 400;
-  if (points < 2) throw new UsageError('--points must be at least 2');
+  if (points < 2 || points > THEORY_MAX_POINTS) throw new UsageError(`--points must be an integer in [2, ${THEORY_MAX_POINTS}], got ${points}: each point is a self-consistent solve`);
   const p: HetParameters = { gamma, bulk, box: box ?? null };
-  const omegaMax = numberOption(values['omega-max'], 'omega-max') ?? bandEdgeEstimate(p);
+  const omegaMaxGiven = numberOption(values['omega-max'], 'omega-max');
+  if (omegaMaxGiven !== undefined && !(omegaMaxGiven > 0)) throw new UsageError(`--omega-max must be positive, got ${omegaMaxGiven}`);
+  const omegaMax = omegaMaxGiven ?? bandEdgeEstimate(p);
   const spacing = values.spacing ?? 'omega';
   if (spacing !== 'omega' && spacing !== 'lambda') throw new UsageError(`--spacing must be omega or lambda, got '${spacing}'`);
   const omegaMin = numberOption(values['omega-min'], 'omega-min') ?? omegaMax / points;

@@ -7,20 +7,36 @@ import { meanWithError } from '../../engine/analysis/histogram';
 import { makeSeries, seriesToCsv } from '../../engine/series';
 import { writeFileAtomic } from '../../engine/io/files';
 import { readAnalysisSummary } from '../../engine/io/analysisFiles';
-import { projectStatus } from '../../engine/io/project';
+import { assertSettingsUnchanged, ProjectError, projectStatus } from '../../engine/io/project';
 import { parse, UsageError } from '../args';
 import { checkOutputFile } from '../output';
 
 export const COMPARE_USAGE = 'glassmodes compare <dir> [<dir>…] [--out <file.csv> [--force]]';
+
+/** analysis/summary.json as far as compare reads it; a file that is not JSON is refused with what to do. */
+function readSummary(dir: string): { s?: { value?: number }; shearModulus?: { value?: number }; omega0?: number } | undefined {
+  const raw = readAnalysisSummary(dir); // a ProjectError naming the file when it is not JSON
+  if (raw === undefined) return undefined;
+  const path = join(dir, 'analysis', 'summary.json');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProjectError(`${path} is not a summary (not a JSON object): run glassmodes analyze ${dir} again`);
+  // An older or partial summary: what is missing or not a number shows as —.
+  const number = (x: unknown) => (typeof x === 'number' ? x : undefined);
+  const r = raw as Record<string, { value?: unknown } | unknown>;
+  const value = (x: unknown) => (typeof x === 'object' && x !== null ? number((x as { value?: unknown }).value) : undefined);
+  return { s: { value: value(r.s) }, shearModulus: { value: value(r.shearModulus) }, omega0: number(r.omega0) };
+}
 
 export function compareCommand(args: string[]): number {
   const { values, positionals } = parse(args, { out: { type: 'string' }, force: { type: 'boolean' } }, COMPARE_USAGE);
   if (positionals.length === 0) throw new UsageError(`compare takes one or more project folders\nusage: ${COMPARE_USAGE}`);
   const rows = positionals.map((dir) => {
     const { project, samples } = projectStatus(dir);
-    const energies = samples.filter((s) => s.meta?.quench?.converged && s.meta.energyPerParticle !== undefined).map((s) => s.meta!.energyPerParticle!);
+    assertSettingsUnchanged(dir, samples);
+    const damaged = samples.filter((s) => s.state === 'damaged');
+    if (damaged.length) console.error(`note: ${dir}: ${damaged.length} damaged sample(s) left out (${damaged.map((s) => s.id).join(', ')}); glassmodes info ${dir} says why`);
+    const energies = samples.filter((s) => s.state !== 'damaged' && s.meta?.quench?.converged && s.meta.energyPerParticle !== undefined).map((s) => s.meta!.energyPerParticle!);
     const e = energies.length ? meanWithError(energies) : { value: NaN, error: NaN, count: 0 };
-    const summary = readAnalysisSummary(dir) as { s?: { value?: number }; shearModulus?: { value?: number }; omega0?: number } | undefined;
+    const summary = readSummary(dir);
     const t = project.settings.sampling.parentTemperature;
     return {
       dir,

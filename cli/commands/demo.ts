@@ -7,15 +7,17 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
-import { createProject } from '../../engine/io/project';
+import { createProject, openProject, ProjectError } from '../../engine/io/project';
+import { settingsDifferences } from '../../engine/io/sampleCheck';
+import { validateSettings } from '../../engine/model/settings';
+import { checkResources } from '../resources';
 import { runProject } from '../../engine/io/runner';
 import { writeFileAtomic } from '../../engine/io/files';
 import type { AnalysisSummary } from '../../engine/analysis/ensemble';
 import { seriesToCsv } from '../../engine/series';
 import { frequencyGrid, hetSeries, hetSpectrum, bandEdgeEstimate } from '../../engine/theory/het';
 import { APP_VERSION } from '../../engine/version';
-import { numberOption, parse, UsageError } from '../args';
+import { jobsOption, numberOption, parse, UsageError } from '../args';
 import { createProgressReporter, formatDuration } from '../progress';
 import { analyzeProject, formatSummary } from './analysis';
 
@@ -55,7 +57,26 @@ export async function demoCommand(args: string[]): Promise<number> {
     lowTemperature: numberOption(values['low-temperature'], 'low-temperature') ?? DEMO_DEFAULTS.lowTemperature,
     seed: numberOption(values.seed, 'seed', true) ?? DEMO_DEFAULTS.seed,
   };
-  const jobs = numberOption(values.jobs, 'jobs', true) ?? availableParallelism();
+  const jobs = jobsOption(values.jobs, plan.samples);
+  // Every project's settings checked before anything is written, and a folder made before with
+  // other settings refused: the report would put the new settings over the old data.
+  const settingsOf = (spec: ReturnType<typeof demoProjects>[number]) =>
+    validateSettings({
+      model: { dim: 3, particles: plan.particles, taper: spec.taper },
+      sampling: { parentTemperature: spec.temperature, sweeps: spec.temperature === 'inf' ? 0 : plan.sweeps },
+      samples: plan.samples,
+      seed: plan.seed,
+    });
+  for (const spec of demoProjects(plan)) {
+    const folder = join(dir, spec.name);
+    const wanted = settingsOf(spec);
+    if (!existsSync(join(folder, 'project.json'))) continue;
+    const differences = settingsDifferences(openProject(folder).settings, wanted);
+    if (differences.length) {
+      throw new ProjectError(`${folder} was made by an earlier demo with other settings (${differences.join(', ')}): run the demo with the options it was made with, or into another folder. Nothing was changed`);
+    }
+  }
+  checkResources(settingsOf(demoProjects(plan)[2]), { jobs, samples: 4 * plan.samples, dir, action: 'run it' });
   const t0 = performance.now();
   mkdirSync(dir, { recursive: true });
   console.log(`glassmodes demo → ${dir}`);
@@ -65,16 +86,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   for (const spec of demoProjects(plan)) {
     const folder = join(dir, spec.name);
     if (!existsSync(join(folder, 'project.json'))) {
-      createProject(
-        folder,
-        {
-          model: { dim: 3, particles: plan.particles, taper: spec.taper },
-          sampling: { parentTemperature: spec.temperature, sweeps: spec.temperature === 'inf' ? 0 : plan.sweeps },
-          samples: plan.samples,
-          seed: plan.seed,
-        },
-        { name: spec.name, createdBy: 'demo' },
-      );
+      createProject(folder, settingsOf(spec), { name: spec.name, createdBy: 'demo' });
     }
     console.log(`\n${spec.name}: T* = ${spec.temperature}, m = ${spec.taper}`);
     const reporter = createProgressReporter();

@@ -11,6 +11,7 @@ import { ProjectError, projectStatus } from '../../engine/io/project';
 import { buildFigure, DEFAULT_THEORY } from '../../figures/build';
 import { FigureDataError, FIGURE_KINDS, figureKinds, figureSize, isFigureKind, THEORY_ONLY_KINDS, type FigureKind } from '../../figures/model';
 import { checkDpi, DPI_RANGE, pngPixelSize } from '../../figures/png';
+import { checkAnalysisOptions } from '../../engine/analysis/ensemble';
 import { numberOption, parse, UsageError } from '../args';
 import { checkOutputFile } from '../output';
 
@@ -77,6 +78,14 @@ export async function figureCommand(args: string[]): Promise<number> {
     box: numberOption(values.box, 'box') ?? null,
   };
   const zeta = numberOption(values.zeta, 'zeta');
+  try {
+    checkAnalysisOptions({ zeta });
+  } catch (error) {
+    throw new UsageError(`--zeta: ${(error as Error).message}`);
+  }
+  if (!(theory.gamma >= 0)) throw new UsageError(`--gamma must be ≥ 0, got ${theory.gamma}`);
+  if (!(theory.bulk > 0)) throw new UsageError(`--bulk (K/G0) must be positive, got ${theory.bulk}`);
+  if (theory.box !== null && !(theory.box > 0)) throw new UsageError(`--box must be positive, got ${theory.box}`);
   const log = values.quiet ? () => {} : (line: string) => console.error(line);
 
   if (theoryOnly && (values.overlay?.length || dir)) log(`note: the ${kind} figure is drawn from the theory alone; the project folders are not read`);

@@ -1,22 +1,24 @@
 /** `glassmodes new`, `run` and `info`: a project folder from settings to inherent structures. */
-import { createProject, describeHolder, projectStatus, readLock, sampleDir, type LockStatus } from '../../engine/io/project';
+import { assertSettingsUnchanged, createProject, describeHolder, projectStatus, readLock, sampleDir, type LockStatus } from '../../engine/io/project';
 import { chainDir } from '../../engine/io/chainRun';
 import { analysisLockFolder } from '../../engine/io/analysisFiles';
 import { readSubmitted } from './slurm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseIndexRange, parseSampleRange, runProject, selectedChains, stopReport } from '../../engine/io/runner';
+import { parseRedo, prepareRedo } from '../../engine/io/redo';
 import { readChainReport } from '../../engine/io/chainRun';
 import { estimateMonteCarlo } from '../../engine/pipeline/estimate';
 import { chainEntries } from '../../engine/pipeline/chain';
 import type { ProjectSettings } from '../../engine/model/settings';
-import { parseTaper, parseTemperature } from '../../engine/model/settings';
-import { numberOption, parse, UsageError } from '../args';
+import { parseTaper, parseTemperature, validateSettings } from '../../engine/model/settings';
+import { jobsOption, numberOption, parse, UsageError } from '../args';
+import { checkResources } from '../resources';
 import { createProgressReporter, formatDuration } from '../progress';
 import { availableParallelism } from 'node:os';
 
 export const NEW_USAGE =
-  'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--chains <C> --equilibrate <E> --sample-every <S>] [--max-displacement <δ>|auto] [--target-acceptance <a>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>]';
+  'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--chains <C> --equilibrate <E> --sample-every <S>] [--max-displacement <δ>|auto] [--target-acceptance <a>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>] [--force]';
 
 /** Flags of the potential, the quench and the spectrum, shared by `new` and `import` (one validation: validateSettings). */
 export const MODEL_QUENCH_SPECTRUM_OPTIONS = {
@@ -82,6 +84,7 @@ export function newCommand(args: string[]): number {
       backend: { type: 'string' },
       'no-spectrum': { type: 'boolean' },
       name: { type: 'string' },
+      force: { type: 'boolean' },
     },
     NEW_USAGE,
   );
@@ -122,6 +125,9 @@ export function newCommand(args: string[]): number {
     ...(values.samples !== undefined ? { samples: numberOption(values.samples, 'samples', true) } : {}),
     ...(values.seed !== undefined ? { seed: numberOption(values.seed, 'seed', true) } : {}),
   };
+  // Refused before the folder is made when one sample would not fit this machine (unless --force:
+  // a project meant for a bigger one).
+  checkResources(validateSettings(settings), { jobs: 1, samples: (settings as { samples?: number }).samples ?? 1, dir: positionals[0], force: values.force, action: 'create it' });
   const project = createProject(positionals[0], settings, { name: values.name, createdBy: 'cli' });
   const m = project.settings.model;
   const s = project.settings.sampling;
@@ -130,10 +136,13 @@ export function newCommand(args: string[]): number {
     `created ${positionals[0]}: ${project.samples.length} sample(s), d = ${m.dim}, N = ${m.particles}, ${m.potential.toUpperCase()} taper m = ${m.taper}, ` +
       `T* = ${s.parentTemperature}${s.parentTemperature === 'inf' ? '' : sweepsText}, δ = ${s.maxDisplacement}, seed ${project.settings.seed}`,
   );
-  if (!values['no-estimate']) printEstimate(project.settings);
+  if (!values['no-estimate'] && m.particles <= ESTIMATE_MAX_PARTICLES) printEstimate(project.settings);
   console.log(`next: glassmodes run ${positionals[0]}`);
   return 0;
 }
+
+/** Above this N the Monte Carlo rate is not measured at `new` (the measurement quenches a configuration of that size first). */
+const ESTIMATE_MAX_PARTICLES = 100_000;
 
 /** The expected Monte Carlo time, from this machine's rate measured on a short run (stderr). */
 export function printEstimate(settings: ProjectSettings, jobs?: number, units?: number): void {
@@ -147,26 +156,37 @@ export function printEstimate(settings: ProjectSettings, jobs?: number, units?: 
   );
 }
 
-export const RUN_USAGE = 'glassmodes run <dir> [--samples a-b | --chains a-b] [--jobs <n>] [--in-process]';
+export const RUN_USAGE = 'glassmodes run <dir> [--samples a-b | --chains a-b] [--redo <id>[,<id>…]] [--jobs <n>] [--in-process] [--force]';
 
 export async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { samples: { type: 'string' }, chains: { type: 'string' }, jobs: { type: 'string' }, 'in-process': { type: 'boolean' }, 'no-estimate': { type: 'boolean' } }, RUN_USAGE);
+  const { values, positionals } = parse(args, { samples: { type: 'string' }, chains: { type: 'string' }, jobs: { type: 'string' }, 'in-process': { type: 'boolean' }, 'no-estimate': { type: 'boolean' }, force: { type: 'boolean' }, redo: { type: 'string' } }, RUN_USAGE);
   if (positionals.length !== 1) throw new UsageError(`run takes one project folder\nusage: ${RUN_USAGE}`);
   const dir = positionals[0];
-  const { project, samples } = projectStatus(dir);
+  let { project, samples } = projectStatus(dir);
+  assertSettingsUnchanged(dir, samples);
+  if (values.redo !== undefined) {
+    // Damaged or failed samples recomputed: their files moved aside first (engine/io/redo.ts).
+    const ids = parseRedo(values.redo, project);
+    for (const id of ids) {
+      const aside = prepareRedo(dir, project, id);
+      console.error(aside ? `${id}: its files moved to ${aside} (delete that folder when you no longer need them); computing it again` : `${id}: nothing computed yet; computing it`);
+    }
+    ({ project, samples } = projectStatus(dir));
+  }
   const range = values.samples ? parseSampleRange(values.samples, project.samples.length) : undefined;
   if (values.chains && project.settings.sampling.chains === 0) throw new UsageError('--chains applies to projects made of chains (glassmodes new … --chains C); this one has independent samples: use --samples');
   if (values.chains && values.samples) throw new UsageError('give --samples or --chains, not both');
   const chainRange = values.chains ? parseIndexRange(values.chains, project.settings.sampling.chains, '--chains', 'chain') : undefined;
-  const jobs = numberOption(values.jobs, 'jobs', true);
-  if (jobs !== undefined && jobs < 1) throw new UsageError('--jobs must be at least 1');
-  if (!values['no-estimate']) {
-    const waiting = (k: number) => samples[k].state === 'pending' || samples[k].state === 'sampling';
-    const pendingUnits = project.settings.sampling.chains > 0
-      ? selectedChains(project, { samples: range, chains: chainRange }).filter((c) => c.samples.some(waiting)).length
-      : samples.filter((s, k) => waiting(k) && (!range || (k >= range[0] && k <= range[1]))).length;
-    if (pendingUnits > 0) printEstimate(project.settings, jobs, pendingUnits);
-  }
+  const waiting = (k: number) => samples[k].state === 'pending' || samples[k].state === 'sampling';
+  const inRange = (k: number) => !range || (k >= range[0] && k <= range[1]);
+  const pendingUnits = project.settings.sampling.chains > 0
+    ? selectedChains(project, { samples: range, chains: chainRange }).filter((c) => c.samples.some(waiting)).length
+    : samples.filter((s, k) => s.state !== 'done' && s.state !== 'failed' && inRange(k)).length;
+  const jobs = values['in-process'] ? 1 : jobsOption(values.jobs, Math.max(1, pendingUnits));
+  const unfinished = samples.filter((s, k) => s.state !== 'done' && inRange(k)).length;
+  // Before anything runs: memory per worker and disk for the samples still to write (issue 12, item 5).
+  if (unfinished > 0) checkResources(project.settings, { jobs, samples: unfinished, dir, force: values.force, action: 'run it' });
+  if (!values['no-estimate'] && pendingUnits > 0) printEstimate(project.settings, jobs, pendingUnits);
   const reporter = createProgressReporter();
   const controller = new AbortController();
   // SIGTERM (a scheduler's warning before SIGKILL, or kill) and SIGINT (Ctrl-C): every running
@@ -197,7 +217,12 @@ export async function runCommand(args: string[]): Promise<number> {
   console.log(`${summary.done.length} sample(s) finished, ${summary.failed.length} failed, ${summary.skipped.length} skipped${summary.cancelled ? ', cancelled (run again to resume)' : ''} in ${took}`);
   for (const f of summary.failed) console.log(`  ${f.id}: ${f.error.split('\n')[0]}`);
   if (summary.cancelled) for (const line of stopReport(summary)) console.log(line);
-  return summary.failed.length > 0 || summary.cancelled ? 1 : 0;
+  const damaged = summary.damaged ?? [];
+  if (damaged.length) {
+    console.log(`${damaged.length} sample(s) damaged, not run:`);
+    for (const d of damaged) console.log(`  ${d.id}: ${d.error}`);
+  }
+  return summary.failed.length > 0 || damaged.length > 0 || summary.cancelled ? 1 : 0;
 }
 
 /** Who holds a sample's, chain's or analysis/ lock: host, process, since, heartbeat, staleness and, under SLURM, the array task. */
@@ -306,7 +331,10 @@ export function infoCommand(args: string[]): number {
     console.log('  ' + parts.join('  '));
   }
   if (analysisLock) console.log(`  analysis/ ${lockText(analysisLock)}`);
-  const pending = samples.filter((s) => s.state !== 'done' && s.state !== 'failed').length;
+  const pending = samples.filter((s) => s.state !== 'done' && s.state !== 'failed' && s.state !== 'damaged').length;
   if (pending > 0) console.log(`  ${pending} pending: glassmodes run ${positionals[0]}`);
+  const damaged = samples.filter((s) => s.state === 'damaged');
+  if (damaged.some((s) => s.damage?.settingsChanged)) console.log(`  project.json was edited after samples were computed: restore it, or make a new project for the new settings`);
+  else if (damaged.length > 0) console.log(`  ${damaged.length} damaged: glassmodes run ${positionals[0]} --redo ${damaged.map((s) => s.id).join(',')}`);
   return 0;
 }

@@ -6,7 +6,6 @@
  * `--scale tiny` (not advertised) is the tests' two-ensemble 2D plan.
  */
 import { resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { analysisData } from '../../engine/io/results';
 import { writeFileAtomic } from '../../engine/io/files';
 import { ProjectError } from '../../engine/io/project';
@@ -14,7 +13,7 @@ import { runReproduction, reportTable, type DrawFigure } from '../../engine/io/r
 import { reproducePlan, tinyPlan, type ReproducePlan } from '../../engine/pipeline/reproducePlan';
 import { buildFigure } from '../../figures/build';
 import { FigureDataError, isFigureKind } from '../../figures/model';
-import { numberOption, parse, UsageError } from '../args';
+import { jobsOption, numberOption, parse, UsageError } from '../args';
 import { createProgressReporter, formatDuration } from '../progress';
 
 export const REPRODUCE_USAGE = 'glassmodes reproduce <dir> [--scale quick|paper] [--jobs <n>] [--only <ensemble,…>] [--no-estimate]';
@@ -41,7 +40,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   if (scale === 'tiny') plan = tinyPlan();
   else if (scale === 'quick' || scale === 'paper') plan = reproducePlan(scale);
   else throw new UsageError(`--scale must be quick or paper, got '${scale}'`);
-  const jobs = numberOption(values.jobs, 'jobs', true) ?? availableParallelism();
+  const jobs = jobsOption(values.jobs);
   const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const dir = resolve(positionals[0]);
   const command = ['glassmodes', 'reproduce', positionals[0], ...args.filter((a) => a !== positionals[0])].join(' ');

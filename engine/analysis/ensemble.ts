@@ -61,6 +61,58 @@ export interface AnalysisOptions {
   moduliTolerance?: number;
 }
 
+/** Bounds of the analysis options (issue 12, item 5): what a value outside them would make of the result. */
+export const ANALYSIS_OPTION_BOUNDS = {
+  bootstrapResamples: [10, 100_000] as const,
+  bins: [1, 10_000] as const,
+  ratioWidth: 3,
+} as const;
+
+/** An analysis option outside its bounds: names the option (AnalysisOptions key) and why. */
+export class AnalysisOptionError extends RangeError {
+  constructor(
+    readonly option: keyof AnalysisOptions,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AnalysisOptionError';
+  }
+}
+
+/**
+ * The one gate of the analysis options (CLI, app and analyzeEnsemble): throws an
+ * AnalysisOptionError for a value that would give an empty, degenerate or unbounded result.
+ */
+export function checkAnalysisOptions(options: AnalysisOptions): void {
+  const fail = (option: keyof AnalysisOptions, message: string): never => {
+    throw new AnalysisOptionError(option, message);
+  };
+  const integerIn = (option: keyof AnalysisOptions, lo: number, hi: number, why: string) => {
+    const x = options[option];
+    if (x !== undefined && !(typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi)) fail(option, `${option} must be an integer in [${lo}, ${hi}], got ${x}: ${why}`);
+  };
+  const [bLo, bHi] = ANALYSIS_OPTION_BOUNDS.bootstrapResamples;
+  integerIn('bootstrapResamples', bLo, bHi, `fewer than ${bLo} resamples give no confidence interval (0 gives an empty one), more than ${bHi} only take longer`);
+  const [lo, hi] = ANALYSIS_OPTION_BOUNDS.bins;
+  for (const option of ['dosBins', 'logDosBins', 'ratioBins', 'stressBins'] as const) integerIn(option, lo, hi, 'a histogram needs at least one bin');
+  const w = ANALYSIS_OPTION_BOUNDS.ratioWidth;
+  integerIn('ratioEdgeWidth', w, 1e9, `a level-spacing ratio needs ${w} consecutive levels, so a window narrower than ${w} holds none`);
+  integerIn('ratioMiddleWidth', w, 1e9, `a level-spacing ratio needs ${w} consecutive levels, so a window narrower than ${w} holds none`);
+  const window = (option: 'exponentWindow' | 'offDiagonalWindow' | 'radialWindow', what: string) => {
+    const x = options[option];
+    if (x === undefined) return;
+    if (!Array.isArray(x) || x.length !== 2 || !x.every((v) => Number.isFinite(v)) || !(x[0] >= 0 && x[0] < x[1])) fail(option, `${option} must be [lo, hi] with 0 ≤ lo < hi (${what}), got ${JSON.stringify(x)}`);
+  };
+  window('exponentWindow', 'frequencies ω are positive');
+  window('offDiagonalWindow', 'stress magnitudes are positive');
+  window('radialWindow', 'stress magnitudes are positive');
+  if (options.zeta !== undefined && !(Number.isFinite(options.zeta) && options.zeta > 0)) fail('zeta', `zeta must be a positive number (σ = λζ maps eigenvalues to stresses), got ${options.zeta}`);
+  if (options.level !== undefined && !(options.level > 0 && options.level < 1)) fail('level', `level must lie in (0, 1), got ${options.level}`);
+  if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0)) fail('seed', `seed must be a non-negative integer, got ${options.seed}`);
+  if (options.ratioMax !== undefined && !(Number.isFinite(options.ratioMax) && options.ratioMax > 0)) fail('ratioMax', `ratioMax must be positive, got ${options.ratioMax}`);
+  if (options.moduliTolerance !== undefined && !(options.moduliTolerance > 0 && options.moduliTolerance < 1)) fail('moduliTolerance', `moduliTolerance must lie in (0, 1), got ${options.moduliTolerance}`);
+}
+
 export interface ValueWithError {
   value: number;
   error: number;
@@ -132,6 +184,7 @@ export type AnalysisProgress = (fraction: number, message: string) => void;
 
 export function ensembleStatistics(samples: SampleInput[], options: AnalysisOptions = {}, onProgress: AnalysisProgress = () => {}): EnsembleStatistics {
   if (samples.length === 0) throw new RangeError('analyzeEnsemble needs at least one sample');
+  checkAnalysisOptions(options);
   const settings = samples[0].settings;
   const model = settings.model;
   const d = model.dim;
@@ -215,6 +268,10 @@ export function ensembleStatistics(samples: SampleInput[], options: AnalysisOpti
     seed: options.seed ?? settings.seed,
     level: options.level,
   });
+  if (options.exponentWindow && s.points < 2) {
+    const all = lowFrequencies.flatMap((f) => Array.from(f)).filter((w) => w > 0);
+    throw new AnalysisOptionError('exponentWindow', `the exponent window [${options.exponentWindow.join(', ')}] holds ${s.points} of the non-zero frequencies (they run from ${Math.min(...all).toPrecision(4)} to ${Math.max(...all).toPrecision(4)}): s needs at least 2; choose a window inside that range`);
+  }
 
   // Level-spacing ratios in three windows.
   const ratioSets: Record<RatioWindowName, Float64Array[]> = { lowest: [], middle: [], highest: [] };
@@ -224,6 +281,11 @@ export function ensembleStatistics(samples: SampleInput[], options: AnalysisOpti
   spectra.forEach((sp, k) => {
     if (partial[k]) edgeWidth = Math.min(edgeWidth, sp.eigenvalues.length);
   });
+  for (const option of ['ratioEdgeWidth', 'ratioMiddleWidth'] as const) {
+    const width = options[option];
+    const levels = Math.min(...spectra.map((sp, k) => (partial[k] && option === 'ratioMiddleWidth' ? Infinity : sp.eigenvalues.length)));
+    if (width !== undefined && width > levels) throw new AnalysisOptionError(option, `${option} ${width} is wider than the ${levels} non-zero levels a sample has: choose at most ${levels}`);
+  }
   const windows = ratioWindows(spectra[fullIndices[0] ?? 0].eigenvalues.length, { edgeWidth, middleWidth: options.ratioMiddleWidth ?? options.ratioEdgeWidth });
   spectra.forEach((sp, k) => {
     const w = ratioWindows(sp.eigenvalues.length, { edgeWidth, middleWidth: options.ratioMiddleWidth ?? options.ratioEdgeWidth });

@@ -12,7 +12,7 @@ import { APP_VERSION } from '../version';
 import { readExtxyz, readNpy, sweepTempFiles, writeFileAtomic, writeJsonAtomic } from './files';
 import { faultPoint } from './faults';
 import { sweepProjectTempFiles } from './sweep';
-import { acquireLock, describeHolder, ProjectError, projectStatus, readLock, sampleDir, type ProjectFile } from './project';
+import { acquireLock, assertSettingsUnchanged, describeHolder, ProjectError, projectStatus, readLock, sampleDir, type ProjectFile } from './project';
 
 export interface LoadedEnsemble {
   project: ProjectFile;
@@ -27,6 +27,15 @@ export function loadEnsemble(dir: string, only?: string[]): LoadedEnsemble {
   if (!project.settings.spectrum.enabled) throw new ProjectError(`${dir}: this project was created with the spectrum stage off (--no-spectrum), so there is nothing to analyse`);
   for (const id of only ?? []) if (!all.some((s) => s.id === id)) throw new ProjectError(`${id} is not a sample of ${project.name}`);
   const samples = only ? all.filter((s) => only.includes(s.id)) : all;
+  assertSettingsUnchanged(dir, samples);
+  // A damaged sample is never left out silently: the analysis is refused, naming each and what to do.
+  const damaged = samples.filter((s) => s.state === 'damaged');
+  if (damaged.length) {
+    throw new ProjectError(
+      `${damaged.length} sample(s) of ${dir} are damaged, so nothing was analysed:\n${damaged.map((s) => `  ${s.id}: ${s.damage!.file}: ${s.damage!.reason}`).join('\n')}\n` +
+        `recompute them with glassmodes run ${dir} --redo ${damaged.map((s) => s.id).join(',')} (or restore the files from a backup)`,
+    );
+  }
   const done = samples.filter((s) => s.state === 'done');
   const missing = samples.filter((s) => s.state !== 'done').map((s) => s.id);
   const loaded = done.map((s): SampleInput => {
@@ -40,10 +49,18 @@ export function loadEnsemble(dir: string, only?: string[]): LoadedEnsemble {
       positions: config.positions,
       diameters: config.diameters,
       eigenvalues: eigen.data,
-      modes: existsSync(modesPath) ? readNpy(modesPath).data : null,
+      modes: existsSync(modesPath) ? finiteOrRefuse(readNpy(modesPath).data, `samples/${s.id}/modes.npy`, dir, s.id) : null,
     };
   });
   return { project, samples: loaded, missing };
+}
+
+/** The data, if every value is finite; else a ProjectError naming the file (shape and the rest are checked in sampleStatus). */
+function finiteOrRefuse(data: Float64Array, file: string, dir: string, id: string): Float64Array {
+  for (let k = 0; k < data.length; k++) {
+    if (!Number.isFinite(data[k])) throw new ProjectError(`${file} is damaged: value ${k} is ${data[k]}; recompute it with glassmodes run ${dir} --redo ${id}`);
+  }
+  return data;
 }
 
 /**

@@ -18,6 +18,8 @@ import { APP_VERSION } from '../version';
 import { sweepTempFiles, writeExtxyz, writeJsonAtomic } from './files';
 import { acquireLock, readSampleMeta, sampleDir, type ProjectFile, type SampleMeta } from './project';
 import { runSample, type SampleHooks, type SampleOutcome } from './sampleRun';
+import { monteCarloStateProblem, resultSettings, settingsDigest } from './sampleCheck';
+import type { ProjectSettings } from '../model/settings';
 
 export function chainDir(dir: string, id: string): string {
   return join(dir, 'chains', id);
@@ -71,7 +73,7 @@ function saveChain(path: string, state: ChainState, elapsedSeconds: number): voi
 }
 
 /** A chain checkpoint, or undefined when there is none; a corrupt one is an error that names the file (nothing is overwritten). */
-function loadChain(path: string, entry: ChainEntry): { state: ChainState; elapsedSeconds: number } | undefined {
+function loadChain(path: string, entry: ChainEntry, settings: ProjectSettings): { state: ChainState; elapsedSeconds: number } | undefined {
   if (!existsSync(path)) return undefined;
   let c: ChainCheckpoint;
   try {
@@ -82,6 +84,9 @@ function loadChain(path: string, entry: ChainEntry): { state: ChainState; elapse
   let mc: ChainState['mc'];
   try {
     if (c.format !== 'glassmodes-chain-checkpoint' || c.chain !== entry.index) throw new RangeError(`format ${JSON.stringify(c.format)}, chain ${c.chain}`);
+    const problem = monteCarloStateProblem(c as unknown as Record<string, unknown>, settings, Number.MAX_SAFE_INTEGER);
+    if (problem) throw new RangeError(problem);
+    if (!(Number.isInteger(c.written) && c.written >= 0 && c.written <= entry.samples.length)) throw new RangeError(`written must be an integer in [0, ${entry.samples.length}], got ${JSON.stringify(c.written)}`);
     mc = monteCarloStateFromJson(c);
   } catch (error) {
     throw new Error(`${path} is not a checkpoint of chain ${entry.id} (${(error as Error).message}); move it away to restart the chain from its seed`);
@@ -138,7 +143,7 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
   const reportPath = join(folder, 'chain.json');
   const progress = hooks.onProgress ?? (() => {});
   const stop = hooks.shouldStop ?? (() => false);
-  const resumed = loadChain(checkpointPath, entry);
+  const resumed = loadChain(checkpointPath, entry, settings);
   const state = resumed?.state ?? startChain(settings, entry);
   // Monte Carlo time only: the clock runs inside advanceChain.
   let monteCarloSeconds = resumed?.elapsedSeconds ?? 0;
@@ -210,6 +215,8 @@ async function runChainLocked(dir: string, project: ProjectFile, entry: ChainEnt
       seed: sample.seed,
       version: APP_VERSION,
       host: hostname(),
+      settingsDigest: settingsDigest(settings),
+      settings: resultSettings(settings),
       timings: { ...(previous?.timings ?? {}), parent: elapsed() },
       chain: { id: entry.id, index: entry.index, indexInChain: j, sweep: state.mc.sweepsDone, seed: entry.seed },
       mc: {

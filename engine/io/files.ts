@@ -22,6 +22,8 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });
+    // write(2) errors (ENOSPC, EIO) carry no path: name the file the user would look for.
+    if (error instanceof Error && (error as NodeJS.ErrnoException).path === undefined) (error as NodeJS.ErrnoException).path = path;
     throw error;
   }
   closeSync(fd);

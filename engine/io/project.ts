@@ -18,6 +18,7 @@ import { SettingsError, validateSettings, type ProjectSettings } from '../model/
 import { APP_VERSION, PROJECT_SCHEMA_VERSION } from '../version';
 import { writeJsonAtomic } from './files';
 import type { ImportRecord } from './glassImport';
+import { checkpointDamage, configurationProblem, damageMessage, readCheckedMeta, spectrumDamage, type Damage } from './sampleCheck';
 
 export interface SampleEntry {
   id: string;
@@ -37,11 +38,13 @@ export interface ProjectFile {
   imported?: ImportRecord;
 }
 
-export type SampleState = 'pending' | 'sampling' | 'sampled' | 'quenched' | 'done' | 'failed';
+/** 'damaged': a file of the sample is not what it must be (engine/io/sampleCheck.ts); `damage` says which and why. */
+export type SampleState = 'pending' | 'sampling' | 'sampled' | 'quenched' | 'done' | 'failed' | 'damaged';
 
 export interface SampleStatus extends SampleEntry {
   state: SampleState;
   error?: string;
+  damage?: Damage;
   meta?: SampleMeta;
 }
 
@@ -157,18 +160,50 @@ export function readSampleMeta(dir: string, id: string): SampleMeta | undefined 
   return existsSync(path) ? (readJson(path) as SampleMeta | undefined) : undefined;
 }
 
-/** What stage a sample has reached, read from its files. */
+/** What stage a sample has reached, read from its files, each checked against what it must be (sampleCheck.ts). */
 export function sampleStatus(dir: string, project: ProjectFile, entry: SampleEntry): SampleStatus {
   const folder = sampleDir(dir, entry.id);
-  const meta = readSampleMeta(dir, entry.id);
+  const rel = `samples/${entry.id}`;
+  const { settings } = project;
+  const checked = readCheckedMeta(folder, rel, entry, settings);
+  const meta = checked.meta as SampleMeta | undefined;
+  const damaged = (damage: Damage): SampleStatus => ({ ...entry, state: 'damaged', damage, error: damageMessage(entry.id, damage, dir), meta });
+  if (checked.damage) return damaged(checked.damage);
   const has = (name: string) => existsSync(join(folder, name));
   let state: SampleState = 'pending';
   if (meta?.failed) return { ...entry, state: 'failed', error: `${meta.failed.stage}: ${meta.failed.reason}`, meta };
   if (has('checkpoint.json')) state = 'sampling';
   if (has('parent.extxyz')) state = 'sampled';
   if (has('config.extxyz') && meta?.quench?.converged) state = 'quenched';
-  if (state === 'quenched' && (!project.settings.spectrum.enabled || (meta?.spectrum && has('eigenvalues.npy')))) state = 'done';
+  if (state === 'quenched' && (!settings.spectrum.enabled || (meta?.spectrum && has('eigenvalues.npy')))) state = 'done';
+  if (state === 'sampling') {
+    const damage = checkpointDamage(join(folder, 'checkpoint.json'), `${rel}/checkpoint.json`, settings);
+    if (damage) return damaged(damage);
+  }
+  if (state !== 'pending' && state !== 'sampling') {
+    const name = state === 'sampled' ? 'parent.extxyz' : 'config.extxyz';
+    const problem = configurationProblem(join(folder, name), settings);
+    if (problem) return damaged({ file: `${rel}/${name}`, reason: problem });
+  }
+  if (state === 'done' && settings.spectrum.enabled) {
+    const damage = spectrumDamage(folder, rel, settings, meta!.spectrum!);
+    if (damage) return damaged(damage);
+  }
   return { ...entry, state, meta };
+}
+
+/**
+ * Refuses a project whose project.json was edited after samples were computed (their meta.json
+ * records the digest of other settings): analysing or running on would mix two models.
+ */
+export function assertSettingsUnchanged(dir: string, samples: SampleStatus[]): void {
+  const changed = samples.filter((s) => s.damage?.settingsChanged);
+  if (changed.length === 0) return;
+  const what = [...new Set(changed.flatMap((s) => s.damage!.settingsChanged!))].join(', ');
+  throw new ProjectError(
+    `${join(resolve(dir), PROJECT_FILE)} was edited after samples were computed: ${changed.length} sample(s) (${changed.map((s) => s.id).slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}) were computed with other settings (${what}). ` +
+      'Settings cannot change under existing samples: restore project.json, or make a new project (glassmodes new) with the new settings. Nothing was changed',
+  );
 }
 
 export function projectStatus(dir: string): { project: ProjectFile; samples: SampleStatus[] } {

@@ -150,6 +150,7 @@ function loadSample(dir: string, sampleId: string): LoadedSample {
   const { project, samples } = projectStatus(dir);
   const status = samples.find((s) => s.id === sampleId);
   if (!status) throw new ProjectError(`${sampleId} is not a sample of ${project.name}`);
+  if (status.state === 'damaged') throw new ProjectError(`${sampleId}: ${status.error}`);
   const folder = sampleDir(dir, sampleId);
   const configPath = join(folder, 'config.extxyz');
   if (!existsSync(configPath)) throw new ProjectError(`${sampleId} has no inherent structure yet (${status.state}): run the project first`);

@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { LOCK_HEARTBEAT_SECONDS, openProject, refreshOwnLock, releaseOwnLock, sampleDir, sampleStatus, type ProjectFile } from './project';
+import { assertSettingsUnchanged, LOCK_HEARTBEAT_SECONDS, openProject, refreshOwnLock, releaseOwnLock, sampleDir, sampleStatus, type ProjectFile } from './project';
 import { sweepAnalysis } from './analysisFiles';
 import { sweepProjectTempFiles } from './sweep';
 import { chainDir } from './chainRun';
@@ -68,6 +68,8 @@ export interface RunSummary {
   done: string[];
   failed: { id: string; error: string }[];
   skipped: { id: string; reason: string }[];
+  /** Samples not run because a file of theirs is damaged (also listed in `skipped`): `run --redo <id>` recomputes them. */
+  damaged?: { id: string; error: string }[];
   cancelled: boolean;
   /** On cancel: each sample or chain that was running, and what it wrote as it stopped. */
   stopped: StoppedItem[];
@@ -180,12 +182,16 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
   if (options.chains) throw new RangeError('--chains applies to projects made of chains (glassmodes new … --chains C)');
   const emit = options.onEvent ?? (() => {});
   const statuses = pendingSamples(dir, project, options.samples);
-  const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false, stopped: [] };
+  assertSettingsUnchanged(dir, statuses);
+  const summary: RunSummary = { done: [], failed: [], skipped: [], damaged: [], cancelled: false, stopped: [] };
   const queue = [] as typeof statuses;
   for (const s of statuses) {
     if (s.state === 'done') continue;
-    if (s.state === 'failed') summary.skipped.push({ id: s.id, reason: `failed earlier (${s.error}); delete samples/${s.id} to retry` });
-    else queue.push(s);
+    if (s.state === 'failed') summary.skipped.push({ id: s.id, reason: `failed earlier (${s.error}); glassmodes run ${dir} --redo ${s.id} to retry` });
+    else if (s.state === 'damaged') {
+      summary.skipped.push({ id: s.id, reason: s.error! });
+      summary.damaged!.push({ id: s.id, error: s.error! });
+    } else queue.push(s);
   }
   for (const s of summary.skipped) emit({ type: 'log', message: `${s.id} skipped: ${s.reason}` });
   if (queue.length === 0) return summary;
@@ -250,13 +256,18 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
  */
 async function runChains(dir: string, project: ProjectFile, options: RunOptions): Promise<RunSummary> {
   const emit = options.onEvent ?? (() => {});
-  const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: false, stopped: [] };
+  const summary: RunSummary = { done: [], failed: [], skipped: [], damaged: [], cancelled: false, stopped: [] };
   const queue: ChainEntry[] = [];
   for (const chain of selectedChains(project, options)) {
     const statuses = chain.samples.map((k) => sampleStatus(dir, project, project.samples[k]));
+    assertSettingsUnchanged(dir, statuses);
     const failed = statuses.filter((s) => s.state === 'failed');
-    for (const s of failed) summary.skipped.push({ id: s.id, reason: `failed earlier (${s.error}); delete samples/${s.id} to retry` });
-    if (statuses.some((s) => s.state !== 'done' && s.state !== 'failed')) queue.push(chain);
+    for (const s of failed) summary.skipped.push({ id: s.id, reason: `failed earlier (${s.error}); glassmodes run ${dir} --redo ${s.id} to retry` });
+    for (const s of statuses.filter((x) => x.state === 'damaged')) {
+      summary.skipped.push({ id: s.id, reason: s.error! });
+      summary.damaged!.push({ id: s.id, error: s.error! });
+    }
+    if (statuses.some((s) => s.state !== 'done' && s.state !== 'failed' && s.state !== 'damaged')) queue.push(chain);
   }
   for (const s of summary.skipped) emit({ type: 'log', message: `${s.id} skipped: ${s.reason}` });
   if (queue.length === 0 || options.signal?.aborted) return { ...summary, cancelled: options.signal?.aborted === true };

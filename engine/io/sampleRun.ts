@@ -10,7 +10,9 @@ import { needsMonteCarlo, parentReport, randomConfiguration, runParentStage, run
 import { boxSide } from '../model/settings';
 import { APP_VERSION } from '../version';
 import { readExtxyz, sweepTempFiles, writeExtxyz, writeJsonAtomic, writeNpy } from './files';
-import { acquireSampleLock, readSampleMeta, sampleDir, type ProjectFile, type SampleEntry, type SampleMeta } from './project';
+import { acquireSampleLock, readSampleMeta, sampleDir, sampleStatus, type ProjectFile, type SampleEntry, type SampleMeta } from './project';
+import { checkpointDamage, resultSettings, settingsDigest } from './sampleCheck';
+import type { ProjectSettings } from '../model/settings';
 
 export type Stage = 'parent' | 'quench' | 'spectrum';
 
@@ -36,21 +38,25 @@ export type SampleOutcome =
 interface Checkpoint extends MonteCarloStateJson {
   format: 'glassmodes-mc-checkpoint';
   elapsedSeconds: number;
+  /** settingsDigest of the settings it was written with (sampleCheck.ts). */
+  settingsDigest?: string;
 }
 
-function saveCheckpoint(path: string, state: MonteCarloState, elapsedSeconds: number): void {
-  const c: Checkpoint = { format: 'glassmodes-mc-checkpoint', ...monteCarloStateToJson(state), elapsedSeconds };
+function saveCheckpoint(path: string, state: MonteCarloState, elapsedSeconds: number, settings: ProjectSettings): void {
+  const c: Checkpoint = { format: 'glassmodes-mc-checkpoint', ...monteCarloStateToJson(state), elapsedSeconds, settingsDigest: settingsDigest(settings) };
   writeJsonAtomic(path, c);
 }
 
-function loadCheckpoint(path: string): { state: MonteCarloState; elapsedSeconds: number } | undefined {
-  try {
-    const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
-    if (c.format !== 'glassmodes-mc-checkpoint') return undefined;
-    return { state: monteCarloStateFromJson(c), elapsedSeconds: c.elapsedSeconds };
-  } catch {
-    return undefined; // an unreadable checkpoint is ignored: the stage restarts from its seed
-  }
+/**
+ * The checkpoint, undefined when there is none; one that is not what it must be (schema, sizes,
+ * settings) is an error naming the file, never a silent restart from sweep 0.
+ */
+function loadCheckpoint(path: string, id: string, settings: ProjectSettings): { state: MonteCarloState; elapsedSeconds: number } | undefined {
+  if (!existsSync(path)) return undefined;
+  const damage = checkpointDamage(path, `samples/${id}/checkpoint.json`, settings);
+  if (damage) throw new Error(`${damage.file}: ${damage.reason}`);
+  const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+  return { state: monteCarloStateFromJson(c), elapsedSeconds: c.elapsedSeconds };
 }
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
@@ -77,14 +83,18 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
   const parentPath = join(folder, 'parent.extxyz');
   const configPath = join(folder, 'config.extxyz');
   const checkpointPath = join(folder, 'checkpoint.json');
+  // Every file checked before it is used: a damaged sample is reported, never overwritten here.
+  const status = sampleStatus(dir, project, entry);
+  if (status.state === 'damaged') return { status: 'failed', error: status.error! };
   let meta: SampleMeta = readSampleMeta(dir, entry.id) ?? { id: entry.id, seed: entry.seed, version: APP_VERSION, timings: {}, host: hostname() };
   if (meta.failed) return { status: 'failed', error: `${meta.failed.stage}: ${meta.failed.reason}` };
+  meta = { ...meta, settingsDigest: settingsDigest(settings), settings: resultSettings(settings) };
 
   // Stage 1: the parent configuration at T* (in a project of chains, the chain writes it).
   if (!existsSync(parentPath) && settings.sampling.chains > 0) return { status: 'failed', error: `parent: ${entry.id} has no parent yet; its chain writes it (glassmodes run)` };
   if (!existsSync(parentPath)) {
     const t0 = performance.now();
-    const resumed = needsMonteCarlo(settings) ? loadCheckpoint(checkpointPath) : undefined;
+    const resumed = needsMonteCarlo(settings) ? loadCheckpoint(checkpointPath, entry.id, settings) : undefined;
     const state = resumed?.state ?? randomConfiguration(settings, entry.seed);
     const before = resumed?.elapsedSeconds ?? 0;
     const total = settings.sampling.sweeps;
@@ -99,7 +109,7 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
         progress('parent', s.sweepsDone / total, `sweep ${s.sweepsDone}/${total}`);
       }
       if (now - lastCheckpoint > settings.sampling.checkpointSeconds * 1000) {
-        saveCheckpoint(checkpointPath, s, before + seconds(t0));
+        saveCheckpoint(checkpointPath, s, before + seconds(t0), settings);
         lastCheckpoint = now;
       }
       if (stop()) {
@@ -108,7 +118,7 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
       }
     });
     if (stopped) {
-      saveCheckpoint(checkpointPath, state, before + seconds(t0));
+      saveCheckpoint(checkpointPath, state, before + seconds(t0), settings);
       return { status: 'stopped', stage: 'parent', checkpoint: { sweepsDone: state.sweepsDone, sweeps: total } };
     }
     const report = parentReport(settings, state);

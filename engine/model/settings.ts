@@ -3,6 +3,7 @@
  * range. `validateSettings` is the one gate: the CLI, the app and the runner pass user input
  * through it, and it names the offending setting and the allowed range when it refuses.
  */
+import { makePairPotential } from './potential';
 
 export type Taper = number | 'inf';
 export type Temperature = number | 'inf';
@@ -142,6 +143,42 @@ export class SettingsError extends Error {
   }
 }
 
+/** The largest N a project may have: one .extxyz line is ≤ 100 characters, and a file is built as one string of at most 2^29 − 24. */
+export const MAX_PARTICLES = 5_000_000;
+
+/**
+ * How many times the quench tolerance the pair force at contact of the two smallest particles
+ * must exceed: below it (a taper m so large that T_m = (1 − x²)^m underflows) every configuration
+ * is already "converged" and every eigenvalue 0, a degenerate glass reported as a result.
+ */
+export const CONTACT_FORCE_MARGIN = 1e3;
+
+function contactForce(model: ModelSettings): number {
+  const out = new Float64Array(3);
+  makePairPotential(model).terms(model.diameterMin, model.diameterMin, out);
+  return Math.abs(out[1]);
+}
+
+function checkContactForce(model: ModelSettings, forceTolerance: number): void {
+  const threshold = CONTACT_FORCE_MARGIN * forceTolerance;
+  const force = contactForce(model);
+  if (Number.isFinite(force) && force >= threshold) return;
+  const setting = model.taper !== 'inf' && contactForce({ ...model, taper: 2 }) >= threshold ? 'model.taper' : 'model.exponent';
+  let why = `the pair force at contact of the two smallest particles (r = a = ${model.diameterMin}) is |φ'| = ${force.toExponential(3)}, below ${CONTACT_FORCE_MARGIN} × quench.forceTolerance = ${threshold.toExponential(1)}: every configuration would count as an inherent structure, with all eigenvalues ~0`;
+  if (setting === 'model.taper') {
+    let lo = 2;
+    let hi = model.taper as number;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (contactForce({ ...model, taper: mid }) >= threshold) lo = mid;
+      else hi = mid;
+    }
+    why += ` (T_m(x) = (1 − x²)^m ${force === 0 ? 'underflows to 0' : 'is that small'} at x = a/r_c = ${(model.diameterMin / model.cutoff).toFixed(3)}); the largest m that keeps it is ${lo}, or use 'inf' (T_∞)`;
+    throw new SettingsError('model.taper', `an integer m ≥ 2 with a non-degenerate potential, or 'inf'`, model.taper, why);
+  }
+  throw new SettingsError(setting, 'a value that gives a finite, non-negligible pair force at contact', setting === 'model.exponent' ? model.exponent : model.taper, why);
+}
+
 /** Box side L = (N/ρ)^(1/d). */
 export function boxSide(model: Pick<ModelSettings, 'particles' | 'density' | 'dim'>): number {
   return (model.particles / model.density) ** (1 / model.dim);
@@ -197,7 +234,10 @@ export function validateSettings(input: unknown = {}): ProjectSettings {
   const d = DEFAULT_SETTINGS;
   const m = section(input, 'model');
   const dim = number(m, 'dim', 'model', d.model.dim, '2 or 3', (x) => x === 2 || x === 3) as 2 | 3;
-  const particles = number(m, 'particles', 'model', d.model.particles, 'an integer ≥ 2', (x) => Number.isInteger(x) && x >= 2);
+  const particles = number(m, 'particles', 'model', d.model.particles, `an integer in [2, ${MAX_PARTICLES}]`, (x) => Number.isInteger(x) && x >= 2);
+  if (particles > MAX_PARTICLES) {
+    throw new SettingsError('model.particles', `an integer in [2, ${MAX_PARTICLES}]`, particles, `a configuration file (.extxyz) of ${particles} particles is ~${Math.round(particles / 1e4)} million characters, more than the longest string this runtime can build (2^29 − 24)`);
+  }
   const density = number(m, 'density', 'model', d.model.density, 'a positive number', (x) => x > 0);
   const diameterMin = number(m, 'diameterMin', 'model', d.model.diameterMin, 'a positive number', (x) => x > 0);
   const diameterMax = number(m, 'diameterMax', 'model', d.model.diameterMax, `a number > model.diameterMin = ${diameterMin}`, (x) => x > diameterMin);
@@ -239,6 +279,8 @@ export function validateSettings(input: unknown = {}): ProjectSettings {
     maxIterations: number(q, 'maxIterations', 'quench', d.quench.maxIterations, 'a positive integer', (x) => Number.isInteger(x) && x > 0),
     memory: number(q, 'memory', 'quench', d.quench.memory, 'an integer in [1, 100]', (x) => Number.isInteger(x) && x >= 1 && x <= 100),
   };
+
+  checkContactForce(model, quench.forceTolerance);
 
   const sp = section(input, 'spectrum');
   const enabled = sp.enabled ?? d.spectrum.enabled;
