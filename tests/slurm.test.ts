@@ -77,7 +77,7 @@ describe('glassmodes slurm: task shares and bad input (no scheduler needed)', ()
       leave({ job: '77', restart: 0 }); // the run before the requeue: taken over
       const release = acquireLock(folder);
       expect(release).toBeDefined();
-      expect(readLock(folder)?.slurm).toEqual({ job: '77', restart: 1 });
+      expect(readLock(folder)?.holder?.slurm).toEqual({ job: '77', restart: 1 });
       release!();
       expect(existsSync(join(folder, '.lock'))).toBe(false);
     } finally {

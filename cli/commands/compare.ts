@@ -6,6 +6,7 @@
 import { meanWithError } from '../../engine/analysis/histogram';
 import { makeSeries, seriesToCsv } from '../../engine/series';
 import { writeFileAtomic } from '../../engine/io/files';
+import { join } from 'node:path';
 import { readAnalysisSummary } from '../../engine/io/analysisFiles';
 import { assertSettingsUnchanged, ProjectError, projectStatus } from '../../engine/io/project';
 import { parse, UsageError } from '../args';

@@ -9,7 +9,7 @@ import { contacts, particleEnergies, type Glass } from '../model/glass';
 import { identifyZeroModes } from '../spectrum/zeroModes';
 import { elasticModuli } from './elasticity';
 import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, modeRotationalFractions, rotationalFraction, strainAndVorticity, type StrainVorticity, type VorticityGrid } from './modeGeometry';
-import { participationRatio } from './participation';
+import { participationRatio } from '../spectrum/participation';
 import { localPressures, localShearStresses, particleStresses } from './stress';
 
 export interface SpectrumObservables {

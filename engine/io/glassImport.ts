@@ -22,20 +22,14 @@ import { parseLammpsData, parseLammpsDump, type RawFrame } from './lammps';
 import { writeExtxyz, writeJsonAtomic } from './files';
 import { createProject, ProjectError, sampleDir, sampleId, type ProjectFile, type SampleMeta } from './project';
 
-export type ImportFormat = 'extxyz' | 'lammps-data' | 'lammps-dump';
+import type { ImportFormat, ImportRecord } from './project';
+export type { ImportFormat } from './project';
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['extxyz', 'lammps-data', 'lammps-dump'];
 
 /** Where diameters come from: a per-atom property (radius/radii are doubled), or a type → diameter map. */
 export type DiameterSource = { property: string } | { types: Record<string, number> };
 
-/** What project.json records of an import (docs/PROJECT_FORMAT.md "Imported projects"). */
-export interface ImportRecord {
-  mode: 'as-is' | 'quench';
-  units: string;
-  diameters: string;
-  dimension: string;
-  files: { path: string; sha256: string; format: ImportFormat; frames: number; samples: string[] }[];
-}
+export type { ImportRecord } from './project';
 
 export const IMPORT_UNITS = "no conversion: positions, box, diameters and r_c in the file's length unit, energies in ε of the potential";
 

@@ -17,13 +17,24 @@ import { deriveSeed } from '../random';
 import { SettingsError, validateSettings, type ProjectSettings } from '../model/settings';
 import { APP_VERSION, PROJECT_SCHEMA_VERSION } from '../version';
 import { writeJsonAtomic } from './files';
-import type { ImportRecord } from './glassImport';
 import { checkpointDamage, configurationProblem, damageMessage, readCheckedMeta, spectrumDamage, type Damage } from './sampleCheck';
 
 export interface SampleEntry {
   id: string;
   index: number;
   seed: number;
+}
+
+/** The file formats `glassmodes import` reads (engine/io/glassImport.ts). */
+export type ImportFormat = 'extxyz' | 'lammps-data' | 'lammps-dump';
+
+/** What project.json records of an import (docs/PROJECT_FORMAT.md "Imported projects"). */
+export interface ImportRecord {
+  mode: 'as-is' | 'quench';
+  units: string;
+  diameters: string;
+  dimension: string;
+  files: { path: string; sha256: string; format: ImportFormat; frames: number; samples: string[] }[];
 }
 
 export interface ProjectFile {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeSeries, seriesFromCsv, seriesToCsv } from '../analysis/series';
+import { makeSeries, seriesFromCsv, seriesToCsv } from '../series';
 import type { ModelSettings } from '../model/settings';
 import { fitRelaxationTimes } from '../pipeline/relaxationRun';
 import type { ModeCouplingFit } from '../theory/modeCoupling';

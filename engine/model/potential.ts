@@ -9,7 +9,16 @@
  *
  * T vanishes with its first m derivatives at x = 1, so φ ~ (r_c − r)^(m+1) near the cutoff.
  */
-import type { ModelSettings, Taper } from './settings';
+/** Tapering order m of T_m(x) = (1 − x²)^m, or 'inf' for T_∞(x) = exp[x / (2(x − 1))] (re-exported by settings.ts). */
+export type Taper = number | 'inf';
+
+/** The settings a pair potential is made from (a part of ModelSettings, which settings.ts builds on this). */
+export interface PotentialSettings {
+  cutoff: number;
+  exponent: number;
+  taper: Taper;
+  potential: 'ipl' | 'lj';
+}
 
 /** x^k for a non-negative integer k by repeated squaring (Math.pow is several times slower here). */
 export function integerPower(x: number, k: number): number {
@@ -66,12 +75,12 @@ export function taperFunction(taper: Taper): TaperFunction {
  */
 export interface PairPotential {
   readonly cutoff: number;
-  readonly settings: Pick<ModelSettings, 'cutoff' | 'exponent' | 'taper' | 'potential'>;
+  readonly settings: PotentialSettings;
   terms(r: number, a: number, out: Float64Array): void;
   energy(r: number, a: number): number;
 }
 
-export function makePairPotential(model: Pick<ModelSettings, 'cutoff' | 'exponent' | 'taper' | 'potential'>): PairPotential {
+export function makePairPotential(model: PotentialSettings): PairPotential {
   const rc = model.cutoff;
   const taper = taperFunction(model.taper);
   const n = model.exponent;
@@ -105,7 +114,7 @@ export function makePairPotential(model: Pick<ModelSettings, 'cutoff' | 'exponen
  * φ(r) alone, for Monte Carlo, which needs no derivatives: the same formulas as `terms`, without
  * the derivative work (tests check the two agree).
  */
-function pairEnergy(model: Pick<ModelSettings, 'cutoff' | 'exponent' | 'taper' | 'potential'>): (r: number, a: number) => number {
+function pairEnergy(model: PotentialSettings): (r: number, a: number) => number {
   const rc = model.cutoff;
   const n = model.exponent;
   const m = model.taper;
@@ -163,7 +172,7 @@ export interface PairFactors {
   geometry(r2: number): number;
 }
 
-export function pairFactors(model: Pick<ModelSettings, 'cutoff' | 'exponent' | 'taper' | 'potential'>): PairFactors | undefined {
+export function pairFactors(model: PotentialSettings): PairFactors | undefined {
   if (model.potential !== 'ipl') return undefined;
   const rc = model.cutoff;
   const rc2 = rc * rc;

@@ -5,7 +5,8 @@
  */
 import { makePairPotential } from './potential';
 
-export type Taper = number | 'inf';
+import type { Taper } from './potential';
+export type { Taper } from './potential';
 export type Temperature = number | 'inf';
 
 export interface ModelSettings {

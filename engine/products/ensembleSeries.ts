@@ -5,7 +5,7 @@
  * No statistic is computed here.
  */
 import { ensembleStatistics, type AnalysisOptions, type AnalysisProgress, type AnalysisSummary, type EnsembleStatistics, type SampleInput } from '../analysis/ensemble';
-import { makeSeries, UNITS, type Series } from '../analysis/series';
+import { makeSeries, UNITS, type Series } from '../series';
 
 export interface EnsembleAnalysis {
   series: Series[];
