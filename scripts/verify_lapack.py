@@ -36,6 +36,21 @@ def pair_potential(r, a, rc, n, taper):
     return A * u * t, A / rc * (u1 * t + u * t1), A / rc ** 2 * (u2 * t + 2 * u1 * t1 + u * t2)
 
 
+def interacting_pairs(atoms, dim, rc, n, taper):
+    """Pairs i < j within rc (minimum image): indices, r_j - r_i, r, and phi, phi', phi''."""
+    side = atoms.cell.lengths()[0]
+    pos = atoms.positions[:, :dim]
+    diam = atoms.arrays['diameter']
+    i, j = np.triu_indices(len(diam), 1)
+    sep = pos[j] - pos[i]
+    sep -= side * np.round(sep / side)
+    r = np.linalg.norm(sep, axis=1)
+    keep = r < rc
+    i, j, sep, r = i[keep], j[keep], sep[keep], r[keep]
+    phi, d1, d2 = pair_potential(r, (diam[i] + diam[j]) / 2, rc, n, taper)
+    return i, j, sep, r, phi, d1, d2
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('sample')
@@ -45,18 +60,9 @@ def main():
     args = p.parse_args()
     folder = Path(args.sample)
     atoms = read(folder / 'config.extxyz')
-    side = atoms.cell.lengths()[0]
     dim = 3 if atoms.pbc[2] else 2
-    pos = atoms.positions[:, :dim]
-    diam = atoms.arrays['diameter']
-    n = len(diam)
-    i, j = np.triu_indices(n, 1)
-    sep = pos[j] - pos[i]
-    sep -= side * np.round(sep / side)
-    r = np.linalg.norm(sep, axis=1)
-    keep = r < args.cutoff
-    i, j, sep, r = i[keep], j[keep], sep[keep], r[keep]
-    phi, d1, d2 = pair_potential(r, (diam[i] + diam[j]) / 2, args.cutoff, args.exponent, args.taper)
+    n = len(atoms.arrays['diameter'])
+    i, j, sep, r, phi, d1, d2 = interacting_pairs(atoms, dim, args.cutoff, args.exponent, args.taper)
     energy = phi.sum()
     forces = np.zeros((n, dim))
     f = (d1 / r)[:, None] * sep  # force on i is +phi'/r * (r_j - r_i)

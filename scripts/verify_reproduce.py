@@ -22,23 +22,14 @@ import numpy as np
 from ase.io import read
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verify_lapack import pair_potential  # noqa: E402  (the same independent potential)
+from verify_lapack import interacting_pairs  # noqa: E402  (the same independent potential and pairs)
 
 
 def hessian(atoms, model):
-    side = atoms.cell.lengths()[0]
     dim = model['dim']
-    pos = atoms.positions[:, :dim]
-    diam = atoms.arrays['diameter']
-    n = len(diam)
-    i, j = np.triu_indices(n, 1)
-    sep = pos[j] - pos[i]
-    sep -= side * np.round(sep / side)
-    r = np.linalg.norm(sep, axis=1)
-    keep = r < model['cutoff']
-    i, j, sep, r = i[keep], j[keep], sep[keep], r[keep]
+    n = len(atoms.arrays['diameter'])
     taper = 'inf' if model['taper'] == 'inf' else str(model['taper'])
-    _, d1, d2 = pair_potential(r, (diam[i] + diam[j]) / 2, model['cutoff'], model['exponent'], taper)
+    i, j, sep, r, _, d1, d2 = interacting_pairs(atoms, dim, model['cutoff'], model['exponent'], taper)
     e = sep / r[:, None]
     k = (d2 - d1 / r)[:, None, None] * e[:, :, None] * e[:, None, :] + (d1 / r)[:, None, None] * np.eye(dim)
     h = np.zeros((n, dim, n, dim))
