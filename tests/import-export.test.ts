@@ -392,6 +392,8 @@ describe('the app side: Projects → Import… and Export → modes, through the
           host: 'bridge',
           versions: {},
           chooseFolder: async () => null,
+          // a user who confirms each typed path in the main process (main/security.ts PathGuard)
+          confirmFolder: async () => true,
           computeStatus: () => ({ order: [], attempts: [], available: false }),
           computeProbe: async () => ({ order: [], attempts: [], available: false }),
           saveExport: async (name, _kind, bytes) => {
