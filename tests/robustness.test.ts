@@ -251,7 +251,7 @@ describe('bad inputs and faults through the CLI (issue 12, item 8)', () => {
   it.concurrent.each(CASES.map((c, k) => [c.name, c, k] as const))('%s', async (_name, c, k) => {
     const p = join(scratch, `case-${k}`);
     const out = join(scratch, `out-${k}`);
-    if (c.from !== 'none') cpSync({ base, mc, wide, demo: demoDir }[c.from], p, { recursive: true });
+    if (c.from !== 'none') cpSync({ base, mc, wide, demo: demoDir }[c.from], p, { recursive: true, verbatimSymlinks: true });
     c.prepare?.(p);
     const before = fingerprint(p);
     const r = await cli(c.args(p, out));
@@ -301,8 +301,10 @@ describe('pipes, full disks and read-only places', () => {
     const unmount = mount(disk, 'size=1m');
     try {
       const p = join(disk, 'p');
-      cpSync(base, p, { recursive: true });
+      cpSync(base, p, { recursive: true, verbatimSymlinks: true });
+      // Never analysed: no analysis versions whose removal would free space for the new one.
       rmSync(join(p, 'analysis'), { recursive: true });
+      rmSync(join(p, '.analysis'), { recursive: true, force: true });
       mkdirSync(join(p, 'analysis'));
       // Fill what is left but a few kB: the CSVs no longer fit.
       const free = () => Number(spawnSync('df', ['--output=avail', '-B1', disk], { encoding: 'utf8' }).stdout.trim().split('\n')[1]);
@@ -322,10 +324,10 @@ describe('pipes, full disks and read-only places', () => {
   it.skipIf(!mounted)('analyze and --out on a read-only file system: messages, nothing changed', async () => {
     const disk = join(scratch, 'ro');
     mkdirSync(disk, { recursive: true });
-    cpSync(base, join(disk, 'p'), { recursive: true });
+    cpSync(base, join(disk, 'p'), { recursive: true, verbatimSymlinks: true });
     const before = fingerprint(join(disk, 'p'));
     const unmountRw = mount(disk, 'size=4m');
-    cpSync(base, join(disk, 'p'), { recursive: true });
+    cpSync(base, join(disk, 'p'), { recursive: true, verbatimSymlinks: true });
     spawnSync('mount', ['-o', 'remount,ro', disk]);
     try {
       const p = join(disk, 'p');
