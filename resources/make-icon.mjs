@@ -16,7 +16,7 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-// Disks with diameters from P(a) ∝ a^-3 on [0.73, 1.62] (SPEC §1), placed without overlap.
+// Disks with diameters from P(a) ∝ a^-3 on [0.73, 1.62] (docs/PHYSICS.md §1), placed without overlap.
 const disks = [];
 const unit = 46;
 for (let tries = 0; tries < 20000 && disks.length < 70; tries++) {

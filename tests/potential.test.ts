@@ -108,7 +108,7 @@ describe('settings are refused with the setting and the allowed range named', ()
   it('taper m < 2, with the reason', () => refuse({ model: { taper: 1 } }, 'model.taper', /discontinuous/));
   it('an unknown taper', () => refuse({ model: { taper: 'cosine' } }, 'model.taper', /integer m ≥ 2 or 'inf'/));
   it('a box smaller than 2 r_c', () => refuse({ model: { particles: 50, dim: 3 } }, 'model.particles', /minimum image/));
-  it('N < 2', () => refuse({ model: { particles: 1, dim: 2, density: 0.01 } }, 'model.particles', /≥ 2/));
+  it('N < 2', () => refuse({ model: { particles: 1, dim: 2, density: 0.01 } }, 'model.particles', /an integer in \[2, /));
   it('non-positive density', () => refuse({ model: { density: 0 } }, 'model.density', /positive/));
   it('negative temperature', () => refuse({ sampling: { parentTemperature: -0.3 } }, 'sampling.parentTemperature', /positive/));
   it('a_min ≥ a_max', () => refuse({ model: { diameterMin: 1.7, diameterMax: 1.62 } }, 'model.diameterMax', />/));
