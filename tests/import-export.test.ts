@@ -190,6 +190,17 @@ ase.io.write('ase-63.extxyz', b, format='extxyz')
     expect(existsSync(file('multi-bad'))).toBe(false);
   });
 
+  it('the position resolution of a file: 0.5·10⁻ᵏ for coordinates printed with k decimals, 0 at full float64 precision', async () => {
+    const { positionResolution } = await import('../engine/hessian/rounding');
+    const { createRng, uniform } = await import('../engine/random');
+    const rng = createRng(5);
+    const full = Float64Array.from({ length: 192 }, () => 10 * uniform(rng));
+    expect(positionResolution(full)).toBe(0);
+    for (const k of [3, 6, 8]) expect(positionResolution(full.map((x) => Number(x.toFixed(k))))).toBe(0.5 * 10 ** -k);
+    // wrapped by a box side with the same decimals, still on the grid
+    expect(positionResolution(full.map((x) => Number(x.toFixed(8)) + 9.87654321))).toBe(5e-9);
+  });
+
   it('ASE extended XYZ: read exactly as ASE reads it; 8 decimals, so --as-is needs a looser tolerance, and LAMMPS of the same configuration agrees to 1e-10', async () => {
     // ASE writes extended XYZ floats with %16.8f (ase/io/extxyz.py): positions and diameters rounded.
     const ase = JSON.parse(python(`
@@ -197,9 +208,25 @@ import ase.io, json
 a = ase.io.read('ase.extxyz')
 print(json.dumps({'pos': [repr(float(x)) for x in a.positions.ravel()], 'd': [repr(float(x)) for x in a.arrays['diameter']], 'sym': list(a.get_chemical_symbols())}))
 `));
-    // At the default tolerance the rounded configuration is refused, and nothing is written.
-    expect(() => importGlasses(file('ase-strict'), [file('ase.extxyz')], { model: MODEL }, { mode: 'as-is' })).toThrow(/--as-is: 1 of 1 .*max\|f\| = .*--quench/s);
-    expect(existsSync(file('ase-strict'))).toBe(false);
+    // At the default tolerance (1e-10) the rounded configuration has max|f| ~1e-6, but no more than
+    // its 8-decimal positions allow: it is taken as a minimum, and meta.json says why.
+    const strict = importGlasses(file('ase-strict'), [file('ase.extxyz')], { model: MODEL, spectrum: SPECTRUM }, { mode: 'as-is', diametersFrom: 'diameter' });
+    const rounding = strict.samples[0].rounding!;
+    expect(rounding.positionResolution).toBe(5e-9);
+    expect(strict.samples[0].maxForce).toBeGreaterThan(1e-10);
+    expect(strict.samples[0].maxForce).toBeLessThanOrEqual(rounding.forceBound);
+    const strictMeta = JSON.parse(readFileSync(join(file('ase-strict'), 'samples/s0000/meta.json'), 'utf8'));
+    expect(strictMeta.quench.rounding.positionResolution).toBe(5e-9);
+    expect(strictMeta.quench.reason).toMatch(/rounds positions to ±5\.0e-9/);
+    // A configuration that is not a minimum is refused although its file rounds too, and nothing is written.
+    python(`
+import ase.io
+a = ase.io.read('ase.extxyz')
+a.positions[0] += [0.01, 0, 0]
+ase.io.write('ase-displaced.extxyz', a, format='extxyz')
+`);
+    expect(() => importGlasses(file('ase-displaced'), [file('ase-displaced.extxyz')], { model: MODEL }, { mode: 'as-is', diametersFrom: 'diameter' })).toThrow(/--as-is: 1 of 1 .*max\|f\| = .*more than the .* its positions' rounding .*--quench/s);
+    expect(existsSync(file('ase-displaced'))).toBe(false);
     const tolerance = { quench: { forceTolerance: 1e-4 } };
     const viaProperty = await importAndRun('ase-extxyz', [file('ase.extxyz')], { mode: 'as-is', diametersFrom: 'diameter' }, tolerance);
     const parent = readExtxyz(join(viaProperty.dir, 'samples/s0000/parent.extxyz'));

@@ -15,6 +15,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { cutoffPairs, energyAndForces, makeGlass, maxForce } from '../model/glass';
+import { positionResolution, roundingForceBound } from '../hessian/rounding';
 import { boxSide, SettingsError, validateSettings, type ProjectSettings } from '../model/settings';
 import { APP_VERSION } from '../version';
 import { FormatError, parseExtxyzFrames, type Configuration, type ExtxyzFrame } from './extxyz';
@@ -229,6 +230,8 @@ export interface ImportedSample {
   frame: number;
   energy: number;
   maxForce: number;
+  /** --as-is above forceTolerance but within what the file's rounding of positions allows. */
+  rounding?: { positionResolution: number; forceBound: number };
 }
 
 export interface ImportResult {
@@ -293,8 +296,16 @@ export function importGlasses(dir: string, paths: string[], settingsInput: Recor
     const forces = new Float64Array(c.positions.length);
     const energy = energyAndForces(glass, c.positions, cutoffPairs(glass, c.positions), forces);
     const worst = maxForce(forces, c.dim);
-    checked.push({ id: '', source: c.source, frame: c.frame, energy, maxForce: worst });
-    if (options.mode === 'as-is' && !(worst <= settings.quench.forceTolerance)) refused.push(`${c.source} frame ${c.frame}: max|f| = ${worst.toExponential(3)}`);
+    // A file that rounds positions (ASE's extended XYZ: 8 decimals) cannot hold a minimum closer than
+    // its rounding allows: --as-is accepts forces up to that bound, and says so in meta.json.
+    const resolution = positionResolution(c.positions);
+    const bound = options.mode === 'as-is' && worst > settings.quench.forceTolerance ? roundingForceBound(glass, c.positions, resolution) : 0;
+    const rounding = bound > settings.quench.forceTolerance && worst <= bound ? { positionResolution: resolution, forceBound: bound } : undefined;
+    checked.push({ id: '', source: c.source, frame: c.frame, energy, maxForce: worst, ...(rounding ? { rounding } : {}) });
+    if (options.mode === 'as-is' && !(worst <= settings.quench.forceTolerance) && !rounding) {
+      refused.push(`${c.source} frame ${c.frame}: max|f| = ${worst.toExponential(3)}${bound > 0 ? ` (more than the ${bound.toExponential(2)} its positions' rounding to ±${resolution.toExponential(1)} can explain)` : ''}`);
+    }
+    if (rounding) progress(0.5 + (0.4 * (k + 1)) / configurations.length, `${c.source} frame ${c.frame}: max|f| = ${worst.toExponential(2)} > ${settings.quench.forceTolerance}, within what the file's rounding of positions to ±${resolution.toExponential(1)} allows (${bound.toExponential(2)}): taken as a minimum, recorded in meta.json`);
     progress(0.5 + (0.4 * (k + 1)) / configurations.length, `${c.source} frame ${c.frame}: E/N = ${(energy / n).toPrecision(10)}, max|f| = ${worst.toExponential(2)}`);
   });
   if (refused.length) {
@@ -328,7 +339,17 @@ export function importGlasses(dir: string, paths: string[], settingsInput: Recor
         energy: s.energy,
         energyPerParticle: s.energy / n,
         maxForce: s.maxForce,
-        quench: { method: 'as-is', iterations: 0, evaluations: 0, converged: true, reason: 'imported as a minimum (--as-is): max|f| ≤ forceTolerance at the file\'s positions', forceTolerance: settings.quench.forceTolerance },
+        quench: {
+          method: 'as-is',
+          iterations: 0,
+          evaluations: 0,
+          converged: true,
+          reason: s.rounding
+            ? `imported as a minimum (--as-is): max|f| = ${s.maxForce.toExponential(3)} exceeds forceTolerance, but the file rounds positions to ±${s.rounding.positionResolution.toExponential(1)}, which alone allows max|f| up to ${s.rounding.forceBound.toExponential(3)} (√d · Gershgorin bound of H · δ)`
+            : 'imported as a minimum (--as-is): max|f| ≤ forceTolerance at the file\'s positions',
+          forceTolerance: settings.quench.forceTolerance,
+          ...(s.rounding ? { rounding: s.rounding } : {}),
+        },
       };
     }
     writeJsonAtomic(join(folder, 'meta.json'), meta);
