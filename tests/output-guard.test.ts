@@ -1,27 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fingerprint } from './helpers/fingerprint';
 import { repoRoot } from './helpers/reference';
 
 const scratch = mkdtempSync(join(tmpdir(), 'glassmodes-out-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const cli = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/glassmodes.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot });
-/** sha256 of every file under a folder, by relative path. */
-const fingerprint = (dir: string): Record<string, string> => {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-};
 
 describe('an --out never replaces what it should not (issue 12, item 1)', () => {
   const project = join(scratch, 'p');

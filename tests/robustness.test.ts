@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fingerprint } from './helpers/fingerprint';
 import { repoRoot } from './helpers/reference';
 
 const scratch = mkdtempSync(join(tmpdir(), 'glassmodes-robust-'));
@@ -35,19 +36,6 @@ function cli(args: string[], cwd = repoRoot): Promise<Result> {
 }
 const cliSync = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: repoRoot });
 
-/** sha256 of every file under a folder, by relative path. */
-function fingerprint(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
 
 const STACK = /^\s+at /m;
 const base = join(scratch, 'base'); // 2D, N = 64, 2 samples, T* = ∞, run and analysed
