@@ -52,7 +52,8 @@ export function estimateMonteCarlo(settings: ProjectSettings, budgetSeconds = 0.
   // process the first segments ran ~10× slower than the steady rate (measured), which the estimate
   // must not report.
   swapMonteCarlo(state, box, potential, parameters, Math.ceil(20_000 / model.particles));
-  const segmentRate = (seconds: number) => {
+  /** Sweeps per second over about `seconds` of Monte Carlo. */
+  const sweepRate = (seconds: number) => {
     const start = performance.now();
     let n = 0;
     swapMonteCarlo(state, box, potential, parameters, 1_000_000, () => {
@@ -62,20 +63,13 @@ export function estimateMonteCarlo(settings: ProjectSettings, budgetSeconds = 0.
     return n / ((performance.now() - start) / 1000);
   };
   const warmStart = performance.now();
-  let previous = segmentRate(0.1);
+  let previous = sweepRate(0.1);
   while ((performance.now() - warmStart) / 1000 < 1.5) {
-    const next = segmentRate(0.1);
+    const next = sweepRate(0.1);
     if (Math.abs(next - previous) <= 0.15 * Math.max(next, previous)) break;
     previous = next;
   }
-  const t0 = performance.now();
-  let done = 0;
-  swapMonteCarlo(state, box, potential, parameters, 1_000_000, () => {
-    done++;
-    return (performance.now() - t0) / 1000 < budgetSeconds;
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  const rate = (done * model.particles) / seconds;
+  const rate = sweepRate(budgetSeconds) * model.particles;
   const perSweep = model.particles / rate;
   const longest = Math.max(...sweeps.perUnit);
   return {
