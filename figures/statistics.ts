@@ -5,7 +5,7 @@
  */
 import type { AnalysisData } from '../main/ipc/contract';
 import { atasSurmise, poissonRatioDensity, type RatioWindowName } from '../engine/analysis/levelSpacing';
-import { STRESS_RESOLVED_DECADES } from '../engine/analysis/stress';
+import { resolvedStressFloor, STRESS_RESOLVED_DECADES } from '../engine/analysis/stress';
 import { column, finiteOr, hasSeries, plottableRows, sameUnit, seriesNamed, taperText } from './analysisData';
 import { formatNumber } from './axes';
 import { FigureDataError, type FigureModel, type Panel, type Trace, type TracePoint } from './model';
@@ -101,7 +101,7 @@ export function stressFigure(projects: AnalysisData[]): FigureModel {
       const colour = projectColour(i);
       const populated = plottableRows(sigma.values, P.values, 'log', 'log');
       const largest = populated.reduce((m, k) => Math.max(m, sigma.values[k]), 0);
-      const floor = largest * 10 ** -STRESS_RESOLVED_DECADES;
+      const floor = resolvedStressFloor(largest);
       const resolved = (rows: number[]) => rows.filter((k) => sigma.values[k] >= floor);
       const dropped = populated.length - resolved(populated).length;
       const decades = populated.length >= 2 ? Math.log10(sigma.values[populated[populated.length - 1]] / sigma.values[populated[0]]) : 0;

@@ -100,9 +100,9 @@ export interface SlopeFit {
  */
 export const STRESS_RESOLVED_DECADES = 12;
 
-/** σ_max · 10^(−STRESS_RESOLVED_DECADES) of the positive values of an ascending array. */
-export function resolvedStressFloor(sortedPositive: ArrayLike<number>): number {
-  return sortedPositive[sortedPositive.length - 1] * 10 ** -STRESS_RESOLVED_DECADES;
+/** The lower end of the resolved range below the largest stress σ_max: σ_max · 10^(−STRESS_RESOLVED_DECADES). */
+export function resolvedStressFloor(largest: number): number {
+  return largest * 10 ** -STRESS_RESOLVED_DECADES;
 }
 
 export interface SlopeOptions {
@@ -128,7 +128,7 @@ export function lowStressSlope(magnitudes: Float64Array, options: SlopeOptions =
   const automatic = !options.window;
   let window = options.window;
   if (!window) {
-    const floor = resolvedStressFloor(sorted);
+    const floor = resolvedStressFloor(sorted[sorted.length - 1]);
     const resolved = sorted.filter((s) => s >= floor);
     if (resolved.length < 10) throw new RangeError('a stress slope needs at least 10 positive values within 12 decades of the largest');
     window = [resolved[0], sortedQuantile(resolved, options.upperQuantile ?? 0.02)];
