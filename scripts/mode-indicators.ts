@@ -3,11 +3,12 @@
 // lowest K non-zero modes of every done sample of two ensembles (a T* = ∞ one first, a low-T* one
 // second), their class means, and the separation AUC with a 95 % bootstrap interval over samples.
 //   node --import tsx scripts/mode-indicators.ts <first ensemble> <second ensemble> [--lowest K] [--csv out.csv]
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { displacementGradients, gradientNeighbours, strainAndVorticity } from '../engine/analysis/modeGeometry';
 import { modeIndicators, separationAuc, type ModeIndicators } from '../engine/analysis/modeIndicators';
 import { particleStresses } from '../engine/analysis/stress';
+import { identifyZeroModes } from '../engine/spectrum/zeroModes';
 import { readExtxyz, readNpy } from '../engine/io/files';
 import { openProject } from '../engine/io/project';
 import { contacts, makeGlass } from '../engine/model/glass';
@@ -52,15 +53,15 @@ function ensembleModes(dir: string): ModeRow[][] {
     const dn = x.length;
     const eigenvalues = readNpy(join(folder, 'eigenvalues.npy')).data;
     const modes = readNpy(join(folder, 'modes.npy')).data;
-    const meta = JSON.parse(readFileSync(join(folder, 'meta.json'), 'utf8'));
-    const tolerance: number = meta.spectrum?.zeroTolerance ?? 1e-8 * Math.abs(eigenvalues[eigenvalues.length - 1]);
+    // the project's one zero-mode rule (overlap of the stored vectors with the uniform translations)
+    const zero = new Set(identifyZeroModes(eigenvalues, glass.box.dim, modes, config.diameters.length).indices);
     const c = contacts(glass, x);
     const context = { positions: x, box: glass.box, contacts: c, stresses: particleStresses(c, glass.box.dim, config.diameters.length) };
     const pairs = gradientNeighbours(x, glass.box, glass.potential.cutoff);
     const stored = Math.floor(modes.length / dn);
     const rows: ModeRow[] = [];
     for (let k = 0; k < stored && (omegaWindow.length === 2 || rows.length < lowest); k++) {
-      if (Math.abs(eigenvalues[k]) <= tolerance) continue;
+      if (zero.has(k)) continue;
       if (omegaWindow.length === 2) {
         const w = Math.sqrt(Math.max(eigenvalues[k], 0));
         if (w < omegaWindow[0] || w > omegaWindow[1]) continue;
