@@ -39,9 +39,16 @@ describe('glassmodes theory', () => {
 describe('glassmodes demo, analyze and compare', () => {
   it('runs the main job end to end on small glasses and reports measured against predicted exponents', () => {
     const dir = join(scratch, 'demo');
-    const r = cli(['demo', dir, '--particles', '216', '--samples', '2', '--sweeps', '40', '--jobs', '2']);
+    const r = cli(['demo', dir, '--particles', '216', '--samples', '2', '--equilibrate', '40', '--sample-every', '20', '--jobs', '2']);
     expect(r.status, r.stderr + r.stdout.slice(-2000)).toBe(0);
     const report = readFileSync(join(dir, 'report.md'), 'utf8');
+    // the contrast of each taper (s and localisation at matched ω) and what the scale cannot resolve
+    expect(report).toMatch(/\| m = 2 \| [\d.]+ \[[\d.]+, [\d.]+\] \| [\d.]+ \[/);
+    expect(report).toMatch(/\| m = ∞ \|/);
+    expect(report).toContain('## What this scale can and cannot resolve');
+    expect(report).toContain('reproduce <dir> --scale paper');
+    const low = JSON.parse(readFileSync(join(dir, 'low-T-m2', 'project.json'), 'utf8'));
+    expect(low.settings.sampling).toMatchObject({ parentTemperature: 0.1, chains: 2, equilibrate: 40, sampleEvery: 20, maxDisplacement: 'auto' });
     for (const name of ['high-T-m2', 'high-T-minf', 'low-T-m2', 'low-T-minf']) {
       expect(report).toContain(`| ${name} |`);
       const summary = JSON.parse(readFileSync(join(dir, name, 'analysis', 'summary.json'), 'utf8'));
@@ -75,7 +82,7 @@ describe('glassmodes demo, analyze and compare', () => {
     expect(cmp.status, cmp.stderr).toBe(0);
     const table = readCsv(out);
     expect(table.header[0]).toBe('parent_temperature [eps]');
-    expect(table.rows.map((row) => row[0])).toEqual([0.2, Infinity]);
+    expect(table.rows.map((row) => row[0])).toEqual([0.1, Infinity]);
   });
 
   it('analyze refuses a project without finished samples, and one made without spectra', () => {

@@ -40,7 +40,7 @@ describe('the packed CLI', () => {
     expect(existsSync(join(prefix, 'node_modules/tsx'))).toBe(false);
 
     const demo = join(scratch, 'demo');
-    const r = run('npx', ['--prefix', prefix, 'glassmodes', 'demo', demo, '--particles', '64', '--samples', '2', '--sweeps', '10', '--jobs', '2'], { cwd: '/' });
+    const r = run('npx', ['--prefix', prefix, 'glassmodes', 'demo', demo, '--particles', '64', '--samples', '2', '--equilibrate', '10', '--sample-every', '10', '--jobs', '2'], { cwd: '/' });
     expect(r.status, r.output).toBe(0);
     const report = readFileSync(join(demo, 'report.md'), 'utf8');
     for (const name of ['high-T-m2', 'high-T-minf', 'low-T-m2', 'low-T-minf']) expect(report).toContain(`| ${name} |`);

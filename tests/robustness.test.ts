@@ -213,7 +213,7 @@ const CASES: Case[] = [
   { name: 'theory: no --out', from: 'none', args: () => theory, code: 2, message: /theory needs --gamma, --bulk and --out/ },
   { name: 'theory: --out into a missing folder', from: 'none', args: (p) => [...theory, '--out', join(p, 'x.csv')], code: 2, message: /does not exist/ },
   // demo
-  { name: 'demo: a folder made with other settings', from: 'demo', args: (p) => ['demo', p, '--particles', '125', '--samples', '1', '--sweeps', '10', '--jobs', '1'], code: 1, message: /high-T-m2 was made by an earlier demo with other settings \(model\.particles: 64 → 125, spectrum\.storedModes: 192 → 300\)/ },
+  { name: 'demo: a folder made with other settings', from: 'demo', args: (p) => ['demo', p, '--particles', '125', '--samples', '1', '--equilibrate', '10', '--jobs', '1'], code: 1, message: /high-T-m2 was made by an earlier demo with other settings \(model\.particles: 64 → 125, spectrum\.storedModes: 192 → 300\)/ },
   { name: 'demo: --jobs 0', from: 'none', args: (p) => ['demo', p, '--jobs', '0'], code: 2, message: /--jobs must be an integer ≥ 1/ },
   { name: 'demo: N too small for the box', from: 'none', args: (p) => ['demo', p, '--particles', '10'], code: 1, message: /model\.particles must be large enough/ },
   { name: 'demo: two folders', from: 'none', args: (p) => ['demo', p, p + '2'], code: 2, message: /demo takes at most one folder/ },

@@ -12,7 +12,7 @@ import { elasticModuli, lowestPhononFrequency, transverseSoundSpeed } from './el
 import { linearEdges, logEdges, meanAndError, meanWithError } from './histogram';
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioHistogram, ratioWindows, type RatioWindowName } from './levelSpacing';
 import { gradientNeighbours, modeRotationalFractions } from './modeGeometry';
-import { participationRatios } from '../spectrum/participation';
+import { storedNonZeroModes } from './modeContrast';
 import { makeSeries, UNITS, type Series } from '../series';
 import { lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution, type SlopeFit } from './stress';
 import { matchAmplitude, typeTwoSpectrum } from '../theory/ghet';
@@ -353,16 +353,13 @@ export function ensembleStatistics(samples: SampleInput[], options: AnalysisOpti
   samples.forEach((smp, k) => {
     onProgress(0.6 + (0.35 * k) / samples.length, `mode geometry of ${ids[k]} (${k + 1}/${samples.length})`);
     if (!smp.modes || smp.modes.length === 0) return;
-    const dn = smp.positions.length;
-    const zero = new Set(spectra[k].zeroModes);
-    const pr = participationRatios(smp.modes, d, dn);
+    const stored = storedNonZeroModes(smp.eigenvalues, smp.modes, d, smp.diameters.length);
     const pairs = gradientNeighbours(smp.positions, glasses[k].box, glasses[k].potential.cutoff);
     const rf = modeRotationalFractions(smp.positions, glasses[k].box, smp.modes, pairs);
-    for (let m = 0; m < pr.length; m++) {
-      if (zero.has(m)) continue;
-      prOmega.push(Math.sqrt(Math.max(0, smp.eigenvalues[m])));
-      prValue.push(pr[m]);
-      rfValue.push(rf[m]);
+    for (let j = 0; j < stored.index.length; j++) {
+      prOmega.push(stored.omega[j]);
+      prValue.push(stored.participation[j]);
+      rfValue.push(rf[stored.index[j]]);
     }
   });
   let rotationalFraction: AnalysisSummary['rotationalFraction'] = null;
