@@ -3,6 +3,7 @@ import type { AnalysisData, SampleSpectrum } from '../main/ipc/contract';
 import { FigureDataError, FIGURE_KINDS, type FigureKind, type FigureModel } from './model';
 import { dosFigure, integratedDosFigure, participationFigure, reducedDosFigure, sampleModesFigure } from './spectral';
 import { levelRatioFigure, stressFigure } from './statistics';
+import { energyVsTemperatureFigure, exponentVsTemperatureFigure } from './ensembles';
 import { bosonPeakFigure, ghetFigure, hetFigure, type HetFigureOptions } from './theory';
 import { APP_VERSION } from '../engine/version';
 
@@ -59,6 +60,10 @@ function buildFigureModel(request: FigureRequest): FigureModel {
       return stressFigure(projects);
     case 'ghet':
       return ghetFigure(projects, { zeta: request.zeta });
+    case 's-vs-temperature':
+      return exponentVsTemperatureFigure(projects);
+    case 'energy-vs-temperature':
+      return energyVsTemperatureFigure(projects);
     case 'het':
       return hetFigure(request.theory ?? DEFAULT_THEORY);
     case 'boson-peak':
