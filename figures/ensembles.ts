@@ -11,7 +11,7 @@ import { finiteOr } from './analysisData';
 import { formatNumber } from './axes';
 import { FigureDataError, type FigureKind, type FigureModel, type Trace, type TracePoint } from './model';
 import { makePanel } from './panels';
-import { DASH, MUTED, projectColour } from './style';
+import { DASH, MUTED, WIDE_PANEL_SIZE, projectColour } from './style';
 
 /** One series of the figure: the projects of one potential and taper, ordered by T* (∞ last). */
 interface EnsembleSeries {
@@ -94,8 +94,11 @@ export function exponentVsTemperatureFigure(projects: AnalysisData[]): FigureMod
     x: T_AXIS,
     y: { quantity: 's', label: 's', unit: UNITS.none, scale: 'linear' },
     traces: [...traces, ...references],
-    legend: 'top-left',
-    yExtent: references.map((r) => r.points[0].y),
+    // The low-T* rungs, where s may rise, sit on the left: the legend goes right, above the T* = ∞ points near s = 2.
+    legend: 'top-right',
+    size: WIDE_PANEL_SIZE,
+    // Every reference line inside, with headroom above the highest so that it does not run along the frame.
+    yExtent: [...references.map((r) => r.points[0].y), Math.max(...references.map((r) => r.points[0].y)) + 0.5],
   });
   return { kind: 's-vs-temperature' satisfies FigureKind, title: 's(T*)', panels: [panel], notes };
 }
@@ -124,7 +127,8 @@ export function energyVsTemperatureFigure(projects: AnalysisData[]): FigureModel
     x: T_AXIS,
     y: { quantity: 'E_IS_per_N', label: 'E_IS/N', unit: 'eps', scale: 'linear' }, // energy in units of ε
     traces,
-    legend: 'bottom-right',
+    legend: 'top-right',
+    size: WIDE_PANEL_SIZE,
   });
   return { kind: 'energy-vs-temperature' satisfies FigureKind, title: 'E_IS/N(T*)', panels: [panel], notes };
 }
