@@ -13,6 +13,7 @@ import { relaxationCommand, RELAXATION_USAGE } from './commands/relaxation';
 import { reproduceCommand, REPRODUCE_USAGE } from './commands/reproduce';
 import { exportModesCommand, EXPORT_MODES_USAGE, importCommand, IMPORT_USAGE } from './commands/exchange';
 import { slurmCommand, SLURM_USAGE } from './commands/slurm';
+import { modesCommand, MODES_USAGE } from './commands/modes';
 
 type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
 
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   import: { usage: IMPORT_USAGE, summary: 'a project from configurations made elsewhere (extended XYZ from ASE/OVITO, LAMMPS data and dump files)', run: importCommand },
   'export-modes': { usage: EXPORT_MODES_USAGE, summary: 'stored modes as extended XYZ with per-particle fields for OVITO and ASE, or a mode animation', run: exportModesCommand },
   info: { usage: INFO_USAGE, summary: 'what is there, what is pending', run: infoCommand },
+  modes: { usage: MODES_USAGE, summary: "one sample's stored modes: ω, PR and, against a T* = ∞ project, PR at the same ω (the validated indicator); zero modes marked", run: modesCommand },
   analyze: { usage: ANALYZE_USAGE, summary: 'observables and theory into analysis/ (CSV series, summary.json)', run: analyzeCommand },
   compare: { usage: COMPARE_USAGE, summary: 'inherent-structure energy (and s, G, ω_0) across projects at different T*', run: compareCommand },
   demo: { usage: DEMO_USAGE, summary: 'the main job: small glasses at two T*, tapers 2 and ∞, spectra, analysis, a report', run: demoCommand },

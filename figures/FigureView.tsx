@@ -46,12 +46,18 @@ interface Datum {
   point: TracePoint;
 }
 
-function chartData(trace: Trace, y: Axis): Datum[] {
+/** Where a point's x is drawn: x = ∞ at the axis's ∞ position (when it has one). */
+function drawnX(value: number, x: Axis): number {
+  return value === Infinity && x.infinity ? x.infinity.at : value;
+}
+
+function chartData(trace: Trace, x: Axis, y: Axis): Datum[] {
   return trace.points.map((point) => {
-    const d: Datum = { x: point.x, y: point.y, point };
-    if (trace.errors && point.error !== undefined && Number.isFinite(point.error)) {
-      const low = Math.max(point.y - point.error, y.domain[0]);
-      const high = Math.min(point.y + point.error, y.domain[1]);
+    const d: Datum = { x: drawnX(point.x, x), y: point.y, point };
+    const range: [number, number] | null = point.interval && point.interval.every(Number.isFinite) ? point.interval : point.error !== undefined && Number.isFinite(point.error) ? [point.y - point.error, point.y + point.error] : null;
+    if (trace.errors && range) {
+      const low = Math.max(range[0], y.domain[0]);
+      const high = Math.min(range[1], y.domain[1]);
       if (trace.errors === 'bars') d.err = [point.y - low, high - point.y];
       else d.band = [low, high];
     }
@@ -63,7 +69,7 @@ function PanelChart({ panel, onPointClick, onPlotClick }: { panel: Panel; onPoin
   return (
     <ComposedChart width={panel.width} height={panel.height} margin={CHART_MARGIN} style={{ fontFamily: FIGURE_FONT_STACK }}>
       {onPlotClick ? <PlotClickLayer panel={panel} onPlotClick={onPlotClick} /> : null}
-      <XAxis xAxisId={0} type="number" dataKey="x" scale={panel.x.scale} domain={panel.x.domain} ticks={panel.x.ticks} allowDataOverflow interval={0} height={X_AXIS_HEIGHT} stroke={AXIS_COLOUR} tickSize={4} tick={<AxisTick scale={panel.x.scale} orientation="bottom" />} />
+      <XAxis xAxisId={0} type="number" dataKey="x" scale={panel.x.scale} domain={panel.x.domain} ticks={panel.x.ticks} allowDataOverflow interval={0} height={X_AXIS_HEIGHT} stroke={AXIS_COLOUR} tickSize={4} tick={<AxisTick scale={panel.x.scale} orientation="bottom" infinityAt={panel.x.infinity?.at} />} />
       <YAxis yAxisId={0} type="number" dataKey="y" scale={panel.y.scale} domain={panel.y.domain} ticks={panel.y.ticks} allowDataOverflow interval={0} width={Y_AXIS_WIDTH} stroke={AXIS_COLOUR} tickSize={4} tick={<AxisTick scale={panel.y.scale} orientation="left" />} />
       {panel.markers.map((m, k) => (
         <ReferenceLine key={`marker-${k}`} x={m.value} stroke={m.colour} strokeDasharray={m.dash} strokeWidth={1.1} ifOverflow="discard" className="gm-marker" label={{ value: m.text, position: k % 2 === 0 ? 'insideTopLeft' : 'insideTopRight', fill: m.colour, fontSize: FONT_SIZE.marker, offset: 4 }} />
@@ -75,7 +81,7 @@ function PanelChart({ panel, onPointClick, onPlotClick }: { panel: Panel; onPoin
 }
 
 function renderTrace(trace: Trace, panel: Panel, onPointClick?: FigureViewProps['onPointClick']): ReactElement[] {
-  const data = chartData(trace, panel.y);
+  const data = chartData(trace, panel.x, panel.y);
   const className = `gm-trace gm-trace--${trace.id}`;
   const out: ReactElement[] = [];
   const errorBar = trace.errors === 'bars' ? <ErrorBar dataKey="err" direction="y" width={2} stroke={trace.colour} strokeWidth={1} isAnimationActive={false} /> : null;
@@ -136,15 +142,18 @@ interface AxisTickProps {
   payload?: { value: number };
   scale: Axis['scale'];
   orientation: 'bottom' | 'left';
+  /** The tick at this value reads '∞' (an axis with x = ∞, see Axis.infinity). */
+  infinityAt?: number;
 }
 
 /** A tick label that keeps its value (data-tick-value) so readers of the SVG can map pixels back. */
-function AxisTick({ x, y, payload, scale, orientation }: AxisTickProps) {
+function AxisTick({ x, y, payload, scale, orientation, infinityAt }: AxisTickProps) {
   if (x === undefined || y === undefined || !payload) return null;
   const bottom = orientation === 'bottom';
+  const infinite = infinityAt !== undefined && payload.value === infinityAt;
   return (
-    <text className="gm-tick" data-tick-value={payload.value} data-axis={bottom ? 'x' : 'y'} x={x} y={y} dy={bottom ? '0.75em' : '0.33em'} textAnchor={bottom ? 'middle' : 'end'} fill={INK} fontSize={FONT_SIZE.tick}>
-      {formatTick(payload.value, scale)}
+    <text className="gm-tick" data-tick-value={payload.value} data-tick-label={infinite ? 'inf' : undefined} data-axis={bottom ? 'x' : 'y'} x={x} y={y} dy={bottom ? '0.75em' : '0.33em'} textAnchor={bottom ? 'middle' : 'end'} fill={INK} fontSize={FONT_SIZE.tick}>
+      {infinite ? '∞' : formatTick(payload.value, scale)}
     </text>
   );
 }
@@ -159,6 +168,7 @@ function PanelDecorations({ panel }: { panel: Panel }) {
     <ZIndexLayer zIndex={2500}>
       <g className="gm-decorations">
         <rect className="gm-frame" x={plot.x} y={plot.y} width={plot.width} height={plot.height} fill="none" stroke={AXIS_COLOUR} strokeWidth={1} />
+        {panel.x.infinity ? <AxisBreak at={plot.x + ((panel.x.infinity.breakAt - panel.x.domain[0]) / (panel.x.domain[1] - panel.x.domain[0])) * plot.width} plot={plot} /> : null}
         <text className="gm-panel-title" x={centreX} y={PANEL_MARGIN.top - 9} textAnchor="middle" fill={INK} fontSize={FONT_SIZE.title}>
           {panel.title}
         </text>
@@ -171,6 +181,22 @@ function PanelDecorations({ panel }: { panel: Panel }) {
         <Legend panel={panel} plot={plot} />
       </g>
     </ZIndexLayer>
+  );
+}
+
+/** The break of an axis that shows x = ∞: a gap in the frame's top and bottom edges, bridged by two slanted strokes each. */
+function AxisBreak({ at, plot }: { at: number; plot: { x: number; y: number; width: number; height: number } }) {
+  const gap = 3;
+  return (
+    <g className="gm-axis-break" data-axis="x">
+      {[plot.y, plot.y + plot.height].map((y) => (
+        <g key={y}>
+          <rect x={at - gap} y={y - 4} width={2 * gap} height={8} fill="#ffffff" stroke="none" />
+          <line x1={at - gap - 2} y1={y + 4} x2={at - gap + 2} y2={y - 4} stroke={AXIS_COLOUR} strokeWidth={1} />
+          <line x1={at + gap - 2} y1={y + 4} x2={at + gap + 2} y2={y - 4} stroke={AXIS_COLOUR} strokeWidth={1} />
+        </g>
+      ))}
+    </g>
   );
 }
 

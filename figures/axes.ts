@@ -17,6 +17,7 @@ export function axisValues(traces: Trace[], axis: 'x' | 'y', scale: AxisScale, m
         if (keep(v + p.error)) out.push(v + p.error);
         if (scale === 'linear' && keep(v - p.error)) out.push(v - p.error);
       }
+      if (axis === 'y' && p.interval && t.errors) for (const end of p.interval) if (keep(end)) out.push(end);
     }
   }
   if (axis === 'x') for (const m of markers) if (keep(m.value)) out.push(m.value);
@@ -74,6 +75,20 @@ export function logTicks(lo: number, hi: number): { domain: [number, number]; ti
 function roundTo(value: number, step: number): number {
   const digits = Math.max(0, -Math.floor(Math.log10(step)) + 2);
   return Number(value.toFixed(Math.min(digits, 15)));
+}
+
+/**
+ * A linear axis over the finite values that also shows x = ∞: the round ticks of the finite range,
+ * then one more step to a break, and one more to the position of ∞ (its own tick, read '∞').
+ * Without finite values ∞ sits at 1 on [0, 1.5].
+ */
+export function makeAxisWithInfinity(quantity: string, label: string, unit: string, finite: number[], options: { includeZero?: boolean } = {}): Axis {
+  const values = finite.filter((v) => Number.isFinite(v));
+  const base = values.length ? makeAxis(quantity, label, unit, 'linear', values, options) : { quantity, label, unit, scale: 'linear' as const, domain: [0, 0.5] as [number, number], ticks: [0, 0.5] };
+  const step = base.ticks.length > 1 ? base.ticks[1] - base.ticks[0] : Math.abs(base.domain[1] - base.domain[0]) || 1;
+  const end = base.domain[1];
+  const at = roundTo(end + step, step);
+  return { ...base, domain: [base.domain[0], roundTo(at + step / 2, step)], ticks: [...base.ticks, at], infinity: { at, breakAt: roundTo(end + step / 2, step) } };
 }
 
 /** An axis over the given values (padding a linear axis to round ticks, a log one a little). */

@@ -3,6 +3,8 @@ import type { AnalysisData, SampleSpectrum } from '../main/ipc/contract';
 import { FigureDataError, FIGURE_KINDS, type FigureKind, type FigureModel } from './model';
 import { dosFigure, integratedDosFigure, participationFigure, reducedDosFigure, sampleModesFigure } from './spectral';
 import { levelRatioFigure, stressFigure } from './statistics';
+import type { ReferenceModes } from './modeContrast';
+import { energyVsTemperatureFigure, exponentVsTemperatureFigure } from './ensembles';
 import { bosonPeakFigure, ghetFigure, hetFigure, type HetFigureOptions } from './theory';
 import { APP_VERSION } from '../engine/version';
 
@@ -12,6 +14,8 @@ export interface FigureRequest {
   projects?: AnalysisData[];
   /** One sample's spectrum, for 'sample-modes'. */
   sample?: SampleSpectrum;
+  /** For 'sample-modes': the T* = ∞ modes of the same model to colour the stored modes by localisation against (modeContrast.ts). */
+  reference?: ReferenceModes;
   /** HET parameters, for 'het' and 'boson-peak'. */
   theory?: HetFigureOptions;
   /** GHET ζ, for 'ghet' (default: the analysis's). */
@@ -51,7 +55,7 @@ function buildFigureModel(request: FigureRequest): FigureModel {
       return participationFigure(projects);
     case 'sample-modes': {
       if (!request.sample) throw new FigureDataError('the sample-modes figure needs a sample spectrum');
-      return sampleModesFigure(request.sample, projects[0]?.name ?? request.sample.sampleId);
+      return sampleModesFigure(request.sample, projects[0]?.name ?? request.sample.sampleId, request.reference);
     }
     case 'level-ratio':
       return levelRatioFigure(projects);
@@ -59,6 +63,10 @@ function buildFigureModel(request: FigureRequest): FigureModel {
       return stressFigure(projects);
     case 'ghet':
       return ghetFigure(projects, { zeta: request.zeta });
+    case 's-vs-temperature':
+      return exponentVsTemperatureFigure(projects);
+    case 'energy-vs-temperature':
+      return energyVsTemperatureFigure(projects);
     case 'het':
       return hetFigure(request.theory ?? DEFAULT_THEORY);
     case 'boson-peak':

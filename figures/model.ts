@@ -19,6 +19,8 @@ export const FIGURE_KINDS = {
   ghet: 'GHET type-II g(ω) from the measured P(σ) over the measured low-frequency DOS',
   het: 'HET-SCBA g(ω) and g(ω)/ω² for given γ and K/G₀ (continuum or finite box)',
   'boson-peak': 'HET-SCBA boson-peak frequency against γ/γ_c',
+  's-vs-temperature': 's against T* across projects (one per T*), 95 % bootstrap intervals, s = 2 and the type-II s as reference lines, T* = ∞ after an axis break',
+  'energy-vs-temperature': 'E_IS/N against T* across projects (one per T*), ± standard error, T* = ∞ after an axis break',
 } as const;
 export type FigureKind = keyof typeof FIGURE_KINDS;
 export const figureKinds = Object.keys(FIGURE_KINDS) as FigureKind[];
@@ -42,6 +44,12 @@ export interface Axis {
   scale: AxisScale;
   domain: [number, number];
   ticks: number[];
+  /**
+   * Where x = ∞ is drawn, on an axis that has it (T* = ∞ of the random parents): points with
+   * x = Infinity sit at `at`, the tick there reads '∞', and the axis is broken at `breakAt`
+   * (between the largest finite tick and `at`). The model and the CSV keep x = Infinity ('inf').
+   */
+  infinity?: { at: number; breakAt: number };
 }
 
 export interface TracePoint {
@@ -49,6 +57,10 @@ export interface TracePoint {
   y: number;
   /** Standard error of y (symmetric), when the data have one. */
   error?: number;
+  /** A confidence interval of y [low, high] (e.g. the 95 % bootstrap interval of s), drawn as an error bar; the CSV writes its ends. */
+  interval?: [number, number];
+  /** The project this point comes from, when one trace gathers several (the CSV's project column; default the trace's group). */
+  project?: string;
   /** The mode (index into the sample's ascending eigenvalues) this point stands for. */
   mode?: number;
   /** Tooltip text for this point. */

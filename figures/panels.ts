@@ -1,6 +1,6 @@
 /** Panel assembly shared by the figure builders: axes fitted to what the panel shows. */
 import { plottable } from './analysisData';
-import { axisValues, makeAxis } from './axes';
+import { axisValues, makeAxis, makeAxisWithInfinity } from './axes';
 import type { AxisScale, LegendPlacement, Marker, Panel, Trace, TracePoint } from './model';
 import { PANEL_SIZE } from './style';
 
@@ -12,6 +12,8 @@ export interface AxisSpec {
   /** Fixed range instead of the data's. */
   domain?: [number, number];
   includeZero?: boolean;
+  /** x only, linear only: points at x = ∞ are kept and drawn after an axis break (makeAxisWithInfinity). */
+  infinity?: boolean;
 }
 
 export interface PanelSpec {
@@ -30,7 +32,7 @@ export interface PanelSpec {
 /** A panel with axes over its points, error bars and markers; points an axis cannot show are left out. */
 export function makePanel(spec: PanelSpec): Panel {
   const traces = spec.traces
-    .map((t) => ({ ...t, points: t.points.filter((p) => plottable(p.x, spec.x.scale) && plottable(p.y, spec.y.scale)) }))
+    .map((t) => ({ ...t, points: t.points.filter((p) => (plottable(p.x, spec.x.scale) || (spec.x.infinity && p.x === Infinity)) && plottable(p.y, spec.y.scale)) }))
     .filter((t) => t.points.length > 0);
   const markers = (spec.markers ?? []).filter((m) => plottable(m.value, spec.x.scale));
   // Reference curves (fits, predictions, theory) follow the data's range rather than set it.
@@ -41,7 +43,9 @@ export function makePanel(spec: PanelSpec): Panel {
   return {
     id: spec.id,
     title: spec.title,
-    x: makeAxis(spec.x.quantity, spec.x.label, spec.x.unit, spec.x.scale, xValues, { includeZero: spec.x.includeZero, domain: spec.x.domain }),
+    x: spec.x.infinity
+      ? makeAxisWithInfinity(spec.x.quantity, spec.x.label, spec.x.unit, axisValues(leading, 'x', 'linear', markers), { includeZero: spec.x.includeZero })
+      : makeAxis(spec.x.quantity, spec.x.label, spec.x.unit, spec.x.scale, xValues, { includeZero: spec.x.includeZero, domain: spec.x.domain }),
     y: makeAxis(spec.y.quantity, spec.y.label, spec.y.unit, spec.y.scale, yValues, { includeZero: spec.y.includeZero, domain: spec.y.domain }),
     traces,
     markers,

@@ -12,6 +12,7 @@ import { formatNumber, superscript } from './axes';
 import { FigureDataError, type FigureModel, type Marker, type Trace } from './model';
 import { makePanel, pointsAt, powerLawSegment } from './panels';
 import { DASH, LIGHT, MUTED, WIDE_PANEL_SIZE, projectColour } from './style';
+import { modeContrasts, type ReferenceModes } from './modeContrast';
 
 /** ω_0 = 2π v_T/L of each project as a dashed vertical line in its colour (docs/PHYSICS.md §5). */
 export function omega0Markers(projects: AnalysisData[]): Marker[] {
@@ -171,18 +172,28 @@ export function participationFigure(projects: AnalysisData[]): FigureModel {
 
 /**
  * One sample's modes, PR against ω: the stored modes (eigenvectors in modes.npy) as clickable
- * points that carry their index, the others in grey; the translations left out.
+ * points that carry their index, the others in grey; the translations left out. With a reference
+ * (the stored modes of a T* = ∞ project of the same model, modeContrast.ts), the stored modes are
+ * coloured by the validated indicator: localised against the reference at the same ω, extended-like,
+ * or no reference modes at that ω (docs/REPRODUCTION.md, "Which per-mode indicator separates the classes").
  */
-export function sampleModesFigure(spectrum: SampleSpectrum, projectName: string): FigureModel {
+export function sampleModesFigure(spectrum: SampleSpectrum, projectName: string, reference?: ReferenceModes): FigureModel {
   const zero = new Set(spectrum.zeroModes);
   const stored: Trace = { id: 'sample-modes-stored', label: `${spectrum.sampleId}: stored modes (click to open)`, group: projectName, role: 'data', style: 'points', colour: projectColour(0), points: [], clickable: true };
+  const localised: Trace = { id: 'sample-modes-localised', label: `localised vs ${reference?.name} at this ω (click to open)`, group: projectName, role: 'data', style: 'points', colour: projectColour(1), points: [], clickable: true };
+  const unjudged: Trace = { id: 'sample-modes-unjudged', label: `no ${reference?.name} modes at this ω (click to open)`, group: projectName, role: 'data', style: 'points', colour: MUTED, points: [], clickable: true };
+  if (reference) stored.label = `extended-like vs ${reference.name} at this ω (click to open)`;
   const rest: Trace = { id: 'sample-modes-other', label: `${spectrum.sampleId}: other modes (no eigenvector stored)`, group: projectName, role: 'data', style: 'points', colour: LIGHT, points: [] };
+  const contrasts = reference ? modeContrasts(spectrum, reference) : [];
   spectrum.frequencies.forEach((omega, k) => {
     const pr = spectrum.participation[k];
     if (zero.has(k) || omega === null || !(omega > 0) || !(pr > 0)) return;
     const rf = k < spectrum.rotationalFraction.length ? spectrum.rotationalFraction[k] : null;
-    const title = `mode ${k}: ω = ${formatNumber(omega, 4)}, PR = ${formatNumber(pr)}${rf !== null && rf !== undefined ? `, rotational fraction ${formatNumber(rf)}` : ''}`;
-    (k < spectrum.storedModes ? stored : rest).points.push({ x: omega, y: pr, mode: k, title });
+    const c = contrasts[k];
+    const versus = c ? (c.localised === null ? `; only ${c.referenceModes} ${reference!.name} modes within ±10 % of this ω` : `; ${formatNumber(100 * c.rank, 2)} % of ${c.referenceModes} ${reference!.name} modes at this ω have a lower PR`) : '';
+    const title = `mode ${k}: ω = ${formatNumber(omega, 4)}, PR = ${formatNumber(pr)}${versus}${rf !== null && rf !== undefined ? `, rotational fraction ${formatNumber(rf)} (not a type-II indicator)` : ''}`;
+    const trace = k >= spectrum.storedModes ? rest : !c ? stored : c.localised === null ? unjudged : c.localised ? localised : stored;
+    trace.points.push({ x: omega, y: pr, mode: k, title });
   });
   const markers: Marker[] = Number.isFinite(spectrum.omega0) ? [{ value: spectrum.omega0, text: 'ω₀', label: `ω₀ = ${formatNumber(spectrum.omega0)}`, group: projectName, colour: MUTED, dash: DASH.marker }] : [];
   const panel = makePanel({
@@ -190,12 +201,15 @@ export function sampleModesFigure(spectrum: SampleSpectrum, projectName: string)
     title: `Modes of ${spectrum.sampleId}: participation ratio`,
     x: { quantity: 'omega', label: 'ω', unit: UNITS.frequency, scale: 'linear', includeZero: true },
     y: { quantity: 'participation_ratio', label: 'PR', unit: UNITS.none, scale: 'log' },
-    traces: [rest, stored],
+    traces: reference ? [rest, unjudged, stored, localised] : [rest, stored],
     markers,
     yExtent: [1],
     size: WIDE_PANEL_SIZE,
   });
-  return { kind: 'sample-modes', title: `Modes of ${spectrum.sampleId}`, panels: [panel], notes: [] };
+  const notes = reference
+    ? [`Stored modes coloured by PR against the ${reference.name} (T* = ∞) modes within ±10 % of their ω: localised when under 5 % of those have a lower PR (docs/REPRODUCTION.md, "Which per-mode indicator separates the classes"). A contrast against extended modes at the same ω, not a proof of vortex character.`]
+    : [];
+  return { kind: 'sample-modes', title: `Modes of ${spectrum.sampleId}`, panels: [panel], notes };
 }
 
 /** The stored mode whose ω is nearest the given one (translations left out); null when none is stored. */

@@ -5,7 +5,7 @@ import { sparseHessian, hessianMultiply } from '../engine/hessian/sparse';
 import { displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity, type StrainVorticity } from '../engine/analysis/modeGeometry';
 import { participationRatio } from '../engine/spectrum/participation';
 import { particleStresses } from '../engine/analysis/stress';
-import { farFieldWeight, modeCore, modeEnergyParts, modeIndicators, particleWeights, separationAuc, stressVorticityEnergy, vorticityWeights } from '../engine/analysis/modeIndicators';
+import { farFieldWeight, localisationContrast, modeCore, modeEnergyParts, modeIndicators, particleWeights, separationAuc, stressVorticityEnergy, vorticityWeights } from '../engine/analysis/modeIndicators';
 import { createRng, normal, uniform } from '../engine/random';
 import type { Box } from '../engine/space/box';
 
@@ -168,5 +168,39 @@ describe('separation AUC', () => {
     for (const x of a) for (const y of b) u += y > x ? 1 : y === x ? 0.5 : 0;
     expect(separationAuc(a, b)).toBeCloseTo(u / (a.length * b.length), 14);
     expect(separationAuc([1, Number.NaN], [2])).toBe(1);
+  });
+});
+
+describe('localisationContrast: PR against the reference modes at the same ω (the validated indicator)', () => {
+  // A reference band of extended modes: ω from 0.5 to 1.5 in steps of 0.01, PR 0.25…0.35.
+  const refOmega = Array.from({ length: 101 }, (_, k) => 0.5 + 0.01 * k);
+  const refPr = refOmega.map((_, k) => 0.25 + 0.001 * k);
+
+  it('ranks a mode among the reference modes within ±10 % of its ω, and calls it localised only below 5 %', () => {
+    // ω = 1.005: window [0.9045, 1.1055], reference modes 0.91 … 1.10 (k = 41 … 60, 20 modes, PR 0.291 … 0.310).
+    const low = localisationContrast(1.005, 0.04, refOmega, refPr);
+    expect(low.referenceModes).toBe(20);
+    expect(low.referenceMedian).toBeCloseTo(0.3005, 12);
+    expect(low.rank).toBe(0);
+    expect(low.localised).toBe(true);
+    // PR at the window's median: half the reference modes below it; on a reference value, that one counts ½.
+    const mid = localisationContrast(1.005, 0.3005, refOmega, refPr);
+    expect(mid.rank).toBe(0.5);
+    expect(localisationContrast(1.005, refPr[41], refOmega, refPr).rank).toBe(0.5 / 20);
+    expect(mid.localised).toBe(false);
+    // PR 0.255 is below every mode near ω = 1, but above those near ω = 0.55: the window matters.
+    expect(localisationContrast(1.005, 0.255, refOmega, refPr).localised).toBe(true);
+    expect(localisationContrast(0.55, 0.255, refOmega, refPr).localised).toBe(false);
+  });
+
+  it('gives no verdict where the reference has too few modes at that ω (or ω is not positive)', () => {
+    const none = localisationContrast(3, 0.01, refOmega, refPr);
+    expect(none.referenceModes).toBe(0);
+    expect(none.localised).toBeNull();
+    expect(Number.isNaN(none.rank)).toBe(true);
+    expect(localisationContrast(1, 0.01, refOmega, refPr, { minReference: 22 }).localised).toBeNull();
+    expect(localisationContrast(0, 0.01, refOmega, refPr).localised).toBeNull();
+    expect(() => localisationContrast(1, 0.1, [1], [])).toThrow(/reference frequencies/);
+    expect(() => localisationContrast(1, 0.1, refOmega, refPr, { threshold: 1 })).toThrow(/threshold/);
   });
 });

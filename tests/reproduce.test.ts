@@ -152,15 +152,33 @@ describe('reproduce end to end (tiny plan: 2D, N = 64, two ensembles, full spect
     for (const e of json.ensembles) expect(md).toContain(`| ${e.name} | ipl | 2 |`);
     expect(md).toMatch(/95 % CI/);
     expect(md).toMatch(/PROVISIONAL/);
-    expect(md).toMatch(/no such figure kind exists/);
+    expect(md).not.toMatch(/no such figure kind exists|no figure kind/);
+    expect(json.missingFigures).toEqual([]);
     expect(json.figures.length).toBeGreaterThanOrEqual(4);
     for (const f of json.figures) {
       expect(f.drawn, `${f.file}: ${f.note}`).toBe(true);
       const svg = readFileSync(join(dir, 'figures', f.file), 'utf8');
       expect(svg.startsWith('<?xml') || svg.startsWith('<svg')).toBe(true);
       expect(svg).toContain(`data-figure-kind="${f.kind}"`);
+      // Beside each SVG its PNG and the CSV of what its axes show.
+      const stem = join(dir, 'figures', f.file.replace(/\.svg$/, ''));
+      expect(readFileSync(`${stem}.png`).subarray(1, 4).toString()).toBe('PNG');
+      expect(readFileSync(`${stem}.csv`, 'utf8').split('\n')[0]).toMatch(/^project,panel,curve,/);
+      expect(md).toContain(`[figures/${f.file}](figures/${f.file})`);
     }
-    expect(json.figures.map((f) => f.kind).sort()).toEqual(['idos', 'level-ratio', 'level-ratio', 'pr', 'stress']);
+    expect(json.figures.map((f) => f.kind).sort()).toEqual(['energy-vs-temperature', 'idos', 'level-ratio', 'level-ratio', 'pr', 's-vs-temperature', 'stress']);
+    // s(T*) and E_IS/N(T*): one row per ensemble with the report's numbers, T* = ∞ written inf.
+    const sRows = readFileSync(join(dir, 'figures', 's-vs-T.csv'), 'utf8').trim().split('\n');
+    expect(sRows[0]).toBe('project,panel,curve,T*,s,s_low,s_high');
+    for (const e of json.ensembles) {
+      const r = sRows.find((line) => line.startsWith(`${e.name},`))!.split(',');
+      expect(r[3]).toBe(e.temperature === 'inf' ? 'inf' : String(e.temperature));
+      expect([Number(r[4]), Number(r[5]), Number(r[6])]).toEqual([e.s!.value, e.s!.low, e.s!.high]);
+    }
+    expect(sRows.filter((line) => line.startsWith('reference,')).map((line) => line.split(',')[4])).toEqual(['2', '2', '4', '4']);
+    const eRows = readFileSync(join(dir, 'figures', 'energy-vs-T.csv'), 'utf8').trim().split('\n');
+    expect(eRows[0]).toBe('project,panel,curve,T*,E_IS_per_N [eps],E_IS_per_N_error [eps]');
+    for (const e of json.ensembles) expect(eRows.find((line) => line.startsWith(`${e.name},`))!.split(',').slice(4).map(Number)).toEqual([e.energyPerParticle!.value, e.energyPerParticle!.error]);
     const csv = readFileSync(join(dir, 's_vs_T.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(3);
     expect(Number(csv[1].split(',')[5])).toBeCloseTo(json.ensembles[0].s!.value, 12);

@@ -13,12 +13,14 @@ import { runReproduction, reportTable, type DrawFigure } from '../../engine/io/r
 import { reproducePlan, tinyPlan, type ReproducePlan } from '../../engine/pipeline/reproducePlan';
 import { buildFigure } from '../../figures/build';
 import { FigureDataError, isFigureKind } from '../../figures/model';
+import { figureCsv } from '../../figures/figureTable';
+import { DPI_RANGE } from '../../figures/png';
 import { jobsOption, numberOption, parse, UsageError } from '../args';
 import { createProgressReporter, formatDuration } from '../progress';
 
 export const REPRODUCE_USAGE = 'glassmodes reproduce <dir> [--scale quick|paper] [--jobs <n>] [--only <ensemble,…>] [--no-estimate]';
 
-/** Draws a figure of analysed project folders with the app's figure code (as `glassmodes figure`). */
+/** Draws a figure of analysed project folders with the app's figure code (as `glassmodes figure`): <file>.svg, and beside it <file>.png (default dpi) and <file>.csv (figureCsv: what the axes show). */
 export const drawWithAppFigures: DrawFigure = async (job) => {
   if (!isFigureKind(job.kind)) throw new FigureDataError(`unknown figure kind '${job.kind}'`);
   const projects = job.dirs.map((dir) => {
@@ -27,8 +29,13 @@ export const drawWithAppFigures: DrawFigure = async (job) => {
     return data;
   });
   const model = buildFigure({ kind: job.kind, projects });
-  const { renderFigureSvg } = await import('../../figures/headless');
-  writeFileAtomic(job.file, await renderFigureSvg(model));
+  const { renderFigureSvg, rasteriseFigure } = await import('../../figures/headless');
+  const svg = await renderFigureSvg(model);
+  const stem = job.file.replace(/\.svg$/, '');
+  // The data and the PNG first, the SVG last: the SVG on disk is what marks the figure drawn.
+  writeFileAtomic(`${stem}.csv`, figureCsv(model));
+  writeFileAtomic(`${stem}.png`, await rasteriseFigure(svg, model, DPI_RANGE.default));
+  writeFileAtomic(job.file, svg);
   return model.notes;
 };
 

@@ -225,3 +225,53 @@ export function separationAuc(first: ArrayLike<number>, second: ArrayLike<number
   }
   return u / (a.length * b.length);
 }
+
+/**
+ * The validated per-mode indicator (docs/REPRODUCTION.md "Which per-mode indicator separates the
+ * classes"): a mode's participation ratio against the modes of a reference ensemble (T* = ∞, same
+ * model) at the same frequency. `rank` is the fraction of reference modes with |ω_ref/ω − 1| ≤
+ * relativeWindow whose PR is below this mode's (ties counting ½): the per-mode form of the AUC that
+ * separated the classes (≤ 0.005 at matched ω). `localised` when rank < `threshold`. A contrast
+ * against extended modes at the same ω, not a proof of vortex character.
+ */
+export interface LocalisationContrast {
+  /** Reference modes in the ω window. */
+  referenceModes: number;
+  /** Median PR of those reference modes (NaN when there are fewer than minReference). */
+  referenceMedian: number;
+  /** Fraction of them with PR below this mode's, ties ½ (NaN when too few). */
+  rank: number;
+  /** rank < threshold; null when there are too few reference modes at this ω to say. */
+  localised: boolean | null;
+}
+
+export interface LocalisationContrastOptions {
+  /** Half-width of the frequency window, relative to ω (default 0.1). */
+  relativeWindow?: number;
+  /** Fewest reference modes in the window for a verdict (default 10). */
+  minReference?: number;
+  /** rank below this is 'localised' (default 0.05). */
+  threshold?: number;
+}
+
+export function localisationContrast(omega: number, participation: number, referenceOmega: ArrayLike<number>, referenceParticipation: ArrayLike<number>, options: LocalisationContrastOptions = {}): LocalisationContrast {
+  const window = options.relativeWindow ?? 0.1;
+  const minReference = options.minReference ?? 10;
+  const threshold = options.threshold ?? 0.05;
+  if (!(window > 0) || !(minReference >= 1) || !(threshold > 0 && threshold < 1)) throw new RangeError(`localisationContrast: relativeWindow > 0, minReference ≥ 1 and 0 < threshold < 1 are needed (got ${window}, ${minReference}, ${threshold})`);
+  if (referenceOmega.length !== referenceParticipation.length) throw new RangeError(`localisationContrast: ${referenceOmega.length} reference frequencies but ${referenceParticipation.length} participation ratios`);
+  const inWindow: number[] = [];
+  if (Number.isFinite(omega) && omega > 0) {
+    for (let k = 0; k < referenceOmega.length; k++) {
+      const w = referenceOmega[k];
+      const pr = referenceParticipation[k];
+      if (Number.isFinite(w) && Number.isFinite(pr) && Math.abs(w / omega - 1) <= window) inWindow.push(pr);
+    }
+  }
+  if (inWindow.length < minReference || !Number.isFinite(participation)) return { referenceModes: inWindow.length, referenceMedian: Number.NaN, rank: Number.NaN, localised: null };
+  inWindow.sort((a, b) => a - b);
+  const mid = inWindow.length >> 1;
+  const median = inWindow.length % 2 ? inWindow[mid] : 0.5 * (inWindow[mid - 1] + inWindow[mid]);
+  const rank = separationAuc(inWindow, [participation]);
+  return { referenceModes: inWindow.length, referenceMedian: median, rank, localised: rank < threshold };
+}

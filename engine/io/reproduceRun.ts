@@ -29,7 +29,7 @@ export interface FigureJob {
   caption: string;
 }
 
-/** Draws one figure into job.file (absolute path); returns notes the figure code emitted. Throws with the reason when it cannot. */
+/** Draws one figure into job.file (absolute path, .svg; the CLI's renderer also writes the .png and .csv beside it); returns notes the figure code emitted. Throws with the reason when it cannot. */
 export type DrawFigure = (job: FigureJob) => Promise<string[]>;
 
 export interface ReproduceOptions {
@@ -188,7 +188,10 @@ export function figureJobs(dir: string, ensembles: PlannedEnsemble[]): FigureJob
     push(`fig3-stress-m${label}.svg`, 'stress', ends, `Fig. 3: P(σ), m = ${taper === 'inf' ? '∞' : 2}, T* = ∞ and the lowest T*, with fitted and predicted low-σ slopes`);
     push(`pr-m${label}.svg`, 'pr', series, `participation ratio of the stored modes against ω, m = ${taper === 'inf' ? '∞' : 2}, one series per T*`);
   }
+  const across = [...ladder].sort((a, b) => (a.taper === b.taper ? byT(a, b) : a.taper === 2 ? -1 : 1));
   const lj = ensembles.filter((e) => e.role === 'lj');
+  push('s-vs-T.svg', 's-vs-temperature', [...across, ...lj], `s(T*) for m = 2 and m = ∞${lj.length ? ' (and tapered LJ at the lowest T*)' : ''} with the 95 % bootstrap intervals as error bars; s = 2 (type I) and the type-II s = 4 (m = 2), 3 (m = ∞)${lj.length ? ', 5 (LJ)' : ''} as lines; T* = ∞ at the tick ∞ after the axis break`);
+  push('energy-vs-T.svg', 'energy-vs-temperature', across, 'E_IS/N(T*) for m = 2 and m = ∞, ± standard error over samples; T* = ∞ at the tick ∞ after the axis break');
   push('idos-lj.svg', 'idos', lj, 'integrated DOS F(ω) of the tapered LJ potential (m = 2) at the lowest T* (type-II prediction s = 5)');
   const full = ensembles.filter((e) => e.role === 'full-spectrum');
   const fig2 = full.length ? full : ladder.filter((e) => e.figure4 && e.settings.spectrum.method === 'full');
@@ -196,10 +199,8 @@ export function figureJobs(dir: string, ensembles: PlannedEnsemble[]): FigureJob
   return jobs;
 }
 
-const NO_FIGURE_KIND = [
-  's(T*) for both tapers with 95 % bootstrap intervals: no figure kind for a quantity across projects exists in the figure code (figures/model.ts); the data are in s_vs_T.csv (and the table above)',
-  'E_IS/N(T*): no figure kind across projects exists; the data are in energy_vs_T.csv (and the table above; `glassmodes compare` prints it too)',
-];
+/** Figures issue 10 asks for that no figure kind draws yet (none since s(T*) and E_IS/N(T*) have theirs). */
+const NO_FIGURE_KIND: string[] = [];
 
 function crossCsv(rows: EnsembleRow[]): { name: string; text: string }[] {
   const ladder = rows.filter((r) => r.role !== 'full-spectrum' && r.s);
@@ -275,7 +276,8 @@ function reportMarkdown(report: ReproduceReport): string {
   if (notes.length) lines.push('Notes from the analyses:', '', ...notes.map((n) => `- ${n}`), '');
   lines.push('## Figures', '');
   for (const fig of report.figures) lines.push(`- ${fig.drawn ? `[figures/${fig.file}](figures/${fig.file})` : `figures/${fig.file} — NOT DRAWN: ${fig.note}`} (${fig.kind}: ${fig.ensembles.join(', ')}) — ${fig.caption}`);
-  lines.push('', 'Requested but not drawn, because no such figure kind exists:', '', ...report.missingFigures.map((n) => `- ${n}`), '');
+  lines.push('', 'Each figure comes as .svg, .png and .csv (the CSV holds exactly what its axes show: x = T* = ∞ is written inf) when the renderer wrote them.', '');
+  if (report.missingFigures.length) lines.push('Requested but not drawn, because no such figure kind exists:', '', ...report.missingFigures.map((n) => `- ${n}`), '');
   lines.push('Data across ensembles: ' + report.csv.join(', ') + '. Every ensemble folder holds analysis/summary.json and analysis/*.csv.', '');
   lines.push('## Commands per ensemble', '', '| ensemble | MC estimate | wall (this invocation) | commands |', '| --- | --- | --- | --- |');
   for (const r of report.ensembles) lines.push(`| ${r.name} | ${r.estimateSeconds === null ? '—' : d(r.estimateSeconds)} | ${d(r.wallSeconds)} | \`${r.commands.join('` ; `')}\` |`);

@@ -13,6 +13,9 @@ import { composePanels, modeMovieName, modePanelLabel } from '../export/modeMovi
 import { bytesToBase64 } from '../export/base64';
 import { firstNonZeroStoredMode } from '../storedModes';
 import { useSampleSpectrum } from '../useSampleSpectrum';
+import { useLoaded } from '../loaded';
+import type { LocalisationContrast } from '../../../engine/analysis/modeIndicators';
+import { contrastLabel, IndicatorNote, modeContrasts, referenceModes, ROTATIONAL_FRACTION_CAVEAT } from './modeIndicator';
 
 /**
  * The Modes view: one stored mode of a sample (or two side by side, with linked cameras) animated as
@@ -105,7 +108,7 @@ function ModeViewport({ mode, options, slice, onHandle, label }: { mode: ModeDat
   );
 }
 
-function ModeFacts({ mode, spectrum, amplitude }: { mode: ModeData; spectrum: SampleSpectrum; amplitude: number }) {
+export function ModeFacts({ mode, spectrum, amplitude, contrast }: { mode: ModeData; spectrum: SampleSpectrum; amplitude: number; contrast?: LocalisationContrast | null }) {
   const zero = spectrum.zeroModes.includes(mode.index);
   return (
     <dl className="facts" aria-label={`Mode ${mode.index}`} data-index={mode.index} data-omega={mode.omega ?? ''} data-eigenvalue={mode.eigenvalue} data-participation={mode.participation}>
@@ -120,10 +123,19 @@ function ModeFacts({ mode, spectrum, amplitude }: { mode: ModeData; spectrum: Sa
       <dd className="mode-eigenvalue">{mode.eigenvalue.toPrecision(8)}</dd>
       <dt>participation ratio</dt>
       <dd className="mode-participation">{mode.participation.toPrecision(6)}</dd>
+      {contrast && !zero ? (
+        <>
+          <dt title="PR against the T* = ∞ modes within ±10 % of this ω (docs/REPRODUCTION.md)">PR vs T* = ∞ at this ω</dt>
+          <dd className="mode-contrast" data-localised={String(contrast.localised)}>
+            {contrastLabel(contrast)}
+            {contrast.localised !== null ? ` (median PR there ${formatValue(contrast.referenceMedian, 3)})` : ''}
+          </dd>
+        </>
+      ) : null}
       <dt title="Σ|η|² / (Σ|η|² + Σ|ε|²) of the neighbour-fitted gradients; 1/5 for random gradients">rotational fraction</dt>
       <dd className="mode-rotational">
         {zero ? '— (zero mode)' : formatValue(mode.rotationalFraction, 4)}
-        {zero ? null : <span className="hint"> not a type-II indicator: it does not separate T* = ∞ from stable-glass modes (docs/REPRODUCTION.md); compare PR at the same ω</span>}
+        {zero ? null : <span className="hint"> {ROTATIONAL_FRACTION_CAVEAT}: it does not separate T* = ∞ from stable-glass modes; compare PR at the same ω</span>}
       </dd>
       <dt>amplitude A</dt>
       <dd>{formatValue(amplitude, 4)}</dd>
@@ -131,7 +143,7 @@ function ModeFacts({ mode, spectrum, amplitude }: { mode: ModeData; spectrum: Sa
   );
 }
 
-function ModeList({ spectrum, current, compare, allowZero, onPick, onCompare }: { spectrum: SampleSpectrum; current?: number; compare?: number; allowZero: boolean; onPick: (k: number) => void; onCompare: (k: number) => void }) {
+export function ModeList({ spectrum, current, compare, allowZero, onPick, onCompare, contrasts }: { spectrum: SampleSpectrum; current?: number; compare?: number; allowZero: boolean; onPick: (k: number) => void; onCompare: (k: number) => void; contrasts?: (LocalisationContrast | null)[] }) {
   const rows = Array.from({ length: spectrum.storedModes }, (_, k) => k);
   return (
     <div className="mode-list">
@@ -141,7 +153,8 @@ function ModeList({ spectrum, current, compare, allowZero, onPick, onCompare }: 
             <th>#</th>
             <th>ω</th>
             <th>PR</th>
-            <th title="rotational fraction Σ|η|² / (Σ|η|² + Σ|ε|²): not a type-II indicator (docs/REPRODUCTION.md)">rot.</th>
+            {contrasts ? <th title="PR against the T* = ∞ modes within ±10 % of this ω: the validated indicator (docs/REPRODUCTION.md)">vs T* = ∞</th> : null}
+            <th title={`rotational fraction Σ|η|² / (Σ|η|² + Σ|ε|²): ${ROTATIONAL_FRACTION_CAVEAT}`}>rot. (not an indicator)</th>
             <th />
           </tr>
         </thead>
@@ -155,7 +168,12 @@ function ModeList({ spectrum, current, compare, allowZero, onPick, onCompare }: 
                 <td>{k}</td>
                 <td>{zero ? 'zero mode' : formatValue(spectrum.frequencies[k], 5)}</td>
                 <td>{formatValue(spectrum.participation[k], 3)}</td>
-                <td>{zero ? '—' : formatValue(spectrum.rotationalFraction[k], 3)}</td>
+                {contrasts ? (
+                  <td className="mode-contrast" data-localised={zero || !contrasts[k] ? undefined : String(contrasts[k]!.localised)}>
+                    {zero || !contrasts[k] ? '' : contrastLabel(contrasts[k]!)}
+                  </td>
+                ) : null}
+                <td className="mode-rotational">{zero ? '—' : formatValue(spectrum.rotationalFraction[k], 3)}</td>
                 <td>
                   {selectable && k !== current ? (
                     <button
@@ -216,6 +234,12 @@ export function ModesView({ params }: { params: URLSearchParams }) {
 
   const spectrum = useSampleSpectrum(project?.path, sampleId);
   const sampleSpectrum = spectrum?.value;
+  // The T* = ∞ project the modes are compared with (?reference=<dir>, set by Spectra), if any.
+  const referenceDir = params.get('reference');
+  const referenceData = useLoaded(referenceDir ? `reference|${referenceDir}` : null, () => api.results.analysis({ dir: referenceDir! }), errorText);
+  const referenceChoice = useMemo(() => (referenceData?.value && project ? referenceModes(referenceData.value, project.project.settings.model) : undefined), [referenceData?.value, project]);
+  const reference = referenceChoice && 'reference' in referenceChoice ? referenceChoice.reference : null;
+  const contrasts = useMemo(() => (sampleSpectrum && reference ? modeContrasts(sampleSpectrum, reference) : undefined), [sampleSpectrum, reference]);
 
   const [allowZero, setAllowZero] = useState(false);
   const [saved, setSaved] = useState<string>();
@@ -262,6 +286,7 @@ export function ModesView({ params }: { params: URLSearchParams }) {
     if (mode !== null && mode !== undefined && change.sample === undefined) next.set('mode', String(mode));
     const compare = change.compare === undefined ? compareIndex : change.compare;
     if (compare !== null && compare !== undefined && change.sample === undefined) next.set('compare', String(compare));
+    if (referenceDir) next.set('reference', referenceDir);
     navigate(`modes?${next.toString()}`);
   };
 
@@ -393,7 +418,11 @@ export function ModesView({ params }: { params: URLSearchParams }) {
       ) : (
         <div className="lab">
           <div className="lab-controls">
-            <ModeList spectrum={sampleSpectrum} current={modeIndex} compare={compareIndex} allowZero={allowZero} onPick={(k) => go({ mode: k })} onCompare={(k) => go({ compare: k })} />
+            <ModeList spectrum={sampleSpectrum} current={modeIndex} compare={compareIndex} allowZero={allowZero} onPick={(k) => go({ mode: k })} onCompare={(k) => go({ compare: k })} contrasts={contrasts} />
+            <IndicatorNote reference={reference} />
+            {referenceData?.error ? <p className="figure-error">Reference {referenceDir}: {referenceData.error}</p> : null}
+            {referenceChoice && 'reason' in referenceChoice ? <p className="figure-error">No reference: {referenceChoice.reason}</p> : null}
+            {referenceData && referenceData.value === null ? <p className="figure-error">Reference {referenceDir} has not been analysed.</p> : null}
             <label className="check">
               <input type="checkbox" aria-label="Show zero modes" checked={allowZero} onChange={(e) => setAllowZero(e.target.checked)} /> Show zero modes
             </label>
@@ -484,7 +513,7 @@ export function ModesView({ params }: { params: URLSearchParams }) {
             <div className={`viewports${compareIndex !== undefined && !compareRefusal ? ' two' : ''}`}>
               {firstMode ? (
                 <div>
-                  <ModeFacts mode={firstMode} spectrum={sampleSpectrum} amplitude={firstOptions.amplitude} />
+                  <ModeFacts mode={firstMode} spectrum={sampleSpectrum} amplitude={firstOptions.amplitude} contrast={contrasts?.[firstMode.index]} />
                   <ModeViewport key={`${sampleId}:${firstMode.index}`} mode={firstMode} options={firstOptions} slice={sliceInForce} onHandle={onFirst} label="First mode" />
                 </div>
               ) : !modeRefusal && !first?.error ? (
@@ -492,7 +521,7 @@ export function ModesView({ params }: { params: URLSearchParams }) {
               ) : null}
               {secondMode ? (
                 <div>
-                  <ModeFacts mode={secondMode} spectrum={sampleSpectrum} amplitude={secondOptions.amplitude} />
+                  <ModeFacts mode={secondMode} spectrum={sampleSpectrum} amplitude={secondOptions.amplitude} contrast={contrasts?.[secondMode.index]} />
                   <ModeViewport key={`${sampleId}:${secondMode.index}`} mode={secondMode} options={secondOptions} slice={sliceInForce} onHandle={onSecond} label="Second mode" />
                 </div>
               ) : compareIndex !== undefined && !compareRefusal && !second?.error ? (

@@ -18,6 +18,7 @@ import { navigate } from '../router';
 import { useStore } from '../store';
 import { useLoaded } from '../loaded';
 import { useSampleSpectrum } from '../useSampleSpectrum';
+import { IndicatorNote, referenceModes } from './modeIndicator';
 
 export function SpectraView({ params }: { params: URLSearchParams }) {
   const project = useStore((s) => s.project);
@@ -131,11 +132,22 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
   }, [shown, overlays, recent]);
 
   const figures = useMemo(() => SPECTRAL_FIGURES.map((f) => ({ ...f, figure: tryFigure(() => buildFigure({ kind: f.kind, projects })) })), [projects]);
-  const sampleFigure = useMemo(() => (spectrum ? tryFigure(() => buildFigure({ kind: 'sample-modes', projects: analysis ? [analysis] : [], sample: spectrum })) : null), [spectrum, analysis]);
+  // The first overlaid project that is a T* = ∞ ensemble of this model: the modes of the sample are labelled against it.
+  const reference = useMemo(() => {
+    if (!analysis) return null;
+    for (const r of recent) {
+      const o = overlays[r.path];
+      if (o?.state !== 'ready') continue;
+      const choice = referenceModes(o.data, analysis.summary);
+      if ('reference' in choice) return { dir: r.path, modes: choice.reference };
+    }
+    return null;
+  }, [analysis, overlays, recent]);
+  const sampleFigure = useMemo(() => (spectrum ? tryFigure(() => buildFigure({ kind: 'sample-modes', projects: analysis ? [analysis] : [], sample: spectrum, reference: reference?.modes })) : null), [spectrum, analysis, reference]);
 
   const openMode = useCallback((index: number) => {
-    if (sampleId) navigate(`modes?sample=${sampleId}&mode=${index}`);
-  }, [sampleId]);
+    if (sampleId) navigate(`modes?${new URLSearchParams({ sample: sampleId, mode: String(index), ...(reference ? { reference: reference.dir } : {}) })}`);
+  }, [sampleId, reference]);
   const openPoint = useCallback((point: TracePoint) => {
     if (point.mode !== undefined) openMode(point.mode);
   }, [openMode]);
@@ -243,6 +255,7 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
       {sampleFigure ? (
         <FigureCard figure={sampleFigure} heading={`Participation ratio of every mode of ${sampleId}`} exportName={`${analysis.name}-${sampleId}-modes`} hint="Click a point to open that mode in Modes (stored modes only)." onPointClick={openPoint} />
       ) : null}
+      {spectrum ? <IndicatorNote reference={reference?.modes ?? null} /> : null}
     </>
   );
 }
