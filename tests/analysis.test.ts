@@ -10,7 +10,7 @@ import { histogram, logEdges } from '../engine/analysis/histogram';
 import { fitPowerLaw } from '../engine/linalg/fit';
 import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity } from '../engine/analysis/modeGeometry';
 import { ensembleIntegratedDos, integratedDos, lowFrequencyExponent, densityOfStates } from '../engine/analysis/dos';
-import { identifyZeroModes, nonZeroSpectrum } from '../engine/spectrum/zeroModes';
+import { frequencyOf, identifyZeroModes, nonZeroSpectrum } from '../engine/spectrum/zeroModes';
 import { linearEdges } from '../engine/analysis/histogram';
 import { makeSeries, seriesToCsv } from '../engine/series';
 
@@ -316,6 +316,14 @@ describe('density of states and the exponent s (Eq. 19)', () => {
     const bad = nonZeroSpectrum(Float64Array.from([-0.3, 1e-14, -1e-14, 2e-14, 1, 4]), 3);
     expect(bad.unstable).toBe(1);
     expect(bad.eigenvalues.length).toBe(3);
+    expect(Array.from(bad.frequencies)).toEqual([NaN, 1, 2]); // an unstable λ < 0 has no real ω
+  });
+
+  it('ω = √λ (frequencyOf, the one conversion): 0 at λ = 0, NaN below', () => {
+    expect(frequencyOf(4)).toBe(2);
+    expect(frequencyOf(0)).toBe(0);
+    expect(frequencyOf(0.5)).toBe(Math.sqrt(0.5));
+    expect(frequencyOf(-1e-16)).toBeNaN();
   });
 
   it('with eigenvectors, the zero modes are the translations: a rattler\'s zero mode is not taken for one (the rule of the spectrum stage)', () => {
