@@ -8,7 +8,7 @@ import { participationRatio, participationRatios } from '../engine/spectrum/part
 import { STRESS_FLOOR, lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution } from '../engine/analysis/stress';
 import { histogram, logEdges } from '../engine/analysis/histogram';
 import { fitPowerLaw } from '../engine/linalg/fit';
-import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity } from '../engine/analysis/modeGeometry';
+import { coarseGrainedVorticity, displacementGradients, excursionAmplitude, gradientNeighbours, rotationalFraction, strainAndVorticity } from '../engine/analysis/modeGeometry';
 import { ensembleIntegratedDos, integratedDos, lowFrequencyExponent, densityOfStates } from '../engine/analysis/dos';
 import { frequencyOf, identifyZeroModes, nonZeroSpectrum } from '../engine/spectrum/zeroModes';
 import { linearEdges } from '../engine/analysis/histogram';
@@ -254,6 +254,17 @@ describe('local stresses (Eqs. 6, 86–90, 11)', () => {
 });
 
 describe('mode geometry: strain and vorticity (Eqs. 52–54)', () => {
+  it('excursionAmplitude: r + A e moves the particle that moves most by exactly the excursion asked for', () => {
+    // d = 3, N = 3: |e_1| = 13 is the largest (|e_0| = 5 by its x, y only; e_2 = 0).
+    const e = Float64Array.from([3, 4, 0, 3, 4, 12, 0, 0, 0]);
+    const a = excursionAmplitude(e, 3, 0.3);
+    expect(a).toBeCloseTo(0.3 / 13, 15);
+    const moved = [0, 1, 2].map((i) => Math.hypot(a * e[3 * i], a * e[3 * i + 1], a * e[3 * i + 2]));
+    expect(Math.max(...moved)).toBeCloseTo(0.3, 15);
+    expect(excursionAmplitude(e, 2, 1)).toBeCloseTo(1 / Math.hypot(4, 12), 15); // the same numbers read as d = 2
+    expect(excursionAmplitude(new Float64Array(6), 3, 0.3)).toBe(0); // a mode that moves nothing
+  });
+
   const setups = [
     { dim: 3 as const, side: 9, particles: 729 },
     { dim: 2 as const, side: 14, particles: 196 },

@@ -13,7 +13,7 @@ import { runReproduction, reportTable, type DrawFigure } from '../../engine/io/r
 import { reproducePlan, tinyPlan, type ReproducePlan } from '../../engine/pipeline/reproducePlan';
 import { buildFigure } from '../../figures/build';
 import { FigureDataError, isFigureKind } from '../../figures/model';
-import { jobsOption, numberOption, parse, UsageError } from '../args';
+import { jobsOption, parse, UsageError } from '../args';
 import { createProgressReporter, formatDuration } from '../progress';
 
 export const REPRODUCE_USAGE = 'glassmodes reproduce <dir> [--scale quick|paper] [--jobs <n>] [--only <ensemble,…>] [--no-estimate]';

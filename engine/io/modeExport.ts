@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity, strainInvariants, vectorMagnitudes } from '../analysis/modeGeometry';
+import { displacementGradients, excursionAmplitude, gradientNeighbours, rotationalFraction, strainAndVorticity, strainInvariants, vectorMagnitudes } from '../analysis/modeGeometry';
 import { participationRatio } from '../spectrum/participation';
 import { frequencyOf } from '../spectrum/zeroModes';
 import { localPressures, localShearStresses, particleStresses } from '../analysis/stress';
@@ -154,8 +154,7 @@ export function exportModes(dir: string, sampleId: string, indices: number[], on
 
 /** Positions of frame t of a mode animation: r_i + A sin(2π t / frames) e_i / max_j |e_j| (A = the largest particle excursion). */
 export function animationPositions(positions: ArrayLike<number>, mode: ArrayLike<number>, dim: number, amplitude: number, t: number, frames: number): Float64Array {
-  const largest = vectorMagnitudes(mode, dim).reduce((a, b) => Math.max(a, b), 0);
-  const s = (amplitude * Math.sin((2 * Math.PI * t) / frames)) / (largest > 0 ? largest : 1);
+  const s = excursionAmplitude(mode, dim, amplitude) * Math.sin((2 * Math.PI * t) / frames);
   return Float64Array.from(positions, (r, k) => r + s * mode[k]);
 }
 

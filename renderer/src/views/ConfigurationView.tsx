@@ -10,7 +10,7 @@ import { ColourBar } from '../three/ColourBar';
 import { finiteRange, type ColourMapName } from '../three/colourMaps';
 import { createConfigurationScene, type ConfigurationScene, type Slab } from '../three/configurationScene';
 import { formatValue } from '../three/format';
-import { particleAmplitudes } from '../three/modeScene';
+import { vectorMagnitudes } from '../../../engine/analysis/modeGeometry';
 import { createOrbitControls } from '../three/orbit';
 import { axisNames, type Axis } from '../three/vorticitySlice';
 import '../three/views.css';
@@ -171,7 +171,7 @@ export function ConfigurationView({ params }: { params: URLSearchParams }) {
   const spectrum = spectrumLoaded?.value;
   const modeIndex = spectrum ? (modeChoice !== undefined && modeChoice < spectrum.storedModes ? modeChoice : firstNonZeroStoredMode(spectrum)) : undefined;
   const modeLoaded = useModeData(wantsModes && data ? dir : undefined, selected?.id, modeIndex);
-  const amplitudes = useMemo(() => (modeLoaded?.value ? particleAmplitudes(modeLoaded.value.displacement, modeLoaded.value.dim) : undefined), [modeLoaded?.value]);
+  const amplitudes = useMemo(() => (modeLoaded?.value ? vectorMagnitudes(modeLoaded.value.displacement, modeLoaded.value.dim) : undefined), [modeLoaded?.value]);
   const fieldError = fieldsLoaded?.error ? `Local fields: ${fieldsLoaded.error}` : spectrumLoaded?.error ? `Spectrum: ${spectrumLoaded.error}` : modeLoaded?.error ? `Mode ${modeIndex}: ${modeLoaded.error}` : undefined;
 
   const colouring = useMemo<Colouring | undefined>(() => {

@@ -5,7 +5,8 @@ import { navigate } from '../router';
 import { useStore } from '../store';
 import { ColourBar } from '../three/ColourBar';
 import { formatValue } from '../three/format';
-import { createModeScene, largestParticleDisplacement, type ModeScene, type ModeSceneOptions, type ParticleColouring } from '../three/modeScene';
+import { excursionAmplitude } from '../../../engine/analysis/modeGeometry';
+import { createModeScene, type ModeScene, type ModeSceneOptions, type ParticleColouring } from '../three/modeScene';
 import { createOrbitControls, linkCameras } from '../three/orbit';
 import { axisNames, type Axis } from '../three/vorticitySlice';
 import '../three/views.css';
@@ -250,7 +251,7 @@ export function ModesView({ params }: { params: URLSearchParams }) {
 
   // Scene options per viewport: the same peak displacement 0.3·(slider) for both modes.
   const optionsFor = (mode: ModeData | undefined): ModeSceneOptions => ({
-    amplitude: mode ? peak / Math.max(1e-300, largestParticleDisplacement(mode.displacement, mode.dim)) : 0,
+    amplitude: mode ? excursionAmplitude(mode.displacement, mode.dim, peak) : 0,
     showArrows,
     showVorticity,
     colourBy: colourBy === 'auto' ? undefined : colourBy,

@@ -6,7 +6,7 @@
  * opens the stored mode nearest that ω. Analyses a project that has none yet.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AnalysisData, AnalysisProgressEvent, ProjectDetail, RecentProject, SampleSpectrum } from '../../../main/ipc/contract';
+import type { AnalysisData, AnalysisProgressEvent, ProjectDetail, RecentProject } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
 import { formatNumber } from '../../../figures/axes';
 import { buildFigure } from '../../../figures/build';
