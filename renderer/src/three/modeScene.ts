@@ -77,19 +77,8 @@ export function defaultAmplitude(mode: Pick<ModeData, 'displacement' | 'dim'>): 
 function vorticityValues(mode: ModeData): (number | null)[] {
   const c = mode.vorticityComponents;
   if (c === 1) return mode.vorticity;
-  const n = Math.floor(mode.vorticity.length / c);
-  const out: (number | null)[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    let missing = false;
-    for (let k = 0; k < c; k++) {
-      const v = mode.vorticity[c * i + k];
-      if (v === null || !Number.isFinite(v)) missing = true;
-      else s += v * v;
-    }
-    out[i] = missing ? null : Math.sqrt(s);
-  }
-  return out;
+  const magnitudes = vectorMagnitudes(Float64Array.from(mode.vorticity, (v) => v ?? NaN), c);
+  return Array.from(magnitudes, (m) => (Number.isFinite(m) ? m : null));
 }
 
 const defaultBackground = 0xfbfcfe;
