@@ -8,9 +8,9 @@ import { participationRatio, participationRatios } from '../engine/spectrum/part
 import { STRESS_FLOOR, lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution } from '../engine/analysis/stress';
 import { histogram, logEdges } from '../engine/analysis/histogram';
 import { fitPowerLaw } from '../engine/linalg/fit';
-import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity } from '../engine/analysis/modeGeometry';
+import { coarseGrainedVorticity, displacementGradients, excursionAmplitude, gradientNeighbours, rotationalFraction, strainAndVorticity } from '../engine/analysis/modeGeometry';
 import { ensembleIntegratedDos, integratedDos, lowFrequencyExponent, densityOfStates } from '../engine/analysis/dos';
-import { identifyZeroModes, nonZeroSpectrum } from '../engine/spectrum/zeroModes';
+import { frequencyOf, identifyZeroModes, nonZeroSpectrum } from '../engine/spectrum/zeroModes';
 import { linearEdges } from '../engine/analysis/histogram';
 import { makeSeries, seriesToCsv } from '../engine/series';
 
@@ -254,6 +254,17 @@ describe('local stresses (Eqs. 6, 86–90, 11)', () => {
 });
 
 describe('mode geometry: strain and vorticity (Eqs. 52–54)', () => {
+  it('excursionAmplitude: r + A e moves the particle that moves most by exactly the excursion asked for', () => {
+    // d = 3, N = 3: |e_1| = 13 is the largest (|e_0| = 5 by its x, y only; e_2 = 0).
+    const e = Float64Array.from([3, 4, 0, 3, 4, 12, 0, 0, 0]);
+    const a = excursionAmplitude(e, 3, 0.3);
+    expect(a).toBeCloseTo(0.3 / 13, 15);
+    const moved = [0, 1, 2].map((i) => Math.hypot(a * e[3 * i], a * e[3 * i + 1], a * e[3 * i + 2]));
+    expect(Math.max(...moved)).toBeCloseTo(0.3, 15);
+    expect(excursionAmplitude(e, 2, 1)).toBeCloseTo(1 / Math.hypot(4, 12), 15); // the same numbers read as d = 2
+    expect(excursionAmplitude(new Float64Array(6), 3, 0.3)).toBe(0); // a mode that moves nothing
+  });
+
   const setups = [
     { dim: 3 as const, side: 9, particles: 729 },
     { dim: 2 as const, side: 14, particles: 196 },
@@ -316,6 +327,14 @@ describe('density of states and the exponent s (Eq. 19)', () => {
     const bad = nonZeroSpectrum(Float64Array.from([-0.3, 1e-14, -1e-14, 2e-14, 1, 4]), 3);
     expect(bad.unstable).toBe(1);
     expect(bad.eigenvalues.length).toBe(3);
+    expect(Array.from(bad.frequencies)).toEqual([NaN, 1, 2]); // an unstable λ < 0 has no real ω
+  });
+
+  it('ω = √λ (frequencyOf, the one conversion): 0 at λ = 0, NaN below', () => {
+    expect(frequencyOf(4)).toBe(2);
+    expect(frequencyOf(0)).toBe(0);
+    expect(frequencyOf(0.5)).toBe(Math.sqrt(0.5));
+    expect(frequencyOf(-1e-16)).toBeNaN();
   });
 
   it('with eigenvectors, the zero modes are the translations: a rattler\'s zero mode is not taken for one (the rule of the spectrum stage)', () => {

@@ -2,7 +2,7 @@
 import { importGlasses } from '../../engine/io/glassImport';
 import { exportModeAnimation, exportModes, parseModeList } from '../../engine/io/modeExport';
 import { writeFileAtomic } from '../../engine/io/files';
-import { parseTemperature } from '../../engine/model/settings';
+import { boxSide, parseTemperature } from '../../engine/model/settings';
 import { numberOption, parse, UsageError } from '../args';
 import { checkOutputFile } from '../output';
 import { MODEL_QUENCH_SPECTRUM_OPTIONS, modelQuenchSpectrumSettings } from './project';
@@ -53,7 +53,7 @@ export function importCommand(args: string[]): number {
   const result = importGlasses(dir, files, { model, quench, spectrum, sampling }, { format: values.format, dim: dim as 2 | 3 | undefined, diametersFrom: values['diameters-from'], mode, name: values.name, onProgress: stderrProgress() });
   const m = result.project.settings.model;
   console.log(
-    `imported ${result.samples.length} configuration(s) into ${dir}: d = ${m.dim}, N = ${m.particles}, L = ${(m.particles / m.density) ** (1 / m.dim)}, ρ = ${m.density}, ` +
+    `imported ${result.samples.length} configuration(s) into ${dir}: d = ${m.dim}, N = ${m.particles}, L = ${boxSide(m)}, ρ = ${m.density}, ` +
       `${m.potential.toUpperCase()} n = ${m.exponent}, taper m = ${m.taper}, r_c = ${m.cutoff}; diameters from ${result.record.diameters} in [${m.diameterMin}, ${m.diameterMax}]`,
   );
   console.log(`  units: ${result.record.units}`);

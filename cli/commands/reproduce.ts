@@ -15,7 +15,7 @@ import { buildFigure } from '../../figures/build';
 import { FigureDataError, isFigureKind } from '../../figures/model';
 import { figureCsv } from '../../figures/figureTable';
 import { DPI_RANGE } from '../../figures/png';
-import { jobsOption, numberOption, parse, UsageError } from '../args';
+import { jobsOption, parse, UsageError } from '../args';
 import { createProgressReporter, formatDuration } from '../progress';
 
 export const REPRODUCE_USAGE = 'glassmodes reproduce <dir> [--scale quick|paper] [--jobs <n>] [--only <ensemble,…>] [--no-estimate]';

@@ -13,7 +13,6 @@ import { linearEdges, logEdges, meanAndError, meanWithError } from './histogram'
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioHistogram, ratioWindows, type RatioWindowName } from './levelSpacing';
 import { gradientNeighbours, modeRotationalFractions } from './modeGeometry';
 import { storedNonZeroModes } from './modeContrast';
-import { makeSeries, UNITS, type Series } from '../series';
 import { lowStressSlope, offDiagonalStressMagnitudes, pairStresses, predictedStressExponent, radialStressMagnitudes, stressDistribution, type SlopeFit } from './stress';
 import { matchAmplitude, typeTwoSpectrum } from '../theory/ghet';
 import { tableOne, type TableOneRow } from '../theory/tableOne';

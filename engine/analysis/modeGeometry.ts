@@ -265,3 +265,19 @@ export function vectorMagnitudes(values: ArrayLike<number>, components: number):
   }
   return out;
 }
+
+/**
+ * The amplitude A for which r_i + A e_i moves the particle that moves most by `excursion`:
+ * A = excursion / max_i |e_i| (e is a unit vector over all dN components, so its per-particle
+ * entries are ~1/√N). 0 for a mode that moves no particle. The app's scenes, the movie export and
+ * the extended-XYZ animation all scale a mode by it.
+ */
+export function excursionAmplitude(mode: ArrayLike<number>, dim: number, excursion: number): number {
+  let largest = 0;
+  for (let i = 0; i + dim <= mode.length; i += dim) {
+    let sum = 0;
+    for (let a = 0; a < dim; a++) sum += mode[i + a] ** 2;
+    largest = Math.max(largest, Math.sqrt(sum));
+  }
+  return largest > 0 ? excursion / largest : 0;
+}

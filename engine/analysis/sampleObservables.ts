@@ -6,7 +6,7 @@
  * and packs these for JSON.
  */
 import { contacts, particleEnergies, type Glass } from '../model/glass';
-import { identifyZeroModes } from '../spectrum/zeroModes';
+import { frequencyOf, identifyZeroModes } from '../spectrum/zeroModes';
 import { elasticModuli } from './elasticity';
 import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, modeRotationalFractions, rotationalFraction, strainAndVorticity, type StrainVorticity, type VorticityGrid } from './modeGeometry';
 import { participationRatio } from '../spectrum/participation';
@@ -30,7 +30,7 @@ export function spectrumObservables(glass: Glass, positions: Float64Array, eigen
   const particles = glass.diameters.length;
   const pairs = gradientNeighbours(positions, glass.box, glass.potential.cutoff);
   return {
-    frequencies: eigenvalues.map((l) => (l >= 0 ? Math.sqrt(l) : NaN)),
+    frequencies: eigenvalues.map(frequencyOf),
     zeroModes: identifyZeroModes(eigenvalues, glass.box.dim, modes, particles).indices,
     storedModes: Math.floor(modes.length / positions.length),
     rotationalFraction: modeRotationalFractions(positions, glass.box, modes, pairs),

@@ -75,7 +75,11 @@ export function modelConstants(glass: Glass, table: NeighbourTable): ModelConsta
 
 // ---- kernel-side functions (gpu.js dialect: numbers only, no closures) ----
 
-/** Minimum image of a separation component (docs/PHYSICS.md §2). */
+/**
+ * Minimum image of a separation component (docs/PHYSICS.md §2): the GPU-side twin of
+ * engine/space/box.ts minimumImage. gpu.js compiles this function's source into the kernel, so it
+ * cannot call the imported one; floor(x + ½) rounds half up as Math.round does.
+ */
 function minimumImage(dx: number, side: number): number {
   return dx - side * Math.floor(dx / side + 0.5);
 }

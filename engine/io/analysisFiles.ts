@@ -291,14 +291,18 @@ export function readAnalysisSummary(dir: string): unknown {
     fromOneVersion(dir, (folder) => {
       const path = join(folder, 'summary.json');
       if (!existsSync(path) && currentAnalysisFolder(dir) === folder) return null;
-      const text = readFileSync(path, 'utf8');
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (error) {
-        throw new ProjectError(`${join(dir, ANALYSIS_LINK, 'summary.json')} is not valid JSON (${(error as Error).message}): run glassmodes analyze ${dir} again`);
-      }
+      return parseSummary(dir, readFileSync(path, 'utf8'));
     }) ?? undefined
   );
+}
+
+/** summary.json's text as JSON; text that is not JSON is a ProjectError naming the file and what to do. */
+function parseSummary(dir: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ProjectError(`${join(dir, ANALYSIS_LINK, 'summary.json')} is not valid JSON (${(error as Error).message}): run glassmodes analyze ${dir} again`);
+  }
 }
 
 /**
@@ -319,12 +323,7 @@ function readAnalysisFolder(dir: string, folder: string): { series: Series[]; su
     if (gone(error) && currentAnalysisFolder(dir) === folder) return null; // an analysis/ folder with no summary: never analysed
     throw error;
   }
-  let summary: StoredSummary;
-  try {
-    summary = JSON.parse(text) as StoredSummary;
-  } catch (error) {
-    throw new ProjectError(`${summaryPath} is not valid JSON (${(error as Error).message}): run glassmodes analyze ${dir} again`);
-  }
+  const summary = parseSummary(dir, text) as StoredSummary;
   if (!summary?.provenance?.series || typeof summary.provenance.series !== 'object') {
     throw new ProjectError(`${summaryPath} has no provenance.series list: it was not written by glassmodes analyze; run it again`);
   }

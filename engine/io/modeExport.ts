@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { displacementGradients, gradientNeighbours, rotationalFraction, strainAndVorticity, strainInvariants, vectorMagnitudes } from '../analysis/modeGeometry';
+import { displacementGradients, excursionAmplitude, gradientNeighbours, rotationalFraction, strainAndVorticity, strainInvariants, vectorMagnitudes } from '../analysis/modeGeometry';
 import { participationRatio } from '../spectrum/participation';
+import { frequencyOf } from '../spectrum/zeroModes';
 import { localPressures, localShearStresses, particleStresses } from '../analysis/stress';
 import { contacts, makeGlass, particleEnergies } from '../model/glass';
 import { formatExtxyzFrame, type ExtxyzOutColumn } from './extxyz';
@@ -118,7 +119,7 @@ export function exportModes(dir: string, sampleId: string, indices: number[], on
     const mode: ExportedMode = {
       index,
       eigenvalue: lambda,
-      omega: lambda >= 0 ? Math.sqrt(lambda) : NaN,
+      omega: frequencyOf(lambda),
       participationRatio: participationRatio(m.modes, d, index * dn, dn),
       rotationalFraction: rotationalFraction(sv, d),
       columns: [
@@ -153,8 +154,7 @@ export function exportModes(dir: string, sampleId: string, indices: number[], on
 
 /** Positions of frame t of a mode animation: r_i + A sin(2π t / frames) e_i / max_j |e_j| (A = the largest particle excursion). */
 export function animationPositions(positions: ArrayLike<number>, mode: ArrayLike<number>, dim: number, amplitude: number, t: number, frames: number): Float64Array {
-  const largest = vectorMagnitudes(mode, dim).reduce((a, b) => Math.max(a, b), 0);
-  const s = (amplitude * Math.sin((2 * Math.PI * t) / frames)) / (largest > 0 ? largest : 1);
+  const s = excursionAmplitude(mode, dim, amplitude) * Math.sin((2 * Math.PI * t) / frames);
   return Float64Array.from(positions, (r, k) => r + s * mode[k]);
 }
 
@@ -185,7 +185,7 @@ export function exportModeAnimation(dir: string, sampleId: string, index: number
           { name: 'radius', type: 'R', width: 1, values: m.diameters.map((a) => a / 2) },
           { name: 'displacement', type: 'R', width: 3, values: toThree(offset, d, n) },
         ],
-        info: { sample: sampleId, mode: index, eigenvalue: lambda, omega: lambda >= 0 ? Math.sqrt(lambda) : NaN, frame: t, frames, amplitude, phase: (2 * Math.PI * t) / frames },
+        info: { sample: sampleId, mode: index, eigenvalue: lambda, omega: frequencyOf(lambda), frame: t, frames, amplitude, phase: (2 * Math.PI * t) / frames },
       }),
     );
   }
@@ -219,7 +219,7 @@ export function modeExportFile(dir: string, sampleId: string, modes: string, opt
       name: `${sampleId}-mode${indices[0]}-animation.extxyz`,
       text,
       frames,
-      modes: [{ index: indices[0], eigenvalue: lambda, omega: lambda >= 0 ? Math.sqrt(lambda) : null, participationRatio: participationRatio(m.modes, m.dim, indices[0] * dn, dn), rotationalFraction: null }],
+      modes: [{ index: indices[0], eigenvalue: lambda, omega: finiteOrNull(frequencyOf(lambda)), participationRatio: participationRatio(m.modes, m.dim, indices[0] * dn, dn), rotationalFraction: null }],
     };
   }
   const { text, modes: out } = exportModes(dir, sampleId, indices, onProgress);

@@ -14,6 +14,7 @@ import { makeGlass, type Glass } from '../model/glass';
 import type { Configuration } from './extxyz';
 import type { AnalysisProgress } from '../analysis/ensemble';
 import { analyzeEnsemble } from '../products/ensembleSeries';
+import { frequencyOf } from '../spectrum/zeroModes';
 import { APP_VERSION } from '../version';
 import { analyzeProjectFolder, loadEnsemble, readAnalysis, type StoredSummary } from './analysisFiles';
 import { readExtxyz, readNpy } from './files';
@@ -97,7 +98,8 @@ export interface ParticleFields {
 /** Default grid spacing of the coarse-grained vorticity, in mean diameters. */
 export const DEFAULT_VORTICITY_SPACING = 1;
 
-const json = (values: ArrayLike<number>): (number | null)[] => Array.from(values, (x) => (Number.isFinite(x) ? x : null));
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+const json = (values: ArrayLike<number>): (number | null)[] => Array.from(values, finiteOrNull);
 
 export function seriesData(series: Series): SeriesData {
   return { name: series.name, description: series.description, columns: series.columns, data: series.data.map(json) };
@@ -210,9 +212,9 @@ export function modeData(dir: string, sampleId: string, index: number, gridSpaci
     positions: Array.from(config.positions),
     diameters: Array.from(config.diameters),
     eigenvalue: lambda,
-    omega: lambda >= 0 ? Math.sqrt(lambda) : null,
+    omega: finiteOrNull(frequencyOf(lambda)),
     participation: o.participation,
-    rotationalFraction: Number.isFinite(o.rotationalFraction) ? o.rotationalFraction : null,
+    rotationalFraction: finiteOrNull(o.rotationalFraction),
     displacement: Array.from(modes.subarray(index * dn, (index + 1) * dn)),
     vorticity: json(o.strainVorticity.vorticity),
     vorticityComponents: o.strainVorticity.vorticityComponents,

@@ -2,7 +2,7 @@
  * Cell lists and Verlet neighbour lists (Allen & Tildesley, ch. 5) in a periodic box.
  * A PairList holds candidate pairs i < j that were within `range` when it was built.
  */
-import { type Box, minimumImage } from './box';
+import { type Box, minimumImage, wrapCoordinate } from './box';
 
 export interface PairList {
   count: number;
@@ -54,7 +54,7 @@ export function buildPairList(positions: Float64Array, box: Box, range: number):
   const head = new Int32Array(totalCells).fill(-1);
   const next = new Int32Array(n);
   const cellOf = (i: number, a: number) => {
-    let k = Math.floor(((positions[d * i + a] % L) + L) % L / L * c);
+    let k = Math.floor((wrapCoordinate(positions[d * i + a], L) / L) * c);
     if (k >= c) k = c - 1;
     return k;
   };

@@ -11,6 +11,11 @@
  * which for a stable glass are the same modes.
  */
 
+/** ω = √λ of an eigenvalue of the Hessian (unit masses); NaN for λ < 0, which has no real frequency. */
+export function frequencyOf(lambda: number): number {
+  return lambda >= 0 ? Math.sqrt(lambda) : NaN;
+}
+
 export interface ZeroModes {
   /** Indices (ascending, into the eigenvalue list) of the translational zero modes. */
   indices: number[];
@@ -94,5 +99,5 @@ export function nonZeroSpectrum(eigenvalues: Float64Array, dim: number, vectors?
   for (let k = 0; k < eigenvalues.length; k++) if (!zero.has(k)) kept.push(eigenvalues[k]);
   kept.sort((a, b) => a - b);
   const values = Float64Array.from(kept);
-  return { eigenvalues: values, frequencies: values.map((l) => (l >= 0 ? Math.sqrt(l) : NaN)), zeroModes: z.indices, unstable: z.unstable, tolerance: z.tolerance };
+  return { eigenvalues: values, frequencies: values.map(frequencyOf), zeroModes: z.indices, unstable: z.unstable, tolerance: z.tolerance };
 }

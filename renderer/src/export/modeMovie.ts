@@ -6,7 +6,8 @@
  * movie of whole periods loops without a jump.
  */
 import type { ModeData } from '../../../main/ipc/contract';
-import { createModeScene, largestParticleDisplacement, type ParticleColouring } from '../three/modeScene';
+import { excursionAmplitude } from '../../../engine/analysis/modeGeometry';
+import { createModeScene, type ParticleColouring } from '../three/modeScene';
 import { encodeMovie, type EncodedMovie, type MovieFormat } from './movie';
 
 export type ModeColouring = ParticleColouring;
@@ -54,8 +55,7 @@ export function framePhase(index: number, framesPerPeriod: number): number {
 
 /** The scene's amplitude A for a wanted largest displacement (e is a unit vector over all dN components). */
 export function sceneAmplitude(mode: Pick<ModeData, 'displacement' | 'dim'>, largestDisplacement: number): number {
-  const largest = largestParticleDisplacement(mode.displacement, mode.dim);
-  return largest > 0 ? largestDisplacement / largest : 0;
+  return excursionAmplitude(mode.displacement, mode.dim, largestDisplacement);
 }
 
 /**

@@ -5,6 +5,7 @@
  * per frame.
  */
 import * as THREE from 'three';
+import { vectorMagnitudes } from '../../../engine/analysis/modeGeometry';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { displaceInstances, setDisplacementVectors, type DisplacementUniform } from './displacement';
 
@@ -54,20 +55,10 @@ export function createArrowMesh(input: ArrowMeshInput): ArrowMesh {
   const mesh = new THREE.InstancedMesh(geometry, material, n);
   mesh.frustumCulled = false;
 
+  // |v_i|, NaN where a component is missing (null over JSON) or not finite: such a vector gets no arrow.
+  const lengths = vectorMagnitudes(Float64Array.from(vectors, (v) => (v !== null && Number.isFinite(v) ? v : NaN)), components);
   let largest = 0;
-  const length = (i: number) => {
-    let s = 0;
-    for (let k = 0; k < components; k++) {
-      const v = vectors[components * i + k];
-      if (v === null || !Number.isFinite(v)) return NaN;
-      s += v * v;
-    }
-    return Math.sqrt(s);
-  };
-  for (let i = 0; i < n; i++) {
-    const l = length(i);
-    if (l > largest) largest = l;
-  }
+  for (let i = 0; i < n; i++) if (lengths[i] > largest) largest = lengths[i];
 
   const up = new THREE.Vector3(0, 1, 0);
   const direction = new THREE.Vector3();
@@ -76,7 +67,7 @@ export function createArrowMesh(input: ArrowMeshInput): ArrowMesh {
   const scale = new THREE.Vector3();
   const matrix = new THREE.Matrix4();
   for (let i = 0; i < n; i++) {
-    const l = length(i);
+    const l = lengths[i];
     position.set(centres[3 * i], centres[3 * i + 1], centres[3 * i + 2] + lift);
     if (!(l > 0) || !(largest > 0)) {
       matrix.makeScale(0, 0, 0).setPosition(position);

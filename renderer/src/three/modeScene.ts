@@ -20,6 +20,7 @@
  */
 import * as THREE from 'three';
 import type { ModeData } from '../../../main/ipc/contract';
+import { excursionAmplitude, vectorMagnitudes } from '../../../engine/analysis/modeGeometry';
 import { finiteRange, type ColourMapName } from './colourMaps';
 import { createArrowMesh, type ArrowMesh } from './arrows';
 import type { DisplacementUniform } from './displacement';
@@ -67,55 +68,17 @@ export interface ModeScene {
   options(): Required<ModeSceneOptions>;
 }
 
-/**
- * A default amplitude A: the particle that moves most moves 0.3 mean diameters at the turning points
- * (e is a unit vector over all dN components, so its per-particle entries are small, ~1/√N).
- */
+/** A default amplitude A: the particle that moves most moves 0.3 mean diameters at the turning points. */
 export function defaultAmplitude(mode: Pick<ModeData, 'displacement' | 'dim'>): number {
-  const largest = largestParticleDisplacement(mode.displacement, mode.dim);
-  return largest > 0 ? 0.3 / largest : 1;
-}
-
-/** max_i |e_i| over the particles. */
-export function largestParticleDisplacement(displacement: ArrayLike<number>, dim: number): number {
-  let largest = 0;
-  for (let i = 0; i < displacement.length; i += dim) {
-    let s = 0;
-    for (let a = 0; a < dim; a++) s += displacement[i + a] ** 2;
-    largest = Math.max(largest, Math.sqrt(s));
-  }
-  return largest;
-}
-
-/** |e_i| per particle. */
-export function particleAmplitudes(displacement: ArrayLike<number>, dim: number): Float64Array {
-  const n = Math.floor(displacement.length / dim);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let a = 0; a < dim; a++) s += displacement[dim * i + a] ** 2;
-    out[i] = Math.sqrt(s);
-  }
-  return out;
+  return excursionAmplitude(mode.displacement, mode.dim, 0.3);
 }
 
 /** |η_i| per particle (3D), or η_i itself (2D, a scalar); null where the engine could not fit it. */
 function vorticityValues(mode: ModeData): (number | null)[] {
   const c = mode.vorticityComponents;
   if (c === 1) return mode.vorticity;
-  const n = Math.floor(mode.vorticity.length / c);
-  const out: (number | null)[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    let missing = false;
-    for (let k = 0; k < c; k++) {
-      const v = mode.vorticity[c * i + k];
-      if (v === null || !Number.isFinite(v)) missing = true;
-      else s += v * v;
-    }
-    out[i] = missing ? null : Math.sqrt(s);
-  }
-  return out;
+  const magnitudes = vectorMagnitudes(Float64Array.from(mode.vorticity, (v) => v ?? NaN), c);
+  return Array.from(magnitudes, (m) => (Number.isFinite(m) ? m : null));
 }
 
 const defaultBackground = 0xfbfcfe;
@@ -148,7 +111,7 @@ export function createModeScene(
   scene.add(box);
 
   // Colour fields, computed once.
-  const amplitudes = particleAmplitudes(mode.displacement, dim);
+  const amplitudes = vectorMagnitudes(mode.displacement, dim);
   const vorticity = vorticityValues(mode);
   const vorticityLimit = (() => {
     const [lo, hi] = finiteRange(vorticity);

@@ -1,14 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { wrapCoordinate } from '../../../engine/space/box';
 import { firstNonZeroStoredMode } from '../storedModes';
-import type { ConfigurationData, ParticleFields, SampleSpectrum } from '../../../main/ipc/contract';
+import { useLoaded } from '../loaded';
+import { useModeData, useSampleSpectrum } from '../projectData';
+import type { ConfigurationData } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
 import { useStore } from '../store';
 import { ColourBar } from '../three/ColourBar';
 import { finiteRange, type ColourMapName } from '../three/colourMaps';
 import { createConfigurationScene, type ConfigurationScene, type Slab } from '../three/configurationScene';
 import { formatValue } from '../three/format';
-import { particleAmplitudes } from '../three/modeScene';
+import { vectorMagnitudes } from '../../../engine/analysis/modeGeometry';
 import { createOrbitControls } from '../three/orbit';
 import { axisNames, type Axis } from '../three/vorticitySlice';
 import '../three/views.css';
@@ -132,93 +134,51 @@ export function ConfigurationView({ params }: { params: URLSearchParams }) {
   const [choice, setChoice] = useState<{ id: string; kind: 'config' | 'parent' }>();
   const fallback = (requested && (requestedKind === 'config' ? withConfig : withParent).some((s) => s.id === requested) ? { id: requested, kind: requestedKind } : undefined) ?? (withConfig[0] ? { id: withConfig[0].id, kind: 'config' as const } : withParent[0] ? { id: withParent[0].id, kind: 'parent' as const } : undefined);
   const selected = choice ?? fallback;
-  const [data, setData] = useState<ConfigurationData>();
-  const [error, setError] = useState<string>();
+  const dir = project?.path;
+  // Everything below is loaded by useLoaded (renderer/src/loaded.ts) under keys that name the sample.
+  const sampleKey = dir && selected ? `${dir}|${selected.id}|${selected.kind}` : null;
+  const loaded = useLoaded(sampleKey, () => api.projects.configuration({ dir: dir!, sampleId: selected!.id, kind: selected!.kind }), errorText);
+  const data = loaded?.value;
+  const error = loaded?.error;
 
   const [field, setField] = useState<ColourField>('diameter');
-  const [fields, setFields] = useState<ParticleFields>();
-  const [spectrum, setSpectrum] = useState<SampleSpectrum>();
-  const [modeIndex, setModeIndex] = useState<number>();
-  const [amplitudes, setAmplitudes] = useState<{ index: number; values: Float64Array }>();
-  const [fieldError, setFieldError] = useState<string>();
-  const [slabChoice, setSlabChoice] = useState<SlabChoice>({ axis: 'none', centre: 0, thickness: 2 });
-  const [picked, setPicked] = useState<number>();
-
-  useEffect(() => {
-    setData(undefined);
-    setError(undefined);
-    setFields(undefined);
-    setSpectrum(undefined);
-    setAmplitudes(undefined);
-    setFieldError(undefined);
-    setPicked(undefined);
-    if (!project || !selected) return;
-    let live = true;
-    api.projects
-      .configuration({ dir: project.path, sampleId: selected.id, kind: selected.kind })
-      .then((d) => {
-        if (!live) return;
-        setData(d);
-        setSlabChoice((s) => ({ ...s, centre: d.side / 2, thickness: Math.min(d.side, Math.max(1, d.side / 5)) }));
-      })
-      .catch((e) => live && setError(errorText(e)));
-    return () => {
-      live = false;
-    };
-  }, [project?.path, selected?.id, selected?.kind]);
+  const [modeChoice, setModeIndex] = useState<number>();
+  // The slab axis stays across samples; its position and thickness belong to the box they were set in.
+  const [slabState, setSlabState] = useState<Partial<SlabChoice> & { axis: SlabChoice['axis']; data?: ConfigurationData }>({ axis: 'none' });
+  const own = slabState.data === data;
+  const slabChoice: SlabChoice = {
+    axis: slabState.axis,
+    centre: own && slabState.centre !== undefined ? slabState.centre : data ? data.side / 2 : 0,
+    thickness: own && slabState.thickness !== undefined ? slabState.thickness : data ? Math.min(data.side, Math.max(1, data.side / 5)) : 2,
+  };
+  const setSlab = (change: Partial<SlabChoice>) => setSlabState({ ...slabChoice, ...change, data });
+  // A picked particle belongs to the sample it was picked in.
+  const [pick, setPick] = useState<{ key: string | null; index: number | undefined }>();
+  const picked = pick?.key === sampleKey ? pick.index : undefined;
+  const setPicked = (index: number | undefined) => setPick({ key: sampleKey, index });
 
   const isInherent = selected?.kind === 'config';
   const effectiveField: ColourField = isInherent || !inherentOnly.includes(field) ? field : 'diameter';
 
   // Per-particle fields of the inherent structure, asked for once per sample when first needed.
-  useEffect(() => {
-    if (!project || !selected || !isInherent || fields || fieldError) return;
-    if (effectiveField !== 'energy' && effectiveField !== 'pressure' && effectiveField !== 'shearStress') return;
-    let live = true;
-    api.results
-      .particleFields({ dir: project.path, sampleId: selected.id })
-      .then((f) => live && setFields(f))
-      .catch((e) => live && setFieldError(`Local fields: ${errorText(e)}`));
-    return () => {
-      live = false;
-    };
-  }, [project?.path, selected?.id, isInherent, effectiveField, fields, fieldError]);
+  const wantsFields = isInherent && (effectiveField === 'energy' || effectiveField === 'pressure' || effectiveField === 'shearStress');
+  const fieldsLoaded = useLoaded(wantsFields && dir && selected ? `${dir}|${selected.id}` : null, () => api.results.particleFields({ dir: dir!, sampleId: selected!.id }), errorText);
+  const fields = fieldsLoaded?.value;
 
   // For |e_i|: the spectrum lists the stored modes; the chosen mode's eigenvector gives the amplitudes.
-  useEffect(() => {
-    if (!project || !selected || !isInherent || effectiveField !== 'modeAmplitude' || spectrum || fieldError) return;
-    let live = true;
-    api.results
-      .spectrum({ dir: project.path, sampleId: selected.id })
-      .then((s) => {
-        if (!live) return;
-        setSpectrum(s);
-        const first = firstNonZeroStoredMode(s);
-        setModeIndex((m) => (m !== undefined && m < s.storedModes ? m : first));
-      })
-      .catch((e) => live && setFieldError(`Spectrum: ${errorText(e)}`));
-    return () => {
-      live = false;
-    };
-  }, [project?.path, selected?.id, isInherent, effectiveField, spectrum, fieldError]);
-
-  useEffect(() => {
-    if (!project || !selected || !data || effectiveField !== 'modeAmplitude' || modeIndex === undefined || amplitudes?.index === modeIndex) return;
-    let live = true;
-    api.results
-      .mode({ dir: project.path, sampleId: selected.id, index: modeIndex })
-      .then((m) => live && setAmplitudes({ index: m.index, values: particleAmplitudes(m.displacement, m.dim) }))
-      .catch((e) => live && setFieldError(`Mode ${modeIndex}: ${errorText(e)}`));
-    return () => {
-      live = false;
-    };
-  }, [project?.path, selected?.id, data, effectiveField, modeIndex, amplitudes?.index]);
+  const wantsModes = isInherent && effectiveField === 'modeAmplitude';
+  const spectrumLoaded = useSampleSpectrum(wantsModes ? dir : undefined, selected?.id);
+  const spectrum = spectrumLoaded?.value;
+  const modeIndex = spectrum ? (modeChoice !== undefined && modeChoice < spectrum.storedModes ? modeChoice : firstNonZeroStoredMode(spectrum)) : undefined;
+  const modeLoaded = useModeData(wantsModes && data ? dir : undefined, selected?.id, modeIndex);
+  const amplitudes = useMemo(() => (modeLoaded?.value ? vectorMagnitudes(modeLoaded.value.displacement, modeLoaded.value.dim) : undefined), [modeLoaded?.value]);
+  const fieldError = fieldsLoaded?.error ? `Local fields: ${fieldsLoaded.error}` : spectrumLoaded?.error ? `Spectrum: ${spectrumLoaded.error}` : modeLoaded?.error ? `Mode ${modeIndex}: ${modeLoaded.error}` : undefined;
 
   const colouring = useMemo<Colouring | undefined>(() => {
     if (!data) return undefined;
     let values: ArrayLike<number | null> | undefined;
     if (effectiveField === 'diameter') values = data.diameters;
-    else if (effectiveField === 'modeAmplitude') values = amplitudes?.index === modeIndex ? amplitudes?.values : undefined;
+    else if (effectiveField === 'modeAmplitude') values = amplitudes;
     else values = fields?.[effectiveField];
     if (!values) return undefined;
     const label = effectiveField === 'modeAmplitude' ? `${fieldLabels.modeAmplitude} of mode ${modeIndex}` : fieldLabels[effectiveField];
@@ -274,7 +234,7 @@ export function ConfigurationView({ params }: { params: URLSearchParams }) {
               <legend>Colour</legend>
               <label>
                 Colour by
-                <select aria-label="Colour by" value={effectiveField} onChange={(e) => { setField(e.target.value as ColourField); setFieldError(undefined); }}>
+                <select aria-label="Colour by" value={effectiveField} onChange={(e) => setField(e.target.value as ColourField)}>
                   <option value="diameter">diameter</option>
                   <option value="energy" disabled={!isInherent}>local energy</option>
                   <option value="pressure" disabled={!isInherent}>local pressure</option>
@@ -303,7 +263,7 @@ export function ConfigurationView({ params }: { params: URLSearchParams }) {
               <legend>Slab</legend>
               <label>
                 Keep a slab along
-                <select aria-label="Slab axis" value={String(slabChoice.axis)} onChange={(e) => setSlabChoice((s) => ({ ...s, axis: e.target.value === 'none' ? 'none' : (Number(e.target.value) as Axis) }))}>
+                <select aria-label="Slab axis" value={String(slabChoice.axis)} onChange={(e) => setSlab({ axis: e.target.value === 'none' ? 'none' : (Number(e.target.value) as Axis) })}>
                   <option value="none">— whole box —</option>
                   {axisNames.slice(0, data.dim).map((name, k) => (
                     <option key={name} value={k}>
@@ -314,11 +274,11 @@ export function ConfigurationView({ params }: { params: URLSearchParams }) {
               </label>
               <label>
                 Position <span className="value">{slabChoice.centre.toFixed(2)}</span>
-                <input type="range" aria-label="Slab position" min={0} max={data.side} step={data.side / 200} value={slabChoice.centre} disabled={!slab} onChange={(e) => setSlabChoice((s) => ({ ...s, centre: Number(e.target.value) }))} />
+                <input type="range" aria-label="Slab position" min={0} max={data.side} step={data.side / 200} value={slabChoice.centre} disabled={!slab} onChange={(e) => setSlab({ centre: Number(e.target.value) })} />
               </label>
               <label>
                 Thickness <span className="value">{slabChoice.thickness.toFixed(2)}</span>
-                <input type="range" aria-label="Slab thickness" min={0.2} max={data.side} step={data.side / 200} value={slabChoice.thickness} disabled={!slab} onChange={(e) => setSlabChoice((s) => ({ ...s, thickness: Number(e.target.value) }))} />
+                <input type="range" aria-label="Slab thickness" min={0.2} max={data.side} step={data.side / 200} value={slabChoice.thickness} disabled={!slab} onChange={(e) => setSlab({ thickness: Number(e.target.value) })} />
               </label>
             </fieldset>
             <fieldset className="pick-panel" aria-label="Picked particle" data-index={picked ?? ''} data-diameter={picked !== undefined ? data.diameters[picked] : ''}>

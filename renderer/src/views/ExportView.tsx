@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AnalysisData, ProjectDetail, SampleSpectrum, SeriesData } from '../../../main/ipc/contract';
+import type { ProjectDetail, SampleSpectrum, SeriesData } from '../../../main/ipc/contract';
 import { seriesToCsv, type Series } from '../../../engine/series';
 import { api, errorText } from '../api';
 import { useStore } from '../store';
@@ -8,6 +8,8 @@ import { checkMovieRequest, isAbortError, type EncodedMovie, type MovieFormat } 
 import { ModeFileExport } from './ModeFileExport';
 import { encodeModeMovie, modeMovieName, movieTiming, type ModeColouring, type ModeMovieSettings } from '../export/modeMovie';
 import { firstNonZeroStoredMode } from '../storedModes';
+import { useProjectAnalysis, useSampleSpectrum } from '../projectData';
+import { SampleSelect, samplesWithSpectrum, useSampleChoice } from './SampleSelect';
 
 /**
  * Export: a mode's oscillation as a WebM (VP9) or GIF movie, and the project's analysis/ tables
@@ -153,49 +155,30 @@ function modeLabel(spectrum: SampleSpectrum, index: number): string {
 
 function ModeMovieExport({ project, params }: { project: ProjectDetail; params: URLSearchParams }) {
   const dir = project.path;
-  const samples = project.samples.filter((s) => s.state === 'done' && s.meta?.spectrum);
+  const samples = samplesWithSpectrum(project);
   const requestedSample = params.get('sample');
   const requestedMode = params.get('mode');
   const requestedCompare = params.get('compare');
-  const [sampleId, setSampleId] = useState<string | undefined>(() => (samples.some((s) => s.id === requestedSample) ? requestedSample! : samples[0]?.id));
-  const [spectrum, setSpectrum] = useState<SampleSpectrum>();
-  const [spectrumError, setSpectrumError] = useState<string>();
-  const [modeIndex, setModeIndex] = useState<number>();
-  const [compareIndex, setCompareIndex] = useState<number>();
+  // A link such as #/export?sample=s0001&mode=5 (from the Modes view) picks that sample and mode.
+  const [sampleId, setSampleId] = useSampleChoice(samples.map((s) => s.id), requestedSample);
+  const loaded = useSampleSpectrum(dir, sampleId);
+  const spectrum = loaded?.value;
+  const spectrumError = loaded?.error;
+  // The modes picked by hand, for this sample and link; until then the link's (when stored) or the first non-zero one.
+  const origin = `${sampleId}|${requestedSample}|${requestedMode}|${requestedCompare}`;
+  const [picked, setPicked] = useState<{ origin: string; mode?: number; compare?: number | 'none' }>();
+  const mine = picked?.origin === origin ? picked : undefined;
+  const pick = (change: { mode?: number; compare?: number | 'none' }) => setPicked({ ...mine, origin, ...change });
+  const linked = (x: string | null) => {
+    const k = x !== null && sampleId === requestedSample ? Number(x) : NaN;
+    return spectrum && Number.isInteger(k) && k >= 0 && k < spectrum.storedModes ? k : undefined;
+  };
+  const modeIndex = spectrum ? (mine?.mode ?? linked(requestedMode) ?? firstNonZeroStoredMode(spectrum) ?? 0) : undefined;
+  const compareIndex = spectrum ? (mine?.compare === 'none' ? undefined : (mine?.compare ?? linked(requestedCompare))) : undefined;
   const [form, setForm] = useState<MovieForm>(defaultForm);
   const [job, setJob] = useState<MovieJob>();
   const [outcome, setOutcome] = useState<MovieOutcome>();
   const abort = useRef<AbortController | undefined>(undefined);
-
-  // A link such as #/export?sample=s0001&mode=5 (from the Modes view) picks that sample and mode.
-  useEffect(() => {
-    if (requestedSample && samples.some((s) => s.id === requestedSample)) setSampleId(requestedSample);
-  }, [requestedSample]);
-  useEffect(() => {
-    if (!sampleId && samples[0]) setSampleId(samples[0].id);
-  }, [samples.length]);
-
-  useEffect(() => {
-    setSpectrum(undefined);
-    setSpectrumError(undefined);
-    if (!sampleId) return;
-    let live = true;
-    api.results
-      .spectrum({ dir, sampleId })
-      .then((s) => {
-        if (!live) return;
-        setSpectrum(s);
-        const wanted = requestedMode !== null && sampleId === requestedSample ? Number(requestedMode) : NaN;
-        const firstNonZero = firstNonZeroStoredMode(s);
-        setModeIndex(Number.isInteger(wanted) && wanted >= 0 && wanted < s.storedModes ? wanted : firstNonZero ?? 0);
-        const compare = requestedCompare !== null && sampleId === requestedSample ? Number(requestedCompare) : NaN;
-        setCompareIndex(Number.isInteger(compare) && compare >= 0 && compare < s.storedModes ? compare : undefined);
-      })
-      .catch((error) => live && setSpectrumError(errorText(error)));
-    return () => {
-      live = false;
-    };
-  }, [dir, sampleId, requestedMode, requestedCompare]);
 
   // Leaving the view stops an export in progress.
   useEffect(() => () => abort.current?.abort(), []);
@@ -252,24 +235,18 @@ function ModeMovieExport({ project, params }: { project: ProjectDetail; params: 
       <div className="form-grid">
         <label className="field">
           Sample
-          <select aria-label="Sample" value={sampleId ?? ''} disabled={busy} onChange={(e) => setSampleId(e.target.value)}>
-            {samples.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.id}
-              </option>
-            ))}
-          </select>
+          <SampleSelect label="Sample" ids={samples.map((s) => s.id)} value={sampleId} disabled={busy} onChange={setSampleId} />
         </label>
         <label className="field">
           Mode
-          <select aria-label="Mode" value={modeIndex ?? ''} disabled={busy || !spectrum} onChange={(e) => setModeIndex(Number(e.target.value))}>
+          <select aria-label="Mode" value={modeIndex ?? ''} disabled={busy || !spectrum} onChange={(e) => pick({ mode: Number(e.target.value) })}>
             {spectrum ? <StoredModeOptions spectrum={spectrum} /> : null}
           </select>
           <span className="hint">{spectrumError ? <span className="error">{spectrumError}</span> : spectrum ? `${spectrum.storedModes} stored modes (0-based, ascending ω)` : 'loading the spectrum…'}</span>
         </label>
         <label className="field">
           Side by side with
-          <select aria-label="Compare with" value={compareIndex ?? ''} disabled={busy || !spectrum} onChange={(e) => setCompareIndex(e.target.value === '' ? undefined : Number(e.target.value))}>
+          <select aria-label="Compare with" value={compareIndex ?? ''} disabled={busy || !spectrum} onChange={(e) => pick({ compare: e.target.value === '' ? 'none' : Number(e.target.value) })}>
             <option value="">— one mode only —</option>
             {spectrum ? <StoredModeOptions spectrum={spectrum} /> : null}
           </select>
@@ -427,33 +404,8 @@ function seriesFromData(series: SeriesData): Series {
 type Saved = { path: string } | 'not-saved' | { error: string };
 
 function AnalysisExport({ dir }: { dir: string }) {
-  const [analysis, setAnalysis] = useState<AnalysisData | null>();
-  const [error, setError] = useState<string>();
-  const [analysing, setAnalysing] = useState(false);
+  const { analysis, error, analysing, analyse } = useProjectAnalysis(dir);
   const [saved, setSaved] = useState<Record<string, Saved>>({});
-
-  useEffect(() => {
-    let live = true;
-    api.results
-      .analysis({ dir })
-      .then((a) => live && setAnalysis(a))
-      .catch((e) => live && setError(errorText(e)));
-    return () => {
-      live = false;
-    };
-  }, [dir]);
-
-  async function analyse() {
-    setAnalysing(true);
-    setError(undefined);
-    try {
-      setAnalysis(await api.results.analyze({ dir }));
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setAnalysing(false);
-    }
-  }
 
   async function save(key: string, name: string, kind: 'csv' | 'json', text: string) {
     try {

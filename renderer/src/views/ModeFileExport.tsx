@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ModeExportFile, ProjectDetail } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
 import { textToBase64 } from '../export/base64';
+import { SampleSelect, samplesWithSpectrum, useSampleChoice } from './SampleSelect';
 
 /**
  * Export → "Modes for OVITO and ASE": `glassmodes export-modes` from the app (results.exportModes,
@@ -11,9 +12,9 @@ import { textToBase64 } from '../export/base64';
  */
 export function ModeFileExport({ project }: { project: ProjectDetail }) {
   const dir = project.path;
-  const samples = project.samples.filter((s) => s.state === 'done' && s.meta?.spectrum);
+  const samples = samplesWithSpectrum(project);
   const d = project.project.settings.model.dim;
-  const [sampleId, setSampleId] = useState<string | undefined>(samples[0]?.id);
+  const [sampleId, setSampleId] = useSampleChoice(samples.map((s) => s.id));
   const [modes, setModes] = useState(`${d}-${d + 9}`);
   const [animate, setAnimate] = useState(false);
   const [frames, setFrames] = useState(24);
@@ -22,9 +23,6 @@ export function ModeFileExport({ project }: { project: ProjectDetail }) {
   const [progress, setProgress] = useState<string>();
   const [outcome, setOutcome] = useState<{ path: string; file: Omit<ModeExportFile, 'text'> } | { error: string } | 'not-saved'>();
 
-  useEffect(() => {
-    if (!sampleId && samples[0]) setSampleId(samples[0].id);
-  }, [samples.length]);
   useEffect(
     () =>
       api.on('analysis', (event) => {
@@ -71,13 +69,7 @@ export function ModeFileExport({ project }: { project: ProjectDetail }) {
       <div className="form-grid">
         <label className="field">
           Sample
-          <select aria-label="Sample for the mode file" value={sampleId ?? ''} disabled={busy} onChange={(e) => setSampleId(e.target.value)}>
-            {samples.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.id}
-              </option>
-            ))}
-          </select>
+          <SampleSelect label="Sample for the mode file" ids={samples.map((s) => s.id)} value={sampleId} disabled={busy} onChange={setSampleId} />
         </label>
         <label className="field">
           Modes

@@ -5,14 +5,16 @@ import { navigate } from '../router';
 import { useStore } from '../store';
 import { ColourBar } from '../three/ColourBar';
 import { formatValue } from '../three/format';
-import { createModeScene, largestParticleDisplacement, type ModeScene, type ModeSceneOptions, type ParticleColouring } from '../three/modeScene';
+import { excursionAmplitude } from '../../../engine/analysis/modeGeometry';
+import { createModeScene, type ModeScene, type ModeSceneOptions, type ParticleColouring } from '../three/modeScene';
 import { createOrbitControls, linkCameras } from '../three/orbit';
 import { axisNames, type Axis } from '../three/vorticitySlice';
 import '../three/views.css';
 import { composePanels, modeMovieName, modePanelLabel } from '../export/modeMovie';
 import { bytesToBase64 } from '../export/base64';
 import { firstNonZeroStoredMode } from '../storedModes';
-import { useSampleSpectrum } from '../useSampleSpectrum';
+import { useModeData, useSampleSpectrum } from '../projectData';
+import { samplesWithSpectrum } from './SampleSelect';
 import { useLoaded } from '../loaded';
 import type { LocalisationContrast } from '../../../engine/analysis/modeIndicators';
 import { contrastLabel, IndicatorNote, modeContrasts, referenceModes, ROTATIONAL_FRACTION_CAVEAT } from './modeIndicator';
@@ -207,27 +209,9 @@ function refusal(index: number, spectrum: SampleSpectrum, allowZero: boolean): s
   return undefined;
 }
 
-function useModeData(dir: string | undefined, sampleId: string | undefined, index: number | undefined, enabled: boolean) {
-  const [state, setState] = useState<{ key: string; mode?: ModeData; error?: string }>();
-  const key = `${dir}|${sampleId}|${index}`;
-  useEffect(() => {
-    if (!dir || !sampleId || index === undefined || !enabled) return;
-    let live = true;
-    setState({ key });
-    api.results
-      .mode({ dir, sampleId, index })
-      .then((mode) => live && setState({ key, mode }))
-      .catch((e) => live && setState({ key, error: errorText(e) }));
-    return () => {
-      live = false;
-    };
-  }, [key, enabled]);
-  return state?.key === key ? state : undefined;
-}
-
 export function ModesView({ params }: { params: URLSearchParams }) {
   const project = useStore((s) => s.project);
-  const withSpectrum = project?.samples.filter((s) => s.state === 'done' && s.meta?.spectrum) ?? [];
+  const withSpectrum = samplesWithSpectrum(project);
   const sampleId = params.get('sample') ?? withSpectrum[0]?.id;
   const modeParam = params.get('mode');
   const compareParam = params.get('compare');
@@ -275,8 +259,8 @@ export function ModesView({ params }: { params: URLSearchParams }) {
   const modeRefusal = sampleSpectrum && modeIndex !== undefined ? refusal(modeIndex, sampleSpectrum, allowZero) : undefined;
   const compareRefusal = sampleSpectrum && compareIndex !== undefined ? refusal(compareIndex, sampleSpectrum, allowZero) : undefined;
 
-  const first = useModeData(project?.path, sampleId, modeIndex, !!sampleSpectrum && !modeRefusal);
-  const second = useModeData(project?.path, sampleId, compareIndex, !!sampleSpectrum && compareIndex !== undefined && !compareRefusal);
+  const first = useModeData(project?.path, sampleId, sampleSpectrum && !modeRefusal ? modeIndex : undefined);
+  const second = useModeData(project?.path, sampleId, sampleSpectrum && !compareRefusal ? compareIndex : undefined);
 
   const go = (change: { sample?: string; mode?: number | null; compare?: number | null }) => {
     const next = new URLSearchParams();
@@ -292,14 +276,14 @@ export function ModesView({ params }: { params: URLSearchParams }) {
 
   // Scene options per viewport: the same peak displacement 0.3·(slider) for both modes.
   const optionsFor = (mode: ModeData | undefined): ModeSceneOptions => ({
-    amplitude: mode ? peak / Math.max(1e-300, largestParticleDisplacement(mode.displacement, mode.dim)) : 0,
+    amplitude: mode ? excursionAmplitude(mode.displacement, mode.dim, peak) : 0,
     showArrows,
     showVorticity,
     colourBy: colourBy === 'auto' ? undefined : colourBy,
   });
-  const firstOptions = useMemo(() => optionsFor(first?.mode), [first?.mode, peak, showArrows, showVorticity, colourBy]);
-  const secondOptions = useMemo(() => optionsFor(second?.mode), [second?.mode, peak, showArrows, showVorticity, colourBy]);
-  const gridNodes = first?.mode?.grid.nodes ?? 1;
+  const firstOptions = useMemo(() => optionsFor(first?.value), [first?.value, peak, showArrows, showVorticity, colourBy]);
+  const secondOptions = useMemo(() => optionsFor(second?.value), [second?.value, peak, showArrows, showVorticity, colourBy]);
+  const gridNodes = first?.value?.grid.nodes ?? 1;
   const sliceInForce: SliceChoice = { ...slice, layer: slice.layer < 0 || slice.layer >= gridNodes ? Math.floor(gridNodes / 2) : slice.layer };
 
   // One animation loop for this view's viewports; it stops with the view.
@@ -371,8 +355,8 @@ export function ModesView({ params }: { params: URLSearchParams }) {
   }
 
   const dim = sampleSpectrum?.dim ?? 3;
-  const firstMode = first?.mode;
-  const secondMode = compareIndex !== undefined && !compareRefusal ? second?.mode : undefined;
+  const firstMode = first?.value;
+  const secondMode = compareIndex !== undefined && !compareRefusal ? second?.value : undefined;
   return (
     <section aria-labelledby="modes-title">
       <h1 id="modes-title">Modes</h1>

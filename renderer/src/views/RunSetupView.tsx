@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { boxSide, DEFAULT_SETTINGS, SettingsError, validateSettings, type ProjectSettings } from '../../../engine/model/settings';
 import { api, errorText } from '../api';
+import { useDebounced, useLoaded } from '../loaded';
 import { navigate } from '../router';
 import { setState } from '../store';
 import type { CallError } from '../../../main/ipc/client';
@@ -135,31 +136,17 @@ type Estimate = { state: 'none'; text: string } | { state: 'measuring' } | { sta
 
 /** The expected Monte Carlo time of valid settings, measured in main after the user stops typing. */
 function useMonteCarloEstimate(settings: ProjectSettings | undefined): Estimate | undefined {
-  const [estimate, setEstimate] = useState<Estimate>();
-  const key = settings ? JSON.stringify(settings) : '';
-  useEffect(() => {
-    if (!settings) {
-      setEstimate(undefined);
-      return;
-    }
-    if (settings.sampling.parentTemperature === 'inf') {
-      setEstimate({ state: 'none', text: 'no Monte Carlo (T* = ∞): parents are random positions' });
-      return;
-    }
-    let stale = false;
-    setEstimate({ state: 'measuring' });
-    const timer = setTimeout(() => {
-      api.projects.estimate({ settings: settings as unknown as Record<string, unknown> }).then(
-        (e) => !stale && setEstimate(e ? { state: 'ready', text: estimateText(e, settings) } : { state: 'none', text: 'no Monte Carlo (0 sweeps)' }),
-        (error) => !stale && setEstimate({ state: 'failed', text: `no estimate: ${errorText(error)}` }),
-      );
-    }, ESTIMATE_DEBOUNCE_MS);
-    return () => {
-      stale = true;
-      clearTimeout(timer);
-    };
-  }, [key]); // `key` is the settings' content: a new object with the same values measures nothing again
-  return estimate;
+  // `key` is the settings' content: a new object with the same values measures nothing again.
+  const key = settings ? JSON.stringify(settings) : null;
+  const settled = useDebounced(key, ESTIMATE_DEBOUNCE_MS);
+  const noMonteCarlo = settings?.sampling.parentTemperature === 'inf';
+  const measured = useLoaded(settled !== null && settled === key && !noMonteCarlo ? settled : null, () => api.projects.estimate({ settings: settings as unknown as Record<string, unknown> }), errorText);
+  if (!settings) return undefined;
+  if (noMonteCarlo) return { state: 'none', text: 'no Monte Carlo (T* = ∞): parents are random positions' };
+  if (measured?.error !== undefined) return { state: 'failed', text: `no estimate: ${measured.error}` };
+  if (!measured || !('value' in measured)) return { state: 'measuring' };
+  const e = measured.value;
+  return e ? { state: 'ready', text: estimateText(e, settings) } : { state: 'none', text: 'no Monte Carlo (0 sweeps)' };
 }
 
 export function RunSetupView() {

@@ -6,7 +6,7 @@
  * opens the stored mode nearest that ω. Analyses a project that has none yet.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AnalysisData, AnalysisProgressEvent, ProjectDetail, RecentProject, SampleSpectrum } from '../../../main/ipc/contract';
+import type { AnalysisData, AnalysisProgressEvent, ProjectDetail, RecentProject } from '../../../main/ipc/contract';
 import { api, errorText } from '../api';
 import { formatNumber } from '../../../figures/axes';
 import { buildFigure } from '../../../figures/build';
@@ -17,7 +17,7 @@ import '../../../figures/figures.css';
 import { navigate } from '../router';
 import { useStore } from '../store';
 import { useLoaded } from '../loaded';
-import { useSampleSpectrum } from '../useSampleSpectrum';
+import { useProjectAnalysis, useSampleSpectrum } from '../projectData';
 import { IndicatorNote, referenceModes } from './modeIndicator';
 
 export function SpectraView({ params }: { params: URLSearchParams }) {
@@ -48,14 +48,15 @@ const SPECTRAL_FIGURES: { kind: FigureKind; heading: string; clickOpensMode: boo
   { kind: 'stress', heading: 'Local stresses', clickOpensMode: false },
 ];
 
+const NO_RECENT: RecentProject[] = [];
+
 type Overlay = { state: 'loading' } | { state: 'ready'; data: AnalysisData } | { state: 'missing' } | { state: 'failed'; error: string };
 
 function ProjectSpectra({ project, params }: { project: ProjectDetail; params: URLSearchParams }) {
   const dir = project.path;
-  const [analysis, setAnalysis] = useState<AnalysisData | null>();
-  const [loadError, setLoadError] = useState<string>();
-  const [analysing, setAnalysing] = useState(false);
-  const [recent, setRecent] = useState<RecentProject[]>([]);
+  const { analysis, error: loadError, analysing, analyse: analyseProject } = useProjectAnalysis(dir);
+  // The other recent projects, to overlay (a list that cannot be read offers none).
+  const recent = useLoaded(dir, () => api.projects.recent().then((list) => list.filter((r) => r.path !== dir && !r.problem)))?.value ?? NO_RECENT;
   const [overlays, setOverlays] = useState<Record<string, Overlay>>({});
   const doneSamples = project.samples.filter((s) => s.state === 'done').map((s) => s.id);
   const [sampleId, setSampleId] = useState<string | undefined>(() => {
@@ -77,36 +78,12 @@ function ProjectSpectra({ project, params }: { project: ProjectDetail; params: U
       </span>
     ) : null;
 
-  useEffect(() => {
-    let live = true;
-    setLoadError(undefined);
-    api.results
-      .analysis({ dir })
-      .then((data) => live && setAnalysis(data))
-      .catch((e) => live && setLoadError(errorText(e)));
-    api.projects
-      .recent()
-      .then((list) => live && setRecent(list.filter((r) => r.path !== dir && !r.problem)))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [dir]);
-
   // One sample's analysis, computed in memory when the scope is a sample.
   const single = useLoaded(scope === 'ensemble' ? null : `${dir}|${scope}`, () => api.results.sampleAnalysis({ dir, sampleId: scope }), errorText);
 
   const analyse = async () => {
     setProgress(undefined);
-    setAnalysing(true);
-    setLoadError(undefined);
-    try {
-      setAnalysis(await api.results.analyze({ dir }));
-    } catch (e) {
-      setLoadError(errorText(e));
-    } finally {
-      setAnalysing(false);
-    }
+    await analyseProject();
   };
 
   const toggleOverlay = async (path: string, on: boolean) => {

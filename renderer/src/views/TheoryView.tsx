@@ -4,11 +4,11 @@
  * GHET type-II curve of the open project from its measured P(σ) over its measured DOS; and Table 1
  * for the project's taper beside the exponents the analysis measured.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { AnalysisData, ProjectDetail } from '../../../main/ipc/contract';
 import type { Taper } from '../../../engine/model/settings';
 import { tableOne, type TableOneRow } from '../../../engine/theory/tableOne';
-import { api, errorText } from '../api';
+import { errorText } from '../api';
 import { formatNumber } from '../../../figures/axes';
 import { buildFigure, DEFAULT_THEORY } from '../../../figures/build';
 import { FigureCard, tryFigure } from './FigureCard';
@@ -16,16 +16,8 @@ import { hetFacts, type HetFacts, type HetFigureOptions } from '../../../figures
 import '../../../figures/figures.css';
 import { navigate } from '../router';
 import { useStore } from '../store';
-
-/** The value after it has stopped changing for `delay` ms (sliders recompute the theory once they rest). */
-function useDebounced<T>(value: T, delay: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delay);
-    return () => clearTimeout(timer);
-  }, [value, delay]);
-  return settled;
-}
+import { useProjectAnalysis } from '../projectData';
+import { useDebounced } from '../loaded';
 
 function numberParam(params: URLSearchParams, name: string, fallback: number): number {
   const v = Number(params.get(name));
@@ -108,24 +100,10 @@ export function TheoryView({ params }: { params: URLSearchParams }) {
 
 /** GHET and Table 1 for the open project (both need its analysis/). */
 function ProjectTheory({ project }: { project: ProjectDetail }) {
-  const [analysis, setAnalysis] = useState<AnalysisData | null>();
-  const [error, setError] = useState<string>();
-  const [zeta, setZeta] = useState<number>();
-
-  useEffect(() => {
-    let live = true;
-    api.results
-      .analysis({ dir: project.path })
-      .then((data) => {
-        if (!live) return;
-        setAnalysis(data);
-        if (data) setZeta(data.summary.ghet?.zeta ?? 1);
-      })
-      .catch((e) => live && setError(errorText(e)));
-    return () => {
-      live = false;
-    };
-  }, [project.path]);
+  const { analysis, error } = useProjectAnalysis(project.path);
+  // ζ starts at the value the analysis fitted (1 if none) until the user types another.
+  const [zetaInput, setZeta] = useState<number>();
+  const zeta = zetaInput ?? (analysis ? (analysis.summary.ghet?.zeta ?? 1) : undefined);
 
   const zetaValid = zeta !== undefined && zeta > 0;
   const ghet = useMemo(() => (analysis && zetaValid ? tryFigure(() => buildFigure({ kind: 'ghet', projects: [analysis], zeta })) : null), [analysis, zeta, zetaValid]);
