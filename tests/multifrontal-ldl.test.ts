@@ -62,6 +62,18 @@ describe('supernodal multifrontal LDLᵀ of H − σI', () => {
             }
             expect(Math.sqrt(r2)).toBeLessThan(1e-12 * scale * Math.sqrt(x2));
           }
+          // One vector alone (its own scalar sweeps): the same residual bound.
+          const one = new Float64Array(n);
+          solveShifted(f, b.subarray(0, n), one, 1);
+          const hOne = new Float64Array(n);
+          hessianMultiplyRows(h, one, hOne, 1);
+          let q2 = 0;
+          let o2 = 0;
+          for (let i = 0; i < n; i++) {
+            q2 += (hOne[i] - sigma * one[i] - b[i]) ** 2;
+            o2 += one[i] * one[i];
+          }
+          expect(Math.sqrt(q2)).toBeLessThan(1e-12 * scale * Math.sqrt(o2));
           // L D Lᵀ v against (H − σI) v.
           const v = b.subarray(0, n);
           const ldl = new Float64Array(n);

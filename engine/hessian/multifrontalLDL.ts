@@ -345,6 +345,10 @@ function rowDof(sn: Supernodes, s: number, i: number, nc: number, d: number): nu
  * that every panel is read once for all of them.
  */
 export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, count: number): void {
+  if (count === 1) {
+    solveOne(f, b, x);
+    return;
+  }
   const d = f.dim;
   const n = d * f.particles;
   const { order } = f.symbolic;
@@ -427,6 +431,56 @@ export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, cou
       for (let c = 0; c < nv; c++) x[c * n + dst] = z[zo + c];
     }
   }
+}
+
+/** solveShifted for one vector: the same sweeps with scalar accumulators (~2× faster per vector than the interleaved loops at count = 1). */
+function solveOne(f: LDLFactor, b: Float64Array, x: Float64Array): void {
+  const d = f.dim;
+  const n = d * f.particles;
+  const { order } = f.symbolic;
+  const sn = f.supernodes;
+  const ns = sn.first.length - 1;
+  const z = new Float64Array(n);
+  for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) z[d * k + a] = b[d * order[k] + a];
+  const gather = new Int32Array(n);
+  for (let s = 0; s < ns; s++) {
+    const p = f.panels[s];
+    const nc = d * (sn.first[s + 1] - sn.first[s]);
+    const m = p.length / nc;
+    const c0 = d * sn.first[s];
+    for (let i = 1; i < nc; i++) {
+      let sum = 0;
+      const ro = i * nc;
+      for (let q = 0; q < i; q++) sum += p[ro + q] * z[c0 + q];
+      z[c0 + i] -= sum;
+    }
+    for (let i = nc; i < m; i++) gather[i - nc] = rowDof(sn, s, i, nc, d);
+    for (let i = nc; i < m; i++) {
+      let sum = 0;
+      const ro = i * nc;
+      for (let q = 0; q < nc; q++) sum += p[ro + q] * z[c0 + q];
+      z[gather[i - nc]] -= sum;
+    }
+  }
+  for (let i = 0; i < n; i++) z[i] /= f.pivots[i];
+  for (let s = ns - 1; s >= 0; s--) {
+    const p = f.panels[s];
+    const nc = d * (sn.first[s + 1] - sn.first[s]);
+    const m = p.length / nc;
+    const c0 = d * sn.first[s];
+    for (let i = nc; i < m; i++) {
+      const zi = z[rowDof(sn, s, i, nc, d)];
+      if (zi === 0) continue;
+      const ro = i * nc;
+      for (let q = 0; q < nc; q++) z[c0 + q] -= p[ro + q] * zi;
+    }
+    for (let i = nc - 1; i > 0; i--) {
+      const zi = z[c0 + i];
+      const ro = i * nc;
+      for (let q = 0; q < i; q++) z[c0 + q] -= p[ro + q] * zi;
+    }
+  }
+  for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) x[d * order[k] + a] = z[d * k + a];
 }
 
 /** y = L D Lᵀ x (original numbering): the factor as an operator, to measure its backward error. */
