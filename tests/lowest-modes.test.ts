@@ -285,6 +285,11 @@ describe('glassmodes new --spectrum lowest, run, analyze, figure', () => {
       expect(JSON.parse(readFileSync(join(p, 'project.json'), 'utf8')).settings.spectrum).toMatchObject({ method: 'lowest', storedModes: 20 });
       const run = cli(['run', p, '--in-process']);
       expect(run.status, run.stderr).toBe(0);
+      // info reports the certificate meta.json holds (spectrum.lowest.certification) and the solver that ran.
+      const info = cli(['info', p]);
+      expect(info.status, info.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(p, 'samples', 's0000', 'meta.json'), 'utf8')).spectrum.lowest.certification.certified).toBe(true);
+      expect(info.stdout).toMatch(/lowest K \(certified, lanczos\)/);
       const analyze = cli(['analyze', p]);
       expect(analyze.status, analyze.stderr).toBe(0);
       expect(analyze.stdout).toMatch(/DOS over the band \(dos_linear\): needs the full spectrum/);

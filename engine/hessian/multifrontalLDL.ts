@@ -28,7 +28,7 @@
  */
 import { gemmNT } from '../linalg/gemm';
 import type { SparseHessian } from './sparse';
-import type { SymbolicFactor } from './sparseLDL';
+import { adjacency, type SymbolicFactor } from './sparseLDL';
 
 export interface Supernodes {
   /** Supernode s holds the particle columns first[s] … first[s + 1] − 1 (elimination order). */
@@ -188,29 +188,6 @@ function partialFactor(F: Float64Array, m: number, nc: number, d: Float64Array, 
       gemmNT(r1 - r0, r1, nb, F, (p1 + r0) * m + p0, m, w, 0, nb, F, rowOff, 0, true);
     }
   }
-}
-
-/** For `pairs` of the pair list: the particle adjacency with the pair index, CSR. */
-function adjacency(h: SparseHessian): { start: Int32Array; neighbour: Int32Array; pair: Int32Array } {
-  const n = h.particles;
-  const degree = new Int32Array(n + 1);
-  for (let p = 0; p < h.pairI.length; p++) {
-    degree[h.pairI[p] + 1]++;
-    degree[h.pairJ[p] + 1]++;
-  }
-  for (let i = 0; i < n; i++) degree[i + 1] += degree[i];
-  const fill = degree.slice(0, n);
-  const neighbour = new Int32Array(2 * h.pairI.length);
-  const pair = new Int32Array(2 * h.pairI.length);
-  for (let p = 0; p < h.pairI.length; p++) {
-    const i = h.pairI[p];
-    const j = h.pairJ[p];
-    neighbour[fill[i]] = j;
-    pair[fill[i]++] = p;
-    neighbour[fill[j]] = i;
-    pair[fill[j]++] = p;
-  }
-  return { start: degree, neighbour, pair };
 }
 
 /** The numeric flops and stored entries of the supernodal factor (before any numeric work). */

@@ -25,8 +25,8 @@
  */
 import type { SparseHessian } from './sparse';
 
-/** Particle adjacency (both directions) from the pair list, CSR. */
-function adjacency(h: SparseHessian): { start: Int32Array; neighbour: Int32Array; pair: Int32Array } {
+/** Particle adjacency (both directions) from the pair list, CSR, with the pair index of each entry. */
+export function adjacency(h: SparseHessian): { start: Int32Array; neighbour: Int32Array; pair: Int32Array } {
   const n = h.particles;
   const degree = new Int32Array(n + 1);
   for (let p = 0; p < h.pairI.length; p++) {

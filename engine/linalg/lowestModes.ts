@@ -335,8 +335,11 @@ export function largestEigenvalue(op: RowsOperator, n: number, options: { steps?
  * One Rayleigh–Ritz step with explicit products on `count` orthonormal rows x (count × n, rotated in
  * place into the Ritz vectors, ascending): G = X A Xᵀ (A projected off the deflated rows), G = Y Θ Yᵀ,
  * X ← Yᵀ X, and the true residuals ‖A x − θ x‖ (Parlett, The Symmetric Eigenvalue Problem, §11.4).
+ * The same step as engine/linalg/refine.ts `rayleighRitz`, in the form the Lanczos paths need: block
+ * products of a rows operator, the deflated rows projected out, and the residuals from the rotated
+ * products A X (no second round of products — for the shift-invert operator those are solves).
  */
-export function rayleighRitz(op: RowsOperator, x: Float64Array, count: number, n: number, deflation: Float64Array | undefined, blockSize = 1): { values: Float64Array; residuals: Float64Array } {
+export function rayleighRitzRows(op: RowsOperator, x: Float64Array, count: number, n: number, deflation: Float64Array | undefined, blockSize = 1): { values: Float64Array; residuals: Float64Array } {
   const outCount = count;
   const hx = new Float64Array(outCount * n);
   for (let c0 = 0; c0 < outCount; c0 += blockSize) {
@@ -535,7 +538,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   const x = v.slice(0, outCount * n);
   v = new Float64Array(0);
   t = new Float64Array(0);
-  const rr = rayleighRitz(op, x, outCount, n, deflation, blockSize);
+  const rr = rayleighRitzRows(op, x, outCount, n, deflation, blockSize);
   const residuals = rr.residuals;
   const keepCount = Math.min(count + extension, outCount);
   let allConverged = converged;

@@ -15,7 +15,7 @@
  *     factorisation, fits the budget; otherwise the result says "not certified" and why.
  */
 import { hessianGershgorinBound, hessianMultiplyRows, type SparseHessian } from '../hessian/sparse';
-import { largestEigenvalue, lowestModes, rayleighRitz, type LowestModes, type LowestModesOptions } from '../linalg/lowestModes';
+import { largestEigenvalue, lowestModes, rayleighRitzRows, type LowestModes, type LowestModesOptions } from '../linalg/lowestModes';
 import { nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
 import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf } from '../hessian/multifrontalLDL';
 import { createRng, normal } from '../random';
@@ -398,7 +398,7 @@ function shiftInvert(h: SparseHessian, op: (x: Float64Array, y: Float64Array, c:
   // λ = σ₁ − 1/μ; one Rayleigh–Ritz with H on the converged vectors, true residuals.
   const k = si.values.length;
   const vectors = si.vectors.slice();
-  const rr = rayleighRitz(op, vectors, k, n, deflation, 1);
+  const rr = rayleighRitzRows(op, vectors, k, n, deflation, 1);
   const next = sigma - 1 / si.next;
   let ok = true;
   for (let i = 0; i < k; i++) if (!(rr.residuals[i] <= 10 * tolerance * lm.estimate)) ok = false;
