@@ -24,12 +24,13 @@ function quenchedGlass(dim: 2 | 3, particles: number, taper: 2 | 'inf', seed: nu
   return { h: sparseHessian(glass, q.positions), positions: q.positions, side: boxSide(settings.model) };
 }
 
-function checkAgainstDense(h: SparseHessian, positions: Float64Array, side: number, k: number) {
+function checkAgainstDense(h: SparseHessian, positions: Float64Array, side: number, k: number, path: 'lanczos' | 'shift-invert' = 'lanczos') {
   const d = h.dim;
   const n = d * h.particles;
   const ref = referenceSpectrum(h).values;
   const lambdaMax = ref[n - 1];
-  const r = lowestSpectrum(h, positions, side, k, { certify: 'always' });
+  const r = lowestSpectrum(h, positions, side, k, { certify: 'always', path });
+  expect(r.path.method).toBe(path);
   expect(r.converged).toBe(true);
   expect(r.count).toBeGreaterThanOrEqual(k);
   expect(r.eigenvalues.length).toBe(d + r.count);
@@ -98,6 +99,23 @@ describe('lowest-K modes against the dense float64 reference', () => {
     for (let i = 0; i < r.count; i++) expect(Math.abs(r.eigenvalues[3 + i] - ref[3 + i]) / ref[3 + i]).toBeLessThan(1e-9);
     expect(r.residualMax).toBeLessThanOrEqual(1e-8);
     expect(r.certification.certified).toBe(true);
+  });
+
+  for (const [dim, particles, taper, seed] of [[3, 216, 2, 1], [2, 256, 'inf', 3]] as const) {
+    it(`shift-invert (Lanczos on (H − σ₁I)⁻¹ by the supernodal LDLᵀ) meets the same contract: d = ${dim}, N = ${particles}, m = ${taper}`, () => {
+      const g = quenchedGlass(dim, particles, taper, seed);
+      const { r } = checkAgainstDense(g.h, g.positions, g.side, 30, 'shift-invert');
+      expect(r.path.solves).toBeGreaterThan(30);
+      expect(r.path.reason).toMatch(/solves with the supernodal LDLᵀ/);
+    });
+  }
+
+  it('shift-invert over the factorisation budget falls back to the filtered Lanczos and says so', () => {
+    const g = quenchedGlass(3, 216, 2, 9);
+    const r = lowestSpectrum(g.h, g.positions, g.side, 10, { path: 'shift-invert', budget: { maxFlops: 1e6 } });
+    expect(r.path.method).toBe('lanczos');
+    expect(r.path.reason).toMatch(/shift-invert asked for, but the LDLᵀ factorisation would exceed its budget/);
+    expect(r.converged).toBe(true);
   });
 
   it('N = 512 (d = 3, m = ∞): K = 40', () => {
@@ -267,6 +285,11 @@ describe('glassmodes new --spectrum lowest, run, analyze, figure', () => {
       expect(JSON.parse(readFileSync(join(p, 'project.json'), 'utf8')).settings.spectrum).toMatchObject({ method: 'lowest', storedModes: 20 });
       const run = cli(['run', p, '--in-process']);
       expect(run.status, run.stderr).toBe(0);
+      // info reports the certificate meta.json holds (spectrum.lowest.certification) and the solver that ran.
+      const info = cli(['info', p]);
+      expect(info.status, info.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(p, 'samples', 's0000', 'meta.json'), 'utf8')).spectrum.lowest.certification.certified).toBe(true);
+      expect(info.stdout).toMatch(/lowest K \(certified, lanczos\)/);
       const analyze = cli(['analyze', p]);
       expect(analyze.status, analyze.stderr).toBe(0);
       expect(analyze.stdout).toMatch(/DOS over the band \(dos_linear\): needs the full spectrum/);

@@ -318,8 +318,8 @@ export function infoCommand(args: string[]): number {
     if (step) parts.push(`δ ${step.delta.toPrecision(3)} (auto; production acc. ${fmtRate(step.production.displacement)})`);
     const chainOf = m?.chain as { id: string; indexInChain: number; sweep: number } | undefined;
     if (chainOf) parts.push(`chain ${chainOf.id} #${chainOf.indexInChain} at sweep ${chainOf.sweep}`);
-    const spectrum = m?.spectrum as { unstable?: boolean; backend?: string; residualMax?: number; method?: string; certification?: { certified: boolean } } | undefined;
-    if (spectrum) parts.push(`spectrum ${spectrum.method === 'lowest' ? `lowest K (${spectrum.certification?.certified ? 'certified' : 'not certified'})` : spectrum.backend}, residual ${spectrum.residualMax?.toExponential(1)}`);
+    const spectrum = m?.spectrum as { unstable?: boolean; backend?: string; residualMax?: number; method?: string; lowest?: { certification?: { certified: boolean }; path?: { method: string } } } | undefined;
+    if (spectrum) parts.push(`spectrum ${spectrum.method === 'lowest' ? `lowest K (${spectrum.lowest?.certification?.certified ? 'certified' : 'not certified'}${spectrum.lowest?.path ? `, ${spectrum.lowest.path.method}` : ''})` : spectrum.backend}, residual ${spectrum.residualMax?.toExponential(1)}`);
     if (spectrum?.unstable) parts.push('UNSTABLE: a negative eigenvalue besides the zero modes');
     if (s.error) parts.push(s.error);
     if (s.state === 'sampling') {

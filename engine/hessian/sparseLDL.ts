@@ -18,12 +18,15 @@
  * exceed a memory or flop budget, so the cost is known before any numeric work.
  * Numeric factorisation: left-looking block column LDLᵀ (George & Liu, Computer Solution of Large
  * Sparse Positive Definite Systems, 1981, §5; Davis, Direct Methods for Sparse Linear Systems,
- * 2006, §4.8 for the linked lists of pending columns).
+ * 2006, §4.8 for the linked lists of pending columns). The lowest-K path now factors with the
+ * supernodal multifrontal LDLᵀ of engine/hessian/multifrontalLDL.ts (on this ordering and symbolic
+ * factor), which also solves; `inertiaOf` stays as its independent reference in the tests
+ * (d×d pivots instead of scalar ones, a different elimination schedule).
  */
 import type { SparseHessian } from './sparse';
 
-/** Particle adjacency (both directions) from the pair list, CSR. */
-function adjacency(h: SparseHessian): { start: Int32Array; neighbour: Int32Array; pair: Int32Array } {
+/** Particle adjacency (both directions) from the pair list, CSR, with the pair index of each entry. */
+export function adjacency(h: SparseHessian): { start: Int32Array; neighbour: Int32Array; pair: Int32Array } {
   const n = h.particles;
   const degree = new Int32Array(n + 1);
   for (let p = 0; p < h.pairI.length; p++) {

@@ -62,6 +62,16 @@ export interface LowestModesOptions {
   filter?: { cut: number; bound: number; degree: number };
   /** Fraction of the basis beyond the wanted pairs kept at a restart (default 0.25: fewer, cheaper restarts; measured). */
   keepFraction?: number;
+  /**
+   * Also converge the pair K + 1 as the guard that gives the gap (default true). The shift-invert
+   * path asks for exactly the eigenvalues below σ, whose number the inertia gives, so it needs none.
+   */
+  guard?: boolean;
+  /**
+   * Converged when ‖Ax − θx‖ ≤ tolerance · |θ| instead of tolerance · λ_max: for A = (H − σI)⁻¹,
+   * where ‖Hx − λx‖ ≤ ‖H − σI‖ ‖Ax − θx‖ / |θ| (shift-invert; ARPACK's criterion).
+   */
+  relativeResidual?: boolean;
   /** Called after every convergence check with the products so far and the number converged. */
   onCheck?: (products: number, converged: number, want: number) => void;
 }
@@ -81,6 +91,8 @@ export interface LowestModes {
   lambdaMaxUpper: number;
   /** Pairs added to K because they were within clusterTolerance of θ_K. */
   extension: number;
+  /** The largest Ritz value of the last basis (a lower bound of the operator's largest eigenvalue outside the deflated rows). */
+  top: number;
   products: number;
   restarts: number;
   converged: boolean;
@@ -319,6 +331,42 @@ export function largestEigenvalue(op: RowsOperator, n: number, options: { steps?
   return { estimate: top, upper: top + Math.abs(beta * last), steps: m };
 }
 
+/**
+ * One Rayleigh–Ritz step with explicit products on `count` orthonormal rows x (count × n, rotated in
+ * place into the Ritz vectors, ascending): G = X A Xᵀ (A projected off the deflated rows), G = Y Θ Yᵀ,
+ * X ← Yᵀ X, and the true residuals ‖A x − θ x‖ (Parlett, The Symmetric Eigenvalue Problem, §11.4).
+ * The same step as engine/linalg/refine.ts `rayleighRitz`, in the form the Lanczos paths need: block
+ * products of a rows operator, the deflated rows projected out, and the residuals from the rotated
+ * products A X (no second round of products — for the shift-invert operator those are solves).
+ */
+export function rayleighRitzRows(op: RowsOperator, x: Float64Array, count: number, n: number, deflation: Float64Array | undefined, blockSize = 1): { values: Float64Array; residuals: Float64Array } {
+  const outCount = count;
+  const hx = new Float64Array(outCount * n);
+  for (let c0 = 0; c0 < outCount; c0 += blockSize) {
+    const c1 = Math.min(outCount, c0 + blockSize);
+    op(x.subarray(c0 * n, c1 * n), hx.subarray(c0 * n, c1 * n), c1 - c0);
+  }
+  projectOut(deflation, hx, outCount, n);
+  const g = new Float64Array(outCount * outCount);
+  rowProducts(x, outCount, hx, outCount, n, g);
+  for (let r = 0; r < outCount; r++) for (let c = r + 1; c < outCount; c++) g[r * outCount + c] = g[c * outCount + r] = 0.5 * (g[r * outCount + c] + g[c * outCount + r]);
+  const rr = symmetricEigen(g, outCount);
+  const rot = new Float64Array(outCount * outCount);
+  for (let k = 0; k < outCount; k++) for (let r = 0; r < outCount; r++) rot[r * outCount + k] = rr.vectors![k * outCount + r];
+  combineRows(x, outCount, rot, outCount, outCount, n);
+  combineRows(hx, outCount, rot, outCount, outCount, n);
+  const residuals = new Float64Array(outCount);
+  for (let k = 0; k < outCount; k++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const r = hx[k * n + i] - rr.values[k] * x[k * n + i];
+      s += r * r;
+    }
+    residuals[k] = Math.sqrt(s);
+  }
+  return { values: rr.values, residuals };
+}
+
 /** The K lowest eigenpairs of `op` outside the deflated rows (see the file comment for the method). */
 export function lowestModes(op: RowsOperator, n: number, options: LowestModesOptions): LowestModes {
   const deflation = options.deflation;
@@ -384,7 +432,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   }
   const productsPerStep = filter ? filter.degree : 1;
 
-  let want = Math.min(count + 1, available); // the pair after K gives the gap (and σ of the inertia count)
+  let want = Math.min(count + (options.guard === false ? 0 : 1), available); // the pair after K gives the gap (and σ of the inertia count)
   const basisFor = (w: number) => Math.min(available - (available % blockSize), Math.ceil(Math.max(3 * w, w + 24 * blockSize) / blockSize) * blockSize);
   let m = Math.max(blockSize, options.basis ?? basisFor(want + maxExtension * (clusterTolerance > 0 ? 1 : 0)));
   m = Math.min(m, available);
@@ -454,9 +502,10 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
       ritzResiduals[k] = residualInH(theta[k], Math.sqrt(s));
     }
     const lam = filter ? Array.from(theta, lambdaOfTheta) : theta;
+    const relative = options.relativeResidual === true;
     const convergedCount = () => {
       let k = 0;
-      while (k < Math.min(want, j) && ritzResiduals[k] <= tol) k++;
+      while (k < Math.min(want, j) && ritzResiduals[k] <= (relative ? (options.tolerance ?? 1e-10) * Math.abs(theta[k]) : tol)) k++;
       return k;
     };
     let done = convergedCount();
@@ -483,37 +532,17 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   }
 
   // The converged set: Ritz vectors, explicit products, one Rayleigh–Ritz, true residuals.
+  const top = theta.length > 0 ? theta[theta.length - 1] : NaN;
   const outCount = Math.min(want, j);
   combineRows(v, j, y, j, outCount, n);
   const x = v.slice(0, outCount * n);
   v = new Float64Array(0);
   t = new Float64Array(0);
-  const hx = new Float64Array(outCount * n);
-  for (let c0 = 0; c0 < outCount; c0 += blockSize) {
-    const c1 = Math.min(outCount, c0 + blockSize);
-    op(x.subarray(c0 * n, c1 * n), hx.subarray(c0 * n, c1 * n), c1 - c0);
-  }
-  projectOut(deflation, hx, outCount, n);
-  const g = new Float64Array(outCount * outCount);
-  rowProducts(x, outCount, hx, outCount, n, g);
-  for (let r = 0; r < outCount; r++) for (let c = r + 1; c < outCount; c++) g[r * outCount + c] = g[c * outCount + r] = 0.5 * (g[r * outCount + c] + g[c * outCount + r]);
-  const rr = symmetricEigen(g, outCount);
-  const rot = new Float64Array(outCount * outCount);
-  for (let k = 0; k < outCount; k++) for (let r = 0; r < outCount; r++) rot[r * outCount + k] = rr.vectors![k * outCount + r];
-  combineRows(x, outCount, rot, outCount, outCount, n);
-  combineRows(hx, outCount, rot, outCount, outCount, n);
-  const residuals = new Float64Array(outCount);
-  for (let k = 0; k < outCount; k++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const r = hx[k * n + i] - rr.values[k] * x[k * n + i];
-      s += r * r;
-    }
-    residuals[k] = Math.sqrt(s);
-  }
+  const rr = rayleighRitzRows(op, x, outCount, n, deflation, blockSize);
+  const residuals = rr.residuals;
   const keepCount = Math.min(count + extension, outCount);
   let allConverged = converged;
-  for (let k = 0; k < keepCount; k++) if (!(residuals[k] <= tol * 10)) allConverged = false;
+  for (let k = 0; k < keepCount; k++) if (!(residuals[k] <= (options.relativeResidual ? (options.tolerance ?? 1e-10) * Math.abs(rr.values[k]) : tol) * 10)) allConverged = false;
   return {
     values: rr.values.slice(0, keepCount),
     vectors: x.slice(0, keepCount * n),
@@ -523,6 +552,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     lambdaMax,
     lambdaMaxUpper: lm.upper,
     extension,
+    top,
     products,
     restarts,
     converged: allConverged,

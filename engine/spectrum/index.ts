@@ -49,6 +49,8 @@ export interface SpectrumResult {
     converged: boolean;
     lambdaMaxUpper: number;
     certification: Certification;
+    /** Which eigensolver ran (Chebyshev-filtered Lanczos on H, or shift-invert) and why. */
+    path: { method: 'lanczos' | 'shift-invert'; reason: string; solves: number };
   };
   /** The lowest K eigenvectors (zero modes included), K × dN row-major, unit norm. */
   modes: Float64Array;
@@ -210,7 +212,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   let t = now();
   const h = sparseHessian(glass, positions);
   const hessianSeconds = now() - t;
-  progress(0.05, `lowest ${k} modes: block Lanczos with thick restarts, translations deflated; inertia certificate`);
+  progress(0.05, `lowest ${k} modes: Chebyshev-filtered thick-restart Lanczos, translations deflated; inertia certificate by a supernodal LDLᵀ`);
   const side = glass.box.side;
   const r = lowestSpectrum(h, positions, side, k, { onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();
@@ -248,6 +250,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
       converged: r.converged,
       lambdaMaxUpper: r.lambdaMaxUpper,
       certification: r.certification,
+      path: r.path,
     },
     timings,
   };

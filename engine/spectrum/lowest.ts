@@ -7,15 +7,17 @@
  *  2. the K lowest pairs of P H P (P projects out the translations) by thick-restart block Lanczos,
  *     to ‖Hx − θx‖ ≤ tolerance · λ_max, with the pair K + 1 as the guard that gives the gap; a
  *     cluster across the edge (θ_(K+1) within clusterTolerance of θ_K) extends the set;
- *  3. certification by Sylvester inertia (engine/hessian/sparseLDL.ts): with σ halfway between
+ *  3. certification by Sylvester inertia (the supernodal multifrontal LDLᵀ of
+ *     engine/hessian/multifrontalLDL.ts in the nested-dissection order of sparseLDL.ts): with σ halfway between
  *     λ_K and λ_(K+1), H − σI must have exactly d + K negative eigenvalues (the d zero modes and
  *     the K found). More means modes were missed: the solver runs again asking for the missing
  *     ones too. The factorisation is only attempted when its cost, known from the symbolic
  *     factorisation, fits the budget; otherwise the result says "not certified" and why.
  */
 import { hessianGershgorinBound, hessianMultiplyRows, type SparseHessian } from '../hessian/sparse';
-import { largestEigenvalue, lowestModes, type LowestModes, type LowestModesOptions } from '../linalg/lowestModes';
-import { inertiaOf, nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
+import { largestEigenvalue, lowestModes, rayleighRitzRows, type LowestModes, type LowestModesOptions } from '../linalg/lowestModes';
+import { nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
+import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf } from '../hessian/multifrontalLDL';
 import { createRng, normal } from '../random';
 
 export interface Certification {
@@ -56,6 +58,8 @@ export interface LowestSpectrum {
   restarts: number;
   converged: boolean;
   certification: Certification;
+  /** Which eigensolver ran ('lanczos' or 'shift-invert') and why. */
+  path: { method: 'lanczos' | 'shift-invert'; reason: string; solves: number };
   timings: Record<string, number>;
 }
 
@@ -70,6 +74,13 @@ export interface LowestOptions {
   /** The cut is the crude Ritz value K + 1 + cutMargin (default 2); degree ≈ degreeFactor √(bound/cut) (default 6, measured). */
   cutMargin?: number;
   degreeFactor?: number;
+  /**
+   * The eigensolver: 'lanczos' (default) — Chebyshev-filtered thick-restart Lanczos on H;
+   * 'shift-invert' — thick-restart Lanczos on (H − σ₁I)⁻¹, σ₁ = −θ₁/10 < 0 (H − σ₁I positive
+   * definite), by the supernodal LDLᵀ, when the factor fits the budget (else 'lanczos' runs and
+   * `path` says why). Measured slower here (docs/SPECTRUM.md): each solve costs 20–90 H products.
+   */
+  path?: 'lanczos' | 'shift-invert';
   /** 'auto': certify when the factorisation fits the budget; 'never'; 'always' ignores the budget. */
   certify?: 'auto' | 'never' | 'always';
   budget?: Partial<FactorBudget>;
@@ -154,21 +165,57 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
   let t = now();
   let want = count;
   const lm = largestEigenvalue(op, n, { seed: (options.seed ?? 1) + 1, deflation });
-  const filter = chebyshevFilter(op, n, count, deflation, lm, hessianGershgorinBound(h), options);
-  let products = lm.steps + filter.products;
+  const mode = options.certify ?? 'auto';
+  const budget = mode === 'always' ? { maxFlops: Infinity, maxBlocks: Infinity } : { ...CERTIFICATION_BUDGET, ...options.budget };
+  let products = lm.steps;
   timings.filter = now() - t;
-  t = now();
+  // The ordering, symbolic factor and supernodes, shared by the shift-invert solver and the certificate.
+  let prepared: ReturnType<typeof prepareFactor> | null = null;
+  const prepare = () => {
+    if (!prepared) {
+      const t1 = now();
+      prepared = prepareFactor(h, positions, side, budget);
+      timings.ordering = now() - t1;
+    }
+    return prepared;
+  };
   const onCheck = options.onProgress ? (p: number, done: number, w: number) => options.onProgress!(done / w, `Lanczos: ${done} of ${w} pairs converged after ${p} products`) : undefined;
-  const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
-  let result: LowestModes = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
-  if (!result.converged && filter.filter) {
-    // The filtered run did not confirm its residuals with H: the plain iteration decides.
-    products += result.products;
-    result = { ...lowestModes(op, n, { ...solverOptions, count: want, filter: undefined }), lambdaMaxUpper: lm.upper };
+  const path: LowestSpectrum['path'] = { method: 'lanczos', reason: 'Chebyshev-filtered Lanczos on H (the default)', solves: 0 };
+  let result: LowestModes | null = null;
+  if (options.path === 'shift-invert') {
+    const f = prepare();
+    if (f.overBudget) path.reason = `shift-invert asked for, but ${f.reason}: Chebyshev-filtered Lanczos on H instead`;
+    else {
+      t = now();
+      const si = shiftInvert(h, op, f, count, deflation, lm, clusterTolerance, options, onCheck);
+      timings.factor = si.factorSeconds;
+      timings.lanczos = now() - t - si.factorSeconds;
+      products += si.products;
+      path.solves = si.solves;
+      if (si.result) {
+        result = si.result;
+        path.method = 'shift-invert';
+        path.reason = `thick-restart Lanczos on (H − σ₁I)⁻¹, σ₁ = ${si.sigma.toExponential(3)}, ${si.solves} solves with the supernodal LDLᵀ`;
+      } else path.reason = `shift-invert did not converge (${si.why}): Chebyshev-filtered Lanczos on H instead`;
+    }
   }
-  products += result.products;
+  if (!result) {
+    t = now();
+    const filter = chebyshevFilter(op, n, count, deflation, lm, hessianGershgorinBound(h), options);
+    products += filter.products;
+    timings.filter += now() - t;
+    t = now();
+    const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
+    result = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
+    if (!result.converged && filter.filter) {
+      // The filtered run did not confirm its residuals with H: the plain iteration decides.
+      products += result.products;
+      result = { ...lowestModes(op, n, { ...solverOptions, count: want, filter: undefined }), lambdaMaxUpper: lm.upper };
+    }
+    products += result.products;
+    timings.lanczos = (timings.lanczos ?? 0) + now() - t;
+  }
   let restarts = result.restarts;
-  timings.lanczos = now() - t;
 
   // Exactly degenerate eigenspaces: a Krylov space reaches only b copies of a degenerate eigenvalue
   // in exact arithmetic (rounding brings some more). When the found set holds a cluster, look for
@@ -204,19 +251,13 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
   }
 
   const certification: Certification = { certified: false, reason: '', repairs: 0 };
-  const mode = options.certify ?? 'auto';
   if (mode === 'never') certification.reason = 'not requested';
   else {
-    t = now();
-    const order = nestedDissectionOrder(h, positions, side);
-    const budget = mode === 'always' ? { maxFlops: Infinity, maxBlocks: Infinity } : { ...CERTIFICATION_BUDGET, ...options.budget };
-    const symbolic = symbolicFactor(h, order, budget);
-    certification.factorFlops = symbolic.flops;
-    certification.factorMegabytes = (symbolic.blocks * d * d * 8) / 1e6;
-    timings.ordering = now() - t;
-    if (!symbolic.factor) {
-      const part = symbolic.columnsDone < h.particles ? ` after ${symbolic.columnsDone} of ${h.particles} columns` : '';
-      certification.reason = `not certified: the LDLᵀ factorisation would exceed its budget (≥ ${symbolic.flops.toExponential(2)} flops and ${certification.factorMegabytes.toFixed(0)} MB of factor${part ? ` counted${part}` : ''}; budget ${budget.maxFlops.toExponential(1)} flops, ${((budget.maxBlocks * d * d * 8) / 1e6).toFixed(0)} MB)`;
+    const { symbolic, supernodes, overBudget } = prepare();
+    certification.factorFlops = prepared!.factorFlops;
+    certification.factorMegabytes = prepared!.factorMegabytes;
+    if (overBudget) {
+      certification.reason = `not certified: ${prepared!.reason}`;
     } else {
       const rng = createRng((options.seed ?? 1) + 7);
       const probe = new Float64Array(n).map(() => normal(rng));
@@ -225,7 +266,19 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
         const top = result.values[k - 1];
         const sigma = 0.5 * (top + result.next);
         t = now();
-        const inertia = inertiaOf(h, sigma, symbolic.factor, [probe]);
+        const factor = factorShifted(h, sigma, symbolic.factor!, supernodes!);
+        // Backward error of the factorisation: ‖(L D Lᵀ − (H − σI)) x‖ / ‖x‖ for the random probe.
+        const ldl = new Float64Array(n);
+        multiplyFactor(factor, probe, ldl);
+        const hp = new Float64Array(n);
+        op(probe, hp, 1);
+        let e2 = 0;
+        let p2 = 0;
+        for (let i = 0; i < n; i++) {
+          e2 += (ldl[i] - hp[i] + sigma * probe[i]) ** 2;
+          p2 += probe[i] * probe[i];
+        }
+        const inertia = { negative: factor.negative, backwardError: Math.sqrt(e2 / p2), seconds: factor.seconds };
         timings.inertia = (timings.inertia ?? 0) + now() - t;
         const expected = d + k;
         const distance = Math.min(sigma - top, result.next - sigma);
@@ -236,7 +289,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
         }
         if (inertia.negative === expected) {
           certification.certified = true;
-          certification.reason = `H − σI has ${inertia.negative} negative eigenvalues = ${d} translations + ${k} found (Sylvester inertia of a block LDLᵀ)${certification.repairs ? `, after ${certification.repairs} rerun(s) for missed modes` : ''}`;
+          certification.reason = `H − σI has ${inertia.negative} negative eigenvalues = ${d} translations + ${k} found (Sylvester inertia of a supernodal LDLᵀ)${certification.repairs ? `, after ${certification.repairs} rerun(s) for missed modes` : ''}`;
           break;
         }
         if (inertia.negative < expected || attempt >= 2) {
@@ -290,6 +343,66 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     restarts,
     converged: result.converged,
     certification,
+    path,
     timings,
   };
+}
+
+/** Ordering, symbolic factor, supernodes and the factor's cost against the budget. */
+function prepareFactor(h: SparseHessian, positions: Float64Array, side: number, budget: FactorBudget) {
+  const d = h.dim;
+  const order = nestedDissectionOrder(h, positions, side);
+  const symbolic = symbolicFactor(h, order, budget);
+  let factorFlops = symbolic.flops;
+  let factorMegabytes = (symbolic.blocks * d * d * 8) / 1e6;
+  const supernodes = symbolic.factor ? supernodesOf(symbolic.factor) : null;
+  if (supernodes) {
+    // The supernodal factor's own cost: its dense panels (explicit zeros included) and flops.
+    const cost = supernodalCost(supernodes, d);
+    factorFlops = cost.flops;
+    factorMegabytes = (cost.entries * 8) / 1e6;
+  }
+  const budgetMegabytes = (budget.maxBlocks * d * d * 8) / 1e6;
+  const overBudget = !symbolic.factor || factorFlops > budget.maxFlops || factorMegabytes > budgetMegabytes;
+  const part = symbolic.columnsDone < h.particles ? ` counted after ${symbolic.columnsDone} of ${h.particles} columns` : '';
+  const reason = overBudget ? `the LDLᵀ factorisation would exceed its budget (≥ ${factorFlops.toExponential(2)} flops and ${factorMegabytes.toFixed(0)} MB of factor${part}; budget ${budget.maxFlops.toExponential(1)} flops, ${budgetMegabytes.toFixed(0)} MB)` : '';
+  return { symbolic, supernodes, factorFlops, factorMegabytes, overBudget, reason };
+}
+
+/**
+ * The K (+ guard, + cluster extension) lowest pairs by thick-restart Lanczos on −(H − σ₁I)⁻¹ with
+ * the translations deflated (Ericsson & Ruhe, Math. Comp. 35, 1251 (1980); Grimes, Lewis & Simon,
+ * SIAM J. Matrix Anal. Appl. 15, 228 (1994)). σ₁ = −θ₁/10, θ₁ ≥ λ₁ the lowest Ritz value of 20
+ * plain Lanczos steps, so H − σ₁I is positive definite and the factor needs no pivoting. Converged
+ * when ‖Sx − μx‖ ≤ tol·|μ| (then ‖Hx − λx‖ ≤ tol·λ_max); the pairs are then refined by one
+ * Rayleigh–Ritz with H itself and their true residuals on H measured: those, not the solver's, decide.
+ */
+function shiftInvert(h: SparseHessian, op: (x: Float64Array, y: Float64Array, c: number) => void, f: ReturnType<typeof prepareFactor>, count: number, deflation: Float64Array, lm: { estimate: number; upper: number }, clusterTolerance: number, options: LowestOptions, onCheck?: (p: number, done: number, w: number) => void) {
+  const n = h.dim * h.particles;
+  const tolerance = options.tolerance ?? 1e-10;
+  const crude = lowestModes(op, n, { count: 1, deflation, maxProducts: 20, basis: 20, lambdaMax: lm.estimate, tolerance: 1, seed: (options.seed ?? 1) + 5 });
+  const sigma = -0.1 * crude.values[0];
+  const t = now();
+  const factor = factorShifted(h, sigma, f.symbolic.factor!, f.supernodes!);
+  const factorSeconds = now() - t;
+  const base = { sigma, factorSeconds, products: crude.products, solves: 0 };
+  if (factor.negative > 0 || factor.zero > 0) return { ...base, result: null, why: `H − σ₁I is not positive definite (${factor.negative} negative pivots): a negative eigenvalue` };
+  let solves = 0;
+  const inverse = (x: Float64Array, y: Float64Array, c: number) => {
+    solves += c;
+    solveShifted(factor, x, y, c);
+    for (let i = 0; i < c * n; i++) y[i] = -y[i];
+  };
+  const si = lowestModes(inverse, n, { count, deflation, block: options.block, tolerance, relativeResidual: true, clusterTolerance, lambdaMax: 1 / (1.1 * crude.values[0]), maxProducts: 20 * (count + 1) + 300, seed: (options.seed ?? 1) + 9, onCheck });
+  if (!si.converged) return { ...base, solves, result: null, why: `${solves} solves` };
+  // λ = σ₁ − 1/μ; one Rayleigh–Ritz with H on the converged vectors, true residuals.
+  const k = si.values.length;
+  const vectors = si.vectors.slice();
+  const rr = rayleighRitzRows(op, vectors, k, n, deflation, 1);
+  const next = sigma - 1 / si.next;
+  let ok = true;
+  for (let i = 0; i < k; i++) if (!(rr.residuals[i] <= 10 * tolerance * lm.estimate)) ok = false;
+  if (!ok) return { ...base, solves, products: crude.products + k, result: null, why: 'true residuals on H above the target' };
+  const result: LowestModes = { values: rr.values, vectors, residuals: rr.residuals, next, nextResidual: NaN, lambdaMax: lm.estimate, lambdaMaxUpper: lm.upper, extension: si.extension, top: NaN, products: k, restarts: si.restarts, converged: true };
+  return { ...base, solves, products: crude.products + k, result, why: '' };
 }
