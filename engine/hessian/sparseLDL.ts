@@ -24,6 +24,7 @@
  * (d×d pivots instead of scalar ones, a different elimination schedule).
  */
 import type { SparseHessian } from './sparse';
+import { wrapCoordinate } from '../space/box';
 
 /** Particle adjacency (both directions) from the pair list, CSR, with the pair index of each entry. */
 export function adjacency(h: SparseHessian): { start: Int32Array; neighbour: Int32Array; pair: Int32Array } {
@@ -59,7 +60,7 @@ export function nestedDissectionOrder(h: SparseHessian, positions: Float64Array,
   const order = new Int32Array(n);
   let next = 0;
   const mark = new Int32Array(n); // 0 unvisited in this split, 1 side A, 2 side B
-  const coordinate = (i: number, a: number) => ((positions[d * i + a] % side) + side) % side;
+  const coordinate = (i: number, a: number) => wrapCoordinate(positions[d * i + a], side);
   const stack: Int32Array[] = [Int32Array.from({ length: n }, (_, i) => i)];
   // Depth-first with separators numbered after both halves: emit into `pending` lists in reverse.
   const out: Int32Array[] = [];
