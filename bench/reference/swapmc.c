@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
   if (argc < 6) { fprintf(stderr, "usage: swapmc N taper T sweeps positions|-\n"); return 2; }
   n = atoi(argv[1]); taper_inf = strcmp(argv[2], "inf") == 0;
   double T = atof(argv[3]); long sweeps = atol(argv[4]);
-  double delta = 0.2, pswap = 0.2;
+  double delta = argc > 6 ? atof(argv[6]) : 0.2, pswap = 0.2;
   L = cbrt((double)n);
   x = malloc(sizeof(double) * 3 * n); a = malloc(sizeof(double) * n);
   FILE *f = strcmp(argv[5], "-") ? fopen(argv[5], "r") : NULL;

@@ -189,6 +189,7 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
     }
   }
   after = 0;
+  let dV = 0; // Σ_s (new − old), term by term in slot order (used only if the loop runs to the end)
   for (let s = 0; s < count && !rejected; s++) {
     const k = nb[base + s];
     const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
@@ -202,26 +203,32 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
     }
     trialGeometry[s] = g;
     trialEnergy[s] = e;
+    dV += e - es[base + s];
   }
   let accept = false;
   if (rejected) copyRng(peek, rng); // as if the test had drawn it
-  else {
-    let dV = 0;
-    for (let s = 0; s < count; s++) dV += trialEnergy[s] - es[base + s];
-    accept = metropolis(rng, beta, dV);
-  }
+  else accept = metropolis(rng, beta, dV);
   if (accept) {
     positions[d * i] = nx;
     positions[d * i + 1] = ny;
     if (d === 3) positions[d * i + 2] = nz;
     state.accepted.displacement++;
+    // The new geometries and energies into i's list, their mirrors and the energy sums, in one pass.
+    const mirror = lists.mirror;
     for (let s = 0; s < count; s++) {
       const g = trialGeometry[s];
-      if (g === gs[base + s]) continue;
+      const e = trialEnergy[s];
+      const old = es[base + s];
+      if (e === old && g === gs[base + s]) continue;
+      const k = nb[base + s];
+      const other = k * capacity + mirror[base + s];
       gs[base + s] = g;
-      gs[nb[base + s] * capacity + lists.mirror[base + s]] = g;
+      gs[other] = g;
+      es[base + s] = e;
+      es[other] = e;
+      if (e !== old) addEnergy(lists, k, e - old, e + old);
     }
-    storeEnergies(lists, i, trialEnergy, after);
+    setEnergySum(lists, i, after);
     relistIfDrifted(lists, i, positions, diameters, factors);
   }
 }
