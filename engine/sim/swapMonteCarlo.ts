@@ -82,6 +82,9 @@ interface MoveContext {
   trialGeometry: Float64Array;
   trialEnergy: Float64Array;
   trialPartner: Float64Array;
+  /** trialStamp[s] === stamp: slot s's trial geometry and energy are already in the trial arrays (the first shell's). */
+  trialStamp: Int32Array;
+  stamp: number;
 }
 
 /** A diameter swap of i and j, against the early-rejection bound `limit`. */
@@ -173,36 +176,57 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
   const base = i * capacity;
   const count = lists.count[i];
   const bound = limit + (lists.energySum[i] + lists.energyError[i]) * (1 + ROUNDING);
-  // First the first shell, where an overlap that rejects the move is most likely.
+  // First the first shell, where an overlap that rejects the move is most likely; what it
+  // computes is kept (stamped by slot) for the full loop, the same numbers from the same inputs.
   let rejected = false;
   let after = 0;
   const nearIndex = lists.nearIndex;
+  const near = lists.near;
+  const trialStamp = c.trialStamp;
+  if (c.stamp === 0x3fffffff) {
+    trialStamp.fill(0);
+    c.stamp = 0;
+  }
+  const stamp = ++c.stamp;
   for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end; m++) {
     const k = nearIndex[m];
+    const slot = near[m];
     const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
+    let e = 0;
+    let g = 0;
+    trialStamp[slot] = stamp;
     if (r2 < rc2) {
-      after += amplitude(ai + diameters[k]) * geometry(r2);
-      if (after > bound) {
-        rejected = true;
-        break;
-      }
+      g = geometry(r2);
+      e = amplitude(ai + diameters[k]) * g;
+      after += e;
+    }
+    trialGeometry[slot] = g;
+    trialEnergy[slot] = e;
+    if (after > bound) {
+      rejected = true;
+      break;
     }
   }
   after = 0;
   let dV = 0; // Σ_s (new − old), term by term in slot order (used only if the loop runs to the end)
   for (let s = 0; s < count && !rejected; s++) {
-    const k = nb[base + s];
-    const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
     let e = 0;
     let g = 0;
-    if (r2 < rc2) {
-      g = geometry(r2);
-      e = amplitude(ai + diameters[k]) * g;
+    if (trialStamp[s] === stamp) {
+      e = trialEnergy[s];
       after += e;
-      if (after > bound) rejected = true;
+    } else {
+      const k = nb[base + s];
+      const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
+      if (r2 < rc2) {
+        g = geometry(r2);
+        e = amplitude(ai + diameters[k]) * g;
+        after += e;
+      }
+      trialGeometry[s] = g;
+      trialEnergy[s] = e;
     }
-    trialGeometry[s] = g;
-    trialEnergy[s] = e;
+    if (after > bound) rejected = true;
     dV += e - es[base + s];
   }
   let accept = false;
@@ -275,6 +299,8 @@ export function swapMonteCarlo(
     trialGeometry: new Float64Array(0),
     trialEnergy: new Float64Array(0),
     trialPartner: new Float64Array(0),
+    trialStamp: new Int32Array(0),
+    stamp: 0,
   };
   let listedDelta = c.delta;
   const pair = new Int32Array(2);
@@ -294,6 +320,8 @@ export function swapMonteCarlo(
         c.trialGeometry = new Float64Array(c.lists.capacity);
         c.trialEnergy = new Float64Array(c.lists.capacity);
         c.trialPartner = new Float64Array(c.lists.capacity);
+        c.trialStamp = new Int32Array(c.lists.capacity);
+        c.stamp = 0;
       }
       const isSwap = uniform(rng) < pSwap;
       if (isSwap) drawSwapPair(rng, n, limitN, limitN1, pair);
