@@ -108,6 +108,25 @@ describe('fast swap Monte Carlo (neighbour lists with pair energies, early rejec
     expect(lastRun.relistings).toBeGreaterThan(500);
   });
 
+  it('stays the reference chain with the small step of a stable glass (δ = 0.07 at T* = 0.1: the thinner skin of small steps, many re-listings)', () => {
+    for (const taper of [2, 'inf'] as const) {
+      const { settings, box } = setup(3, 343, taper);
+      const potential = makePairPotential(settings.model);
+      const a = randomConfiguration(settings, deriveSeed(9, String(taper)));
+      swapMonteCarlo(a, box, potential, { temperature: 0.3, swapProbability: 0.2, maxDisplacement: 0.2 }, 30); // away from overlaps
+      const b = copy(a);
+      const parameters = { temperature: 0.1, swapProbability: 0.2, maxDisplacement: 0.07 };
+      swapMonteCarloReference(a, box, potential, parameters, 60);
+      swapMonteCarlo(b, box, potential, parameters, 60);
+      expect(Array.from(b.positions)).toEqual(Array.from(a.positions));
+      expect(Array.from(b.diameters)).toEqual(Array.from(a.diameters));
+      expect(b.rng.s).toEqual(a.rng.s);
+      expect(b.accepted).toEqual(a.accepted);
+      expect(b.accepted.displacement).toBeGreaterThan(0.2 * b.attempted.displacement);
+      expect(lastRun.relistings).toBeGreaterThan(50);
+    }
+  });
+
   it('runs Lennard-Jones (which does not factorise) on the reference, with the same result', () => {
     const { settings, box } = setup(2, 100, 2, 'lj');
     const potential = makePairPotential(settings.model);

@@ -164,7 +164,10 @@ export function createMonteCarloLists(
   cutoff: number,
   maxDisplacement: number,
   factors: PairFactors,
-  drift = 0.3,
+  // h: a particle is re-listed after ~(h/δ)² accepted steps (a random walk), so small steps can
+  // afford a thinner skin and shorter lists (measured: h = 0.17 against 0.3 at δ = 0.07, T* = 0.1,
+  // +6–13 %; at δ = 0.2 a thinner skin than 0.3 costs more re-listing than it saves).
+  drift = Math.min(0.3, 0.1 + maxDisplacement),
 ): MonteCarloLists {
   const d = box.dim;
   const n = positions.length / d;
