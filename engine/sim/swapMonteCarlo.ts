@@ -94,6 +94,7 @@ function swapMove(c: MoveContext, i: number, j: number, limit: number): void {
   const gs = lists.geometry;
   const es = lists.energy;
   const near = lists.near;
+  const nearIndex = lists.nearIndex;
   const capacity = lists.capacity;
   const trialEnergy = c.trialEnergy;
   const trialPartner = c.trialPartner;
@@ -111,15 +112,15 @@ function swapMove(c: MoveContext, i: number, j: number, limit: number): void {
   // First each one's first shell with the other's diameter.
   let after = 0;
   for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end && !rejected; m++) {
-    const s = bi + near[m];
-    if (nb[s] === j) continue;
-    after += amplitude(aj + diameters[nb[s]]) * gs[s];
+    const k = nearIndex[m];
+    if (k === j) continue;
+    after += amplitude(aj + diameters[k]) * gs[bi + near[m]];
     rejected = after > bound;
   }
   for (let m = j * NEAR_SLOTS, end = m + lists.nearCount[j]; m < end && !rejected; m++) {
-    const s = bj + near[m];
-    if (nb[s] === i) continue;
-    after += amplitude(ai + diameters[nb[s]]) * gs[s];
+    const k = nearIndex[m];
+    if (k === i) continue;
+    after += amplitude(ai + diameters[k]) * gs[bj + near[m]];
     rejected = after > bound;
   }
   let accept = false;
