@@ -5,7 +5,8 @@ import { randomConfiguration, runQuenchStage } from '../engine/pipeline/stages';
 import { swapMonteCarlo, lastRun, type MonteCarloState } from '../engine/sim/swapMonteCarlo';
 import { swapMonteCarloReference } from '../engine/sim/swapMonteCarloReference';
 import { makeGlass, totalEnergy } from '../engine/model/glass';
-import { deriveSeed } from '../engine/random';
+import { createRng, deriveSeed, uniform } from '../engine/random';
+import { distance2To } from '../engine/sim/monteCarloLists';
 
 const copy = (s: MonteCarloState): MonteCarloState => ({
   positions: s.positions.slice(),
@@ -39,6 +40,32 @@ describe('the factorised pair potential φ = A(a_i + a_j) G(r²) used by the fas
       }
     }
     expect(pairFactors({ cutoff: 1.955, exponent: 12, taper: 2, potential: 'lj' })).toBeUndefined();
+  });
+});
+
+describe('the minimum-image distance of the fast Monte Carlo', () => {
+  it('is, bit for bit, the Math.round form dx − L·round(dx/L) for points in the box (boxes of side 7.37, 10, 21.5; 2D and 3D)', () => {
+    const rng = createRng(5);
+    for (const L of [7.37, 10, 21.5]) {
+      for (const d of [2, 3]) {
+        const positions = new Float64Array(d * 200);
+        for (let k = 0; k < positions.length; k++) positions[k] = L * uniform(rng);
+        positions[0] = 0; // the box's edges
+        positions[d] = L * (1 - 2 ** -52);
+        for (let k = 0; k < 200; k++) {
+          for (let t = 0; t < 20; t++) {
+            const p = [L * uniform(rng), L * uniform(rng), L * uniform(rng)];
+            let expected = 0;
+            for (let a = 0; a < d; a++) {
+              let u = positions[d * k + a] - p[a];
+              u -= L * Math.round(u * (1 / L));
+              expected += u * u;
+            }
+            expect(distance2To(positions, k, d, p[0], p[1], p[2], L, 1 / L)).toBe(expected);
+          }
+        }
+      }
+    }
   });
 });
 
@@ -79,6 +106,25 @@ describe('fast swap Monte Carlo (neighbour lists with pair energies, early rejec
     expect(Array.from(b.diameters)).toEqual(Array.from(a.diameters));
     expect(b.accepted.displacement).toBeGreaterThan(0.05 * b.attempted.displacement);
     expect(lastRun.relistings).toBeGreaterThan(500);
+  });
+
+  it('stays the reference chain with the small step of a stable glass (δ = 0.07 at T* = 0.1: the thinner skin of small steps, many re-listings)', () => {
+    for (const taper of [2, 'inf'] as const) {
+      const { settings, box } = setup(3, 343, taper);
+      const potential = makePairPotential(settings.model);
+      const a = randomConfiguration(settings, deriveSeed(9, String(taper)));
+      swapMonteCarlo(a, box, potential, { temperature: 0.3, swapProbability: 0.2, maxDisplacement: 0.2 }, 30); // away from overlaps
+      const b = copy(a);
+      const parameters = { temperature: 0.1, swapProbability: 0.2, maxDisplacement: 0.07 };
+      swapMonteCarloReference(a, box, potential, parameters, 60);
+      swapMonteCarlo(b, box, potential, parameters, 60);
+      expect(Array.from(b.positions)).toEqual(Array.from(a.positions));
+      expect(Array.from(b.diameters)).toEqual(Array.from(a.diameters));
+      expect(b.rng.s).toEqual(a.rng.s);
+      expect(b.accepted).toEqual(a.accepted);
+      expect(b.accepted.displacement).toBeGreaterThan(0.2 * b.attempted.displacement);
+      expect(lastRun.relistings).toBeGreaterThan(50);
+    }
   });
 
   it('runs Lennard-Jones (which does not factorise) on the reference, with the same result', () => {

@@ -82,6 +82,9 @@ interface MoveContext {
   trialGeometry: Float64Array;
   trialEnergy: Float64Array;
   trialPartner: Float64Array;
+  /** trialStamp[s] === stamp: slot s's trial geometry and energy are already in the trial arrays (the first shell's). */
+  trialStamp: Int32Array;
+  stamp: number;
 }
 
 /** A diameter swap of i and j, against the early-rejection bound `limit`. */
@@ -91,6 +94,7 @@ function swapMove(c: MoveContext, i: number, j: number, limit: number): void {
   const gs = lists.geometry;
   const es = lists.energy;
   const near = lists.near;
+  const nearIndex = lists.nearIndex;
   const capacity = lists.capacity;
   const trialEnergy = c.trialEnergy;
   const trialPartner = c.trialPartner;
@@ -108,15 +112,15 @@ function swapMove(c: MoveContext, i: number, j: number, limit: number): void {
   // First each one's first shell with the other's diameter.
   let after = 0;
   for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end && !rejected; m++) {
-    const s = bi + near[m];
-    if (nb[s] === j) continue;
-    after += amplitude(aj + diameters[nb[s]]) * gs[s];
+    const k = nearIndex[m];
+    if (k === j) continue;
+    after += amplitude(aj + diameters[k]) * gs[bi + near[m]];
     rejected = after > bound;
   }
   for (let m = j * NEAR_SLOTS, end = m + lists.nearCount[j]; m < end && !rejected; m++) {
-    const s = bj + near[m];
-    if (nb[s] === i) continue;
-    after += amplitude(ai + diameters[nb[s]]) * gs[s];
+    const k = nearIndex[m];
+    if (k === i) continue;
+    after += amplitude(ai + diameters[k]) * gs[bj + near[m]];
     rejected = after > bound;
   }
   let accept = false;
@@ -173,55 +177,83 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
   const base = i * capacity;
   const count = lists.count[i];
   const bound = limit + (lists.energySum[i] + lists.energyError[i]) * (1 + ROUNDING);
-  // First the first shell, where an overlap that rejects the move is most likely.
+  // First the first shell, where an overlap that rejects the move is most likely; what it
+  // computes is kept (stamped by slot) for the full loop, the same numbers from the same inputs.
   let rejected = false;
   let after = 0;
   const nearIndex = lists.nearIndex;
+  const near = lists.near;
+  const trialStamp = c.trialStamp;
+  if (c.stamp === 0x3fffffff) {
+    trialStamp.fill(0);
+    c.stamp = 0;
+  }
+  const stamp = ++c.stamp;
   for (let m = i * NEAR_SLOTS, end = m + lists.nearCount[i]; m < end; m++) {
     const k = nearIndex[m];
-    const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
-    if (r2 < rc2) {
-      after += amplitude(ai + diameters[k]) * geometry(r2);
-      if (after > bound) {
-        rejected = true;
-        break;
-      }
-    }
-  }
-  after = 0;
-  for (let s = 0; s < count && !rejected; s++) {
-    const k = nb[base + s];
+    const slot = near[m];
     const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
     let e = 0;
     let g = 0;
+    trialStamp[slot] = stamp;
     if (r2 < rc2) {
       g = geometry(r2);
       e = amplitude(ai + diameters[k]) * g;
       after += e;
-      if (after > bound) rejected = true;
     }
-    trialGeometry[s] = g;
-    trialEnergy[s] = e;
+    trialGeometry[slot] = g;
+    trialEnergy[slot] = e;
+    if (after > bound) {
+      rejected = true;
+      break;
+    }
+  }
+  after = 0;
+  let dV = 0; // Σ_s (new − old), term by term in slot order (used only if the loop runs to the end)
+  for (let s = 0; s < count && !rejected; s++) {
+    let e = 0;
+    let g = 0;
+    if (trialStamp[s] === stamp) {
+      e = trialEnergy[s];
+      after += e;
+    } else {
+      const k = nb[base + s];
+      const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
+      if (r2 < rc2) {
+        g = geometry(r2);
+        e = amplitude(ai + diameters[k]) * g;
+        after += e;
+      }
+      trialGeometry[s] = g;
+      trialEnergy[s] = e;
+    }
+    if (after > bound) rejected = true;
+    dV += e - es[base + s];
   }
   let accept = false;
   if (rejected) copyRng(peek, rng); // as if the test had drawn it
-  else {
-    let dV = 0;
-    for (let s = 0; s < count; s++) dV += trialEnergy[s] - es[base + s];
-    accept = metropolis(rng, beta, dV);
-  }
+  else accept = metropolis(rng, beta, dV);
   if (accept) {
     positions[d * i] = nx;
     positions[d * i + 1] = ny;
     if (d === 3) positions[d * i + 2] = nz;
     state.accepted.displacement++;
+    // The new geometries and energies into i's list, their mirrors and the energy sums, in one pass.
+    const mirror = lists.mirror;
     for (let s = 0; s < count; s++) {
       const g = trialGeometry[s];
-      if (g === gs[base + s]) continue;
+      const e = trialEnergy[s];
+      const old = es[base + s];
+      if (e === old && g === gs[base + s]) continue;
+      const k = nb[base + s];
+      const other = k * capacity + mirror[base + s];
       gs[base + s] = g;
-      gs[nb[base + s] * capacity + lists.mirror[base + s]] = g;
+      gs[other] = g;
+      es[base + s] = e;
+      es[other] = e;
+      if (e !== old) addEnergy(lists, k, e - old, e + old);
     }
-    storeEnergies(lists, i, trialEnergy, after);
+    setEnergySum(lists, i, after);
     relistIfDrifted(lists, i, positions, diameters, factors);
   }
 }
@@ -268,6 +300,8 @@ export function swapMonteCarlo(
     trialGeometry: new Float64Array(0),
     trialEnergy: new Float64Array(0),
     trialPartner: new Float64Array(0),
+    trialStamp: new Int32Array(0),
+    stamp: 0,
   };
   let listedDelta = c.delta;
   const pair = new Int32Array(2);
@@ -287,6 +321,8 @@ export function swapMonteCarlo(
         c.trialGeometry = new Float64Array(c.lists.capacity);
         c.trialEnergy = new Float64Array(c.lists.capacity);
         c.trialPartner = new Float64Array(c.lists.capacity);
+        c.trialStamp = new Int32Array(c.lists.capacity);
+        c.stamp = 0;
       }
       const isSwap = uniform(rng) < pSwap;
       if (isSwap) drawSwapPair(rng, n, limitN, limitN1, pair);
