@@ -410,15 +410,29 @@ export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, cou
   }
 }
 
+/** x in the original numbering → the factor's (eliminated) numbering. */
+function toFactorOrder(f: LDLFactor, x: Float64Array): Float64Array {
+  const d = f.dim;
+  const { order } = f.symbolic;
+  const z = new Float64Array(d * f.particles);
+  for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) z[d * k + a] = x[d * order[k] + a];
+  return z;
+}
+
+/** z in the factor's numbering → out in the original one. */
+function fromFactorOrder(f: LDLFactor, z: Float64Array, out: Float64Array): void {
+  const d = f.dim;
+  const { order } = f.symbolic;
+  for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) out[d * order[k] + a] = z[d * k + a];
+}
+
 /** solveShifted for one vector: the same sweeps with scalar accumulators (~2× faster per vector than the interleaved loops at count = 1). */
 function solveOne(f: LDLFactor, b: Float64Array, x: Float64Array): void {
   const d = f.dim;
   const n = d * f.particles;
-  const { order } = f.symbolic;
   const sn = f.supernodes;
   const ns = sn.first.length - 1;
-  const z = new Float64Array(n);
-  for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) z[d * k + a] = b[d * order[k] + a];
+  const z = toFactorOrder(f, b);
   const gather = new Int32Array(n);
   for (let s = 0; s < ns; s++) {
     const p = f.panels[s];
@@ -457,18 +471,16 @@ function solveOne(f: LDLFactor, b: Float64Array, x: Float64Array): void {
       for (let q = 0; q < i; q++) z[c0 + q] -= p[ro + q] * zi;
     }
   }
-  for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) x[d * order[k] + a] = z[d * k + a];
+  fromFactorOrder(f, z, x);
 }
 
 /** y = L D Lᵀ x (original numbering): the factor as an operator, to measure its backward error. */
 export function multiplyFactor(f: LDLFactor, x: Float64Array, y: Float64Array): void {
   const d = f.dim;
   const n = d * f.particles;
-  const { order } = f.symbolic;
   const sn = f.supernodes;
   const ns = sn.first.length - 1;
-  const xp = new Float64Array(n);
-  for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) xp[d * k + a] = x[d * order[k] + a];
+  const xp = toFactorOrder(f, x);
   // u = Lᵀ xp
   const u = new Float64Array(n);
   for (let s = 0; s < ns; s++) {
@@ -499,5 +511,5 @@ export function multiplyFactor(f: LDLFactor, x: Float64Array, y: Float64Array): 
       yp[rowDof(sn, s, i, nc, d)] += sum;
     }
   }
-  for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) y[d * order[k] + a] = yp[d * k + a];
+  fromFactorOrder(f, yp, y);
 }
