@@ -344,10 +344,7 @@ export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, cou
   const gather = new Int32Array(f.supernodes.rows.length > 0 ? n : 1);
   // Forward: L y = z.
   for (let s = 0; s < ns; s++) {
-    const p = f.panels[s];
-    const nc = d * (sn.first[s + 1] - sn.first[s]);
-    const m = p.length / nc;
-    const c0 = d * sn.first[s];
+    const { p, nc, m, c0 } = panelOf(f, s);
     for (let i = 1; i < nc; i++) {
       acc.fill(0);
       const ro = i * nc;
@@ -378,10 +375,7 @@ export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, cou
   }
   // Backward: Lᵀ u = z.
   for (let s = ns - 1; s >= 0; s--) {
-    const p = f.panels[s];
-    const nc = d * (sn.first[s + 1] - sn.first[s]);
-    const m = p.length / nc;
-    const c0 = d * sn.first[s];
+    const { p, nc, m, c0 } = panelOf(f, s);
     for (let i = nc; i < m; i++) {
       const zi = rowDof(sn, s, i, nc, d) * nv;
       const ro = i * nc;
@@ -410,6 +404,14 @@ export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, cou
   }
 }
 
+/** Supernode s's panel: its rows × nc columns (row-major), and the first of its columns c0. */
+function panelOf(f: LDLFactor, s: number): { p: Float64Array; nc: number; m: number; c0: number } {
+  const p = f.panels[s];
+  const first = f.supernodes.first;
+  const nc = f.dim * (first[s + 1] - first[s]);
+  return { p, nc, m: p.length / nc, c0: f.dim * first[s] };
+}
+
 /** x in the original numbering → the factor's (eliminated) numbering. */
 function toFactorOrder(f: LDLFactor, x: Float64Array): Float64Array {
   const d = f.dim;
@@ -435,10 +437,7 @@ function solveOne(f: LDLFactor, b: Float64Array, x: Float64Array): void {
   const z = toFactorOrder(f, b);
   const gather = new Int32Array(n);
   for (let s = 0; s < ns; s++) {
-    const p = f.panels[s];
-    const nc = d * (sn.first[s + 1] - sn.first[s]);
-    const m = p.length / nc;
-    const c0 = d * sn.first[s];
+    const { p, nc, m, c0 } = panelOf(f, s);
     for (let i = 1; i < nc; i++) {
       let sum = 0;
       const ro = i * nc;
@@ -455,10 +454,7 @@ function solveOne(f: LDLFactor, b: Float64Array, x: Float64Array): void {
   }
   for (let i = 0; i < n; i++) z[i] /= f.pivots[i];
   for (let s = ns - 1; s >= 0; s--) {
-    const p = f.panels[s];
-    const nc = d * (sn.first[s + 1] - sn.first[s]);
-    const m = p.length / nc;
-    const c0 = d * sn.first[s];
+    const { p, nc, m, c0 } = panelOf(f, s);
     for (let i = nc; i < m; i++) {
       const zi = z[rowDof(sn, s, i, nc, d)];
       if (zi === 0) continue;
@@ -484,10 +480,7 @@ export function multiplyFactor(f: LDLFactor, x: Float64Array, y: Float64Array): 
   // u = Lᵀ xp
   const u = new Float64Array(n);
   for (let s = 0; s < ns; s++) {
-    const p = f.panels[s];
-    const nc = d * (sn.first[s + 1] - sn.first[s]);
-    const m = p.length / nc;
-    const c0 = d * sn.first[s];
+    const { p, nc, m, c0 } = panelOf(f, s);
     for (let i = 0; i < m; i++) {
       const xi = xp[rowDof(sn, s, i, nc, d)];
       const ro = i * nc;
@@ -499,10 +492,7 @@ export function multiplyFactor(f: LDLFactor, x: Float64Array, y: Float64Array): 
   // yp = L u
   const yp = new Float64Array(n);
   for (let s = 0; s < ns; s++) {
-    const p = f.panels[s];
-    const nc = d * (sn.first[s + 1] - sn.first[s]);
-    const m = p.length / nc;
-    const c0 = d * sn.first[s];
+    const { p, nc, m, c0 } = panelOf(f, s);
     for (let i = 0; i < m; i++) {
       let sum = 0;
       const ro = i * nc;

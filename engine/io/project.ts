@@ -349,7 +349,7 @@ function tryCreate(path: string, holder: LockHolder): boolean {
  * a fresh lock someone took in between: with the guard held, the lock is read again and removed
  * only if it is still the one judged stale.
  */
-function removeStale(folder: string, seen: LockStatus, now: number): boolean {
+function removeStale(folder: string, seen: LockStatus, now: number): 'removed' | 'gone' | 'held' {
   const guard = join(folder, '.lock.takeover');
   let fd: number | undefined;
   for (let attempt = 0; fd === undefined; attempt++) {
@@ -364,17 +364,19 @@ function removeStale(folder: string, seen: LockStatus, now: number): boolean {
       } catch {
         /* gone meanwhile */
       }
-      if (!left || attempt > 0) return false; // another process is taking it over
+      if (!left || attempt > 0) return 'held'; // another process is taking it over
     }
   }
   closeSync(fd);
   try {
     const again = readLock(folder, now);
-    if (!again) return true;
+    // Gone meanwhile (another process removed it and has not created its own yet, or a holder
+    // released it): this one removed nothing, so it says nothing and tries to create it again.
+    if (!again) return 'gone';
     const same = again.stale !== undefined && again.heartbeat === seen.heartbeat && again.holder?.token === seen.holder?.token && again.holder?.pid === seen.holder?.pid;
-    if (!same) return false;
+    if (!same) return 'held';
     rmSync(seen.path, { force: true });
-    return true;
+    return 'removed';
   } finally {
     rmSync(guard, { force: true });
   }
@@ -411,7 +413,9 @@ export function acquireLock(folder: string, options: LockOptions = {}): LockRele
     const seen = readLock(folder, now());
     if (!seen) continue; // released meanwhile: try again
     if (!seen.stale) return undefined;
-    if (!removeStale(folder, seen, now())) return undefined;
+    const removal = removeStale(folder, seen, now());
+    if (removal === 'held') return undefined;
+    if (removal === 'gone') continue;
     // Said by the process that removed it: it takes it, unless another (trying to create it in
     // the meantime, unaware it was stale) was quicker.
     const tell = options.onTakeover ?? ((line: string) => process.stderr.write(line + '\n'));
