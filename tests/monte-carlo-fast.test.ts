@@ -7,6 +7,10 @@ import { swapMonteCarloReference } from '../engine/sim/swapMonteCarloReference';
 import { makeGlass, totalEnergy } from '../engine/model/glass';
 import { createRng, deriveSeed, uniform } from '../engine/random';
 import { distance2To } from '../engine/sim/monteCarloLists';
+import { startTuning, tuneAfterSweep } from '../engine/sim/stepSize';
+import { INITIAL_STEP } from '../engine/pipeline/stages';
+import { chainEntries } from '../engine/pipeline/chain';
+import { DEMO_DEFAULTS, demoProjects, demoSettings } from '../cli/commands/demo';
 
 const copy = (s: MonteCarloState): MonteCarloState => ({
   positions: s.positions.slice(),
@@ -108,6 +112,29 @@ describe('fast swap Monte Carlo (neighbour lists with pair energies, early rejec
     stepBothAndCompare(a, b, box, potential, parameters, 40);
     expect(b.accepted.displacement).toBeGreaterThan(0.05 * b.attempted.displacement);
     expect(lastRun.relistings).toBeGreaterThan(500);
+  });
+
+  it('keeps its lists exact over a long run: one continuous call is the run with lists built afresh every sweep (a stable-glass chain whose lists grow while a particle is re-listed)', () => {
+    // The demo's first T* = 0.1, m = ∞ chain, δ tuned as a chain does. Before the fix a list growth
+    // in the middle of a re-listing dropped the joiners collected so far (allocateScratch replaced
+    // the array): from sweep 11 552 pairs within r_c were listed on one side only, and the chain
+    // reached E/N ≈ 7 where the reference stays at 1.22.
+    const settings = demoSettings(DEMO_DEFAULTS, demoProjects(DEMO_DEFAULTS)[3]);
+    const entry = chainEntries(settings)[0];
+    const box = { dim: 3 as const, side: boxSide(settings.model) };
+    const potential = makePairPotential(settings.model);
+    const run = (chunk: number, sweeps: number) => {
+      const mc = randomConfiguration(settings, entry.seed);
+      const tuning = startTuning(INITIAL_STEP, settings.sampling.targetAcceptance, settings.sampling.equilibrate, mc);
+      const parameters = { temperature: 0.1, swapProbability: settings.sampling.swapProbability, maxDisplacement: tuning.delta };
+      while (mc.sweepsDone < sweeps) swapMonteCarlo(mc, box, potential, parameters, Math.min(chunk, sweeps - mc.sweepsDone), (s) => void (parameters.maxDisplacement = tuneAfterSweep(tuning, s, box.side)));
+      return mc;
+    };
+    const continuous = run(Infinity, 11600);
+    const afresh = run(1, 11600);
+    expect(Array.from(continuous.positions)).toEqual(Array.from(afresh.positions));
+    expect(Array.from(continuous.diameters)).toEqual(Array.from(afresh.diameters));
+    expect(continuous.rng.s).toEqual(afresh.rng.s);
   });
 
   it('stays the reference chain with the small step of a stable glass (δ = 0.07 at T* = 0.1: the thinner skin of small steps, many re-listings)', () => {

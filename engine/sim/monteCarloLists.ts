@@ -133,7 +133,12 @@ function forCandidates(lists: MonteCarloLists, i: number, visit: (k: number) => 
 function allocateScratch(lists: MonteCarloLists): void {
   const c = lists.capacity;
   lists.old = { neighbours: new Int32Array(c), mirror: new Int32Array(c), geometry: new Float64Array(c), energy: new Float64Array(c) };
-  lists.joining = new Int32Array(c);
+  // The joiners a re-listing has collected are kept: grow() runs in the middle of relistIfDrifted,
+  // after they were found and before they are merged (a fresh array here lost them, which left
+  // pairs listed on one side only and, over long runs, pairs within r_c not listed at all).
+  const joining = new Int32Array(Math.max(c, lists.joining.length));
+  joining.set(lists.joining);
+  lists.joining = joining;
 }
 
 function grow(lists: MonteCarloLists, needed: number): void {
