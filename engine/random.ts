@@ -2,11 +2,22 @@
  * Seeded pseudo-random numbers that give the same bits on every machine and in every process.
  *
  * xoshiro128** (Blackman & Vigna 2018) on 32-bit integer arithmetic (Math.imul, >>> 0), seeded by
- * splitmix32. Doubles take 53 random bits from two draws. The state is a plain object so that it
- * can be checkpointed as JSON and resumed bit for bit.
+ * splitmix32. Doubles take 53 random bits from two draws. The state is four unsigned 32-bit words
+ * in a Uint32Array (integer loads and stores, no conversions in the Monte Carlo's hot loop); a
+ * checkpoint holds them as a JSON array (engine/sim/moves.ts) and a run resumes bit for bit.
  */
 export interface RngState {
-  s: [number, number, number, number];
+  s: Uint32Array;
+}
+
+/** A generator state from its four words (a checkpoint's array). */
+export function rngFromWords(words: ArrayLike<number>): RngState {
+  if (words.length !== 4) throw new RangeError(`a generator state has 4 words, got ${words.length}`);
+  for (let k = 0; k < 4; k++) {
+    const w = words[k];
+    if (!Number.isInteger(w) || w < 0 || w >= 4294967296) throw new RangeError(`the generator state must be 4 unsigned 32-bit integers, got ${Array.from(words).join(', ')}`);
+  }
+  return { s: Uint32Array.from(words) };
 }
 
 function splitmix32(seed: number): () => number {
@@ -37,27 +48,31 @@ export function createRng(seed: number): RngState {
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
   // Seeds above 2^32 are folded, so every integer seed is usable.
   const next = splitmix32((seed % 4294967296) ^ Math.floor(seed / 4294967296));
-  const s: [number, number, number, number] = [next(), next(), next(), next()];
+  const s = Uint32Array.of(next(), next(), next(), next());
   if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
   return { s };
 }
 
 /** Next 32 random bits as an unsigned integer. */
 export function nextUint32(rng: RngState): number {
+  // int32 arithmetic throughout; the Uint32Array stores take the words modulo 2^32.
   const s = rng.s;
-  const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
-  const t = (s[1] << 9) >>> 0;
-  s[2] = (s[2] ^ s[0]) >>> 0;
-  s[3] = (s[3] ^ s[1]) >>> 0;
-  s[1] = (s[1] ^ s[2]) >>> 0;
-  s[0] = (s[0] ^ s[3]) >>> 0;
-  s[2] = (s[2] ^ t) >>> 0;
-  s[3] = rotl(s[3], 11);
+  const s0 = s[0];
+  const s1 = s[1];
+  const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+  const t = s1 << 9;
+  const s2 = s[2] ^ s0;
+  const s3 = s[3] ^ s1;
+  s[1] = s1 ^ s2;
+  s[0] = s0 ^ s3;
+  s[2] = s2 ^ t;
+  s[3] = rotl(s3, 11);
   return result;
 }
 
+/** 32-bit rotation (an int32 result; callers take >>> 0 where they need the unsigned word). */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }
 
 /** The uniform double in [0, 1) that two successive words make: 27 bits of the first, 26 of the second. */

@@ -15,7 +15,7 @@ import { DEMO_DEFAULTS, demoProjects, demoSettings } from '../cli/commands/demo'
 const copy = (s: MonteCarloState): MonteCarloState => ({
   positions: s.positions.slice(),
   diameters: s.diameters.slice(),
-  rng: { s: [...s.rng.s] as [number, number, number, number] },
+  rng: { s: s.rng.s.slice() },
   sweepsDone: s.sweepsDone,
   attempted: { ...s.attempted },
   accepted: { ...s.accepted },

@@ -177,7 +177,7 @@ export function checkTemperatureCheckpoint(plan: RelaxationPlan, c: TemperatureC
   const coordinates = plan.model.dim * n;
   const s = c.state;
   if (!s || !finiteArray(s.positions, coordinates) || !finiteArray(s.diameters, n)) throw bad(`positions and diameters must be ${coordinates} and ${n} finite numbers`);
-  if (!s.rng || !Array.isArray(s.rng.s) || s.rng.s.length !== 4 || !s.rng.s.every((x) => count(x) && x < 4294967296)) throw bad('the generator state must be 4 unsigned 32-bit integers');
+  if (!s.rng || !(s.rng.s instanceof Uint32Array) || s.rng.s.length !== 4) throw bad('the generator state must be 4 unsigned 32-bit integers');
   if (!s.attempted || !s.accepted || ![s.attempted.displacement, s.attempted.swap, s.accepted.displacement, s.accepted.swap].every(count)) throw bad('acceptance counters must be non-negative integers');
   if (!count(s.sweepsDone)) throw bad(`sweepsDone must be a non-negative integer, got ${s.sweepsDone}`);
   const e = plan.equilibrationSweeps;

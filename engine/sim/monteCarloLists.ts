@@ -11,12 +11,14 @@
  * (`relistIfDrifted`); the pairs that join or leave are then beyond r_c (so no energy changes).
  *
  * Per listed pair (i, s-th neighbour k): `geometry` G(r²) (engine/model/potential.ts
- * `pairFactors`), 0 beyond r_c; `energy` φ = A(a_i + a_k) G; `mirror`, the slot of i in k's list.
- * Every geometry and energy is a function of the current positions and diameters alone (r² is the
- * same bits in either orientation), and the Monte Carlo sums them over a list in ascending index
- * order, where non-interacting entries add exactly 0: so its energy differences do not depend on
- * when lists were built or how long they are, and a run resumed from positions alone continues bit
- * for bit.
+ * `pairFactors`), 0 beyond r_c, and `mirror`, the slot of i in k's list. The pair energy
+ * φ = A(a_i + a_k) G is not stored: it is computed where it is needed (`pairEnergy`), from the
+ * geometry and the current diameters, the same bits from either side (a_i + a_k = a_k + a_i), so a
+ * diameter swap writes nothing into the lists. Every geometry and energy is a function of the
+ * current positions and diameters alone (r² is the same bits in either orientation), and the Monte
+ * Carlo sums them over a list in ascending index order, where non-interacting entries add exactly
+ * 0: so its energy differences do not depend on when lists were built or how long they are, and a
+ * run resumed from positions alone continues bit for bit.
  *
  * `energySum[i]` ≈ Σ_s energy(i, s), kept by increments with a bound `energyError[i]` on how far
  * it may be off: it only bounds (never decides) a Metropolis test, so its own rounding is harmless.
@@ -44,7 +46,9 @@ export interface MonteCarloLists {
   neighbours: Int32Array;
   mirror: Int32Array;
   geometry: Float64Array;
-  energy: Float64Array;
+  /** The diameters the energies are taken with (the Monte Carlo state's own array) and A(a_i + a_k). */
+  diameters: Float64Array;
+  amplitude: (diameterSum: number) => number;
   energySum: Float64Array;
   energyError: Float64Array;
   reference: Float64Array;
@@ -64,7 +68,7 @@ export interface MonteCarloLists {
   /** Re-listings so far (a diagnostic). */
   relistings: number;
   /** Scratch of relisting: i's old list, a stamp per particle, the pairs that join. */
-  old: { neighbours: Int32Array; mirror: Int32Array; geometry: Float64Array; energy: Float64Array };
+  old: { neighbours: Int32Array; mirror: Int32Array; geometry: Float64Array };
   stamp: Int32Array;
   generation: number;
   joining: Int32Array;
@@ -132,7 +136,7 @@ function forCandidates(lists: MonteCarloLists, i: number, visit: (k: number) => 
 
 function allocateScratch(lists: MonteCarloLists): void {
   const c = lists.capacity;
-  lists.old = { neighbours: new Int32Array(c), mirror: new Int32Array(c), geometry: new Float64Array(c), energy: new Float64Array(c) };
+  lists.old = { neighbours: new Int32Array(c), mirror: new Int32Array(c), geometry: new Float64Array(c) };
   // The joiners a re-listing has collected are kept: grow() runs in the middle of relistIfDrifted,
   // after they were found and before they are merged (a fresh array here lost them, which left
   // pairs listed on one side only and, over long runs, pairs within r_c not listed at all).
@@ -148,16 +152,14 @@ function grow(lists: MonteCarloLists, needed: number): void {
   const neighbours = new Int32Array(n * capacity);
   const mirror = new Int32Array(n * capacity);
   const geometry = new Float64Array(n * capacity);
-  const energy = new Float64Array(n * capacity);
   for (let i = 0; i < n; i++) {
     const from = i * lists.capacity;
     const to = from + lists.count[i];
     neighbours.set(lists.neighbours.subarray(from, to), i * capacity);
     mirror.set(lists.mirror.subarray(from, to), i * capacity);
     geometry.set(lists.geometry.subarray(from, to), i * capacity);
-    energy.set(lists.energy.subarray(from, to), i * capacity);
   }
-  Object.assign(lists, { neighbours, mirror, geometry, energy, capacity });
+  Object.assign(lists, { neighbours, mirror, geometry, capacity });
   allocateScratch(lists);
 }
 
@@ -190,7 +192,8 @@ export function createMonteCarloLists(
     neighbours: new Int32Array(0),
     mirror: new Int32Array(0),
     geometry: new Float64Array(0),
-    energy: new Float64Array(0),
+    diameters,
+    amplitude: factors.amplitude,
     energySum: new Float64Array(n),
     energyError: new Float64Array(n),
     reference,
@@ -199,7 +202,7 @@ export function createMonteCarloLists(
     nearIndex: new Int32Array(n * NEAR_SLOTS),
     nearCount: new Int32Array(n),
     relistings: 0,
-    old: { neighbours: new Int32Array(0), mirror: new Int32Array(0), geometry: new Float64Array(0), energy: new Float64Array(0) },
+    old: { neighbours: new Int32Array(0), mirror: new Int32Array(0), geometry: new Float64Array(0) },
     stamp: new Int32Array(n),
     generation: 0,
     joining: new Int32Array(0),
@@ -214,7 +217,6 @@ export function createMonteCarloLists(
   lists.neighbours = new Int32Array(n * c);
   lists.mirror = new Int32Array(n * c);
   lists.geometry = new Float64Array(n * c);
-  lists.energy = new Float64Array(n * c);
   allocateScratch(lists);
   const L = box.side;
   const inverseL = 1 / L;
@@ -228,7 +230,6 @@ export function createMonteCarloLists(
     for (let u = 0; u < m; u++) {
       const k = upper[u];
       const g = factors.geometry(distance2(positions, i, positions, k, d, L, inverseL));
-      const e = factors.amplitude(diameters[i] + diameters[k]) * g;
       const si = lists.count[i]++;
       const sk = lists.count[k]++;
       lists.neighbours[i * c + si] = k;
@@ -237,8 +238,6 @@ export function createMonteCarloLists(
       lists.mirror[k * c + sk] = si;
       lists.geometry[i * c + si] = g;
       lists.geometry[k * c + sk] = g;
-      lists.energy[i * c + si] = e;
-      lists.energy[k * c + sk] = e;
     }
   }
   for (let i = 0; i < n; i++) {
@@ -266,11 +265,17 @@ export function setEnergySum(lists: MonteCarloLists, i: number, total: number): 
   lists.energyError[i] = lists.count[i] * EPSILON * total;
 }
 
+/** The energy of i's pair in slot s: A(a_i + a_k) G, 0 beyond r_c. */
+export function pairEnergy(lists: MonteCarloLists, i: number, s: number): number {
+  const slot = i * lists.capacity + s;
+  const g = lists.geometry[slot];
+  return g === 0 ? 0 : lists.amplitude(lists.diameters[i] + lists.diameters[lists.neighbours[slot]]) * g;
+}
+
 /** energySum[i] := Σ_s energy(i, s) afresh. */
 export function resumEnergy(lists: MonteCarloLists, i: number): void {
-  const base = i * lists.capacity;
   let e = 0;
-  for (let s = base, end = base + lists.count[i]; s < end; s++) e += lists.energy[s];
+  for (let s = 0, end = lists.count[i]; s < end; s++) e += pairEnergy(lists, i, s);
   setEnergySum(lists, i, e);
 }
 
@@ -287,10 +292,10 @@ export function addEnergy(lists: MonteCarloLists, k: number, change: number, sca
 export function chooseNear(lists: MonteCarloLists, i: number): void {
   const base = i * lists.capacity;
   const nearBase = i * NEAR_SLOTS;
-  const { near, energy, ranked } = lists;
+  const { near, ranked } = lists;
   let m = 0;
   for (let s = 0, end = lists.count[i]; s < end; s++) {
-    const e = energy[base + s];
+    const e = pairEnergy(lists, i, s);
     if (e <= 0 || (m === NEAR_SLOTS && e <= ranked[m - 1])) continue;
     let p = m < NEAR_SLOTS ? m++ : m - 1;
     while (p > 0 && ranked[p - 1] < e) {
@@ -315,12 +320,11 @@ function pointMirror(lists: MonteCarloLists, k: number, s: number): void {
 function removeSlot(lists: MonteCarloLists, k: number, s: number): void {
   const base = k * lists.capacity;
   const end = base + lists.count[k] - 1;
-  const { neighbours, mirror, geometry, energy } = lists;
+  const { neighbours, mirror, geometry } = lists;
   for (let q = base + s; q < end; q++) {
     neighbours[q] = neighbours[q + 1];
     mirror[q] = mirror[q + 1];
     geometry[q] = geometry[q + 1];
-    energy[q] = energy[q + 1];
     pointMirror(lists, k, q - base);
   }
   lists.count[k]--;
@@ -338,22 +342,20 @@ function removeSlot(lists: MonteCarloLists, k: number, s: number): void {
 }
 
 /** Inserts i into k's sorted list (i's own slot for it is `slotInI`); returns its slot in k's list. */
-function insertSorted(lists: MonteCarloLists, k: number, i: number, slotInI: number, g: number, e: number): number {
+function insertSorted(lists: MonteCarloLists, k: number, i: number, slotInI: number, g: number): number {
   const base = k * lists.capacity;
-  const { neighbours, mirror, geometry, energy } = lists;
+  const { neighbours, mirror, geometry } = lists;
   let q = base + lists.count[k];
   while (q > base && neighbours[q - 1] > i) {
     neighbours[q] = neighbours[q - 1];
     mirror[q] = mirror[q - 1];
     geometry[q] = geometry[q - 1];
-    energy[q] = energy[q - 1];
     pointMirror(lists, k, q - base);
     q--;
   }
   neighbours[q] = i;
   mirror[q] = slotInI;
   geometry[q] = g;
-  energy[q] = e;
   lists.count[k]++;
   // k's first-shell slots at or after the new one move up by one.
   const slot = q - base;
@@ -410,7 +412,6 @@ export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Fl
   old.neighbours.set(lists.neighbours.subarray(base, base + oldCount));
   old.mirror.set(lists.mirror.subarray(base, base + oldCount));
   old.geometry.set(lists.geometry.subarray(base, base + oldCount));
-  old.energy.set(lists.energy.subarray(base, base + oldCount));
   // Those who leave drop i (their pairs are beyond r_c: energy 0). Removing a slot shifts only the
   // leaver's own list, whose other entries are not i's: i's mirrors stay as copied.
   for (let s = 0; s < oldCount; s++) if (lists.stamp[old.neighbours[s]] !== seen) removeSlot(lists, old.neighbours[s], old.mirror[s]);
@@ -427,16 +428,13 @@ export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Fl
       lists.neighbours[base + s] = stayer;
       lists.mirror[base + s] = old.mirror[a];
       lists.geometry[base + s] = old.geometry[a];
-      lists.energy[base + s] = old.energy[a];
       lists.mirror[stayer * c + old.mirror[a]] = s;
       a++;
     } else {
       const g = factors.geometry(distance2(positions, i, positions, joiner, d, L, inverseL));
-      const e = factors.amplitude(diameters[i] + diameters[joiner]) * g;
       lists.neighbours[base + s] = joiner;
       lists.geometry[base + s] = g;
-      lists.energy[base + s] = e;
-      lists.mirror[base + s] = insertSorted(lists, joiner, i, s, g, e);
+      lists.mirror[base + s] = insertSorted(lists, joiner, i, s, g);
       u++;
     }
     s++;

@@ -3,7 +3,7 @@
  * implementation (swapMonteCarlo.ts) and the reference (swapMonteCarloReference.ts), so that the
  * two draw the same proposals from the same random numbers.
  */
-import { type RngState, uniform, uniformIntBelow } from '../random';
+import { rngFromWords, type RngState, uniform, uniformIntBelow } from '../random';
 import type { StepTuning } from './stepSize';
 
 export interface MonteCarloState {
@@ -94,7 +94,7 @@ export function copyMonteCarloState(s: MonteCarloState): MonteCarloState {
   return {
     positions: Float64Array.from(s.positions),
     diameters: Float64Array.from(s.diameters),
-    rng: { s: [s.rng.s[0], s.rng.s[1], s.rng.s[2], s.rng.s[3]] },
+    rng: { s: s.rng.s.slice() },
     sweepsDone: s.sweepsDone,
     attempted: { ...s.attempted },
     accepted: { ...s.accepted },
@@ -110,7 +110,7 @@ export function monteCarloStateFromJson(c: MonteCarloStateJson): MonteCarloState
   return {
     positions: Float64Array.from(c.positions),
     diameters: Float64Array.from(c.diameters),
-    rng: { s: [c.rng[0], c.rng[1], c.rng[2], c.rng[3]] },
+    rng: rngFromWords(c.rng),
     sweepsDone: c.sweepsDone,
     attempted: c.attempted,
     accepted: c.accepted,

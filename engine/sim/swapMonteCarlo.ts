@@ -37,26 +37,23 @@ const ROUNDING = 1e-12;
 export const lastRun = { relistings: 0, listCapacity: 0 };
 
 /** Partial sums of new pair energies beyond before·(1 + ROUNDING) + this prove a rejection. */
+const BOUND_FACTOR = (1 + 1e-9) / (1 - ROUNDING);
 function rejectionBound(threshold: number): number {
-  return threshold * (1 + 1e-9) / (1 - ROUNDING);
+  return threshold * BOUND_FACTOR;
 }
 
 /**
- * Particle i's pair energies are now `energies` (by slot): into its list, the mirrored entries and
- * the energy sums (i's own becomes `total`, the canonical sum of its new energies).
+ * Particle i's pair energies went from `before` to `energies` (by slot; the geometry is unchanged,
+ * a diameter swap): into the neighbours' energy sums, and i's own becomes `total`, the canonical
+ * sum of its new energies. (The lists store no energies: they follow from the diameters.)
  */
-function storeEnergies(lists: MonteCarloLists, i: number, energies: Float64Array, total: number): void {
-  const capacity = lists.capacity;
-  const base = i * capacity;
-  const { energy, neighbours, mirror } = lists;
+function storeEnergies(lists: MonteCarloLists, i: number, energies: Float64Array, before: Float64Array, total: number): void {
+  const base = i * lists.capacity;
+  const neighbours = lists.neighbours;
   for (let s = 0, end = lists.count[i]; s < end; s++) {
     const e = energies[s];
-    const old = energy[base + s];
-    if (e === old) continue;
-    energy[base + s] = e;
-    const k = neighbours[base + s];
-    energy[k * capacity + mirror[base + s]] = e;
-    addEnergy(lists, k, e - old, e + old);
+    const old = before[s];
+    if (e !== old) addEnergy(lists, neighbours[base + s], e - old, e + old);
   }
   setEnergySum(lists, i, total);
 }
@@ -82,6 +79,11 @@ interface MoveContext {
   trialGeometry: Float64Array;
   trialEnergy: Float64Array;
   trialPartner: Float64Array;
+  /** The present pair energies of the slots, by slot (i's, and in a swap j's in trialPartnerBefore). */
+  trialBefore: Float64Array;
+  trialPartnerBefore: Float64Array;
+  /** The slots whose geometry a displacement changes (the first `changedCount`), for its acceptance. */
+  changed: Int32Array;
   /** trialStamp[s] === stamp: slot s's trial geometry and energy are already in the trial arrays (the first shell's). */
   trialStamp: Int32Array;
   stamp: number;
@@ -92,12 +94,13 @@ function swapMove(c: MoveContext, i: number, j: number, limit: number): void {
   const { lists, diameters, amplitude, rng, peek, state, beta } = c;
   const nb = lists.neighbours;
   const gs = lists.geometry;
-  const es = lists.energy;
   const near = lists.near;
   const nearIndex = lists.nearIndex;
   const capacity = lists.capacity;
   const trialEnergy = c.trialEnergy;
   const trialPartner = c.trialPartner;
+  const trialBefore = c.trialBefore;
+  const trialPartnerBefore = c.trialPartnerBefore;
   state.attempted.swap++;
   const ai = diameters[i];
   const aj = diameters[j];
@@ -129,29 +132,44 @@ function swapMove(c: MoveContext, i: number, j: number, limit: number): void {
     let newI = 0;
     let newJ = 0;
     let dV = 0;
+    // Present and new energies of every listed pair, Σ (new − old) term by term in slot order.
     for (let s = 0; s < ci; s++) {
       const g = gs[bi + s];
-      const k = nb[bi + s];
-      const e = g === 0 || k === j ? es[bi + s] : amplitude(aj + diameters[k]) * g;
+      let e = 0;
+      let old = 0;
+      if (g !== 0) {
+        const k = nb[bi + s];
+        const dk = diameters[k];
+        old = amplitude(ai + dk) * g;
+        e = k === j ? old : amplitude(aj + dk) * g;
+      }
+      trialBefore[s] = old;
       trialEnergy[s] = e;
       newI += e;
-      dV += e - es[bi + s];
+      dV += e - old;
     }
     for (let s = 0; s < cj; s++) {
       const g = gs[bj + s];
-      const k = nb[bj + s];
-      const e = g === 0 || k === i ? es[bj + s] : amplitude(ai + diameters[k]) * g;
+      let e = 0;
+      let old = 0;
+      if (g !== 0) {
+        const k = nb[bj + s];
+        const dk = diameters[k];
+        old = amplitude(aj + dk) * g;
+        e = k === i ? old : amplitude(ai + dk) * g;
+      }
+      trialPartnerBefore[s] = old;
       trialPartner[s] = e;
       newJ += e;
-      dV += e - es[bj + s];
+      dV += e - old;
     }
     accept = metropolis(rng, beta, dV);
     if (accept) {
       diameters[i] = aj;
       diameters[j] = ai;
       state.accepted.swap++;
-      storeEnergies(lists, i, trialEnergy, newI);
-      storeEnergies(lists, j, trialPartner, newJ);
+      storeEnergies(lists, i, trialEnergy, trialBefore, newI);
+      storeEnergies(lists, j, trialPartner, trialPartnerBefore, newJ);
     }
   }
 }
@@ -161,9 +179,9 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
   const { lists, diameters, positions, amplitude, geometry, rng, peek, state, beta, d, L, inverseL, rc2, delta } = c;
   const nb = lists.neighbours;
   const gs = lists.geometry;
-  const es = lists.energy;
   const capacity = lists.capacity;
   const trialEnergy = c.trialEnergy;
+  const trialBefore = c.trialBefore;
   const trialGeometry = c.trialGeometry;
   const ball = c.ball;
   const factors = c.factors;
@@ -210,25 +228,35 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
   }
   after = 0;
   let dV = 0; // Σ_s (new − old), term by term in slot order (used only if the loop runs to the end)
+  const changed = c.changed;
+  let changes = 0;
   for (let s = 0; s < count && !rejected; s++) {
     let e = 0;
-    let g = 0;
+    let old = 0;
+    const k = nb[base + s];
+    const present = gs[base + s];
     if (trialStamp[s] === stamp) {
       e = trialEnergy[s];
       after += e;
+      if (present !== 0) old = amplitude(ai + diameters[k]) * present;
+      if (trialGeometry[s] !== present) changed[changes++] = s;
     } else {
-      const k = nb[base + s];
       const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
+      let g = 0;
       if (r2 < rc2) {
         g = geometry(r2);
-        e = amplitude(ai + diameters[k]) * g;
+        const a = amplitude(ai + diameters[k]);
+        e = a * g;
         after += e;
-      }
+        if (present !== 0) old = a * present;
+      } else if (present !== 0) old = amplitude(ai + diameters[k]) * present;
       trialGeometry[s] = g;
       trialEnergy[s] = e;
+      if (g !== present) changed[changes++] = s;
     }
+    trialBefore[s] = old;
     if (after > bound) rejected = true;
-    dV += e - es[base + s];
+    dV += e - old;
   }
   let accept = false;
   if (rejected) copyRng(peek, rng); // as if the test had drawn it
@@ -240,17 +268,14 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
     state.accepted.displacement++;
     // The new geometries and energies into i's list, their mirrors and the energy sums, in one pass.
     const mirror = lists.mirror;
-    for (let s = 0; s < count; s++) {
+    for (let m = 0; m < changes; m++) {
+      const s = changed[m];
       const g = trialGeometry[s];
-      const e = trialEnergy[s];
-      const old = es[base + s];
-      if (e === old && g === gs[base + s]) continue;
       const k = nb[base + s];
-      const other = k * capacity + mirror[base + s];
       gs[base + s] = g;
-      gs[other] = g;
-      es[base + s] = e;
-      es[other] = e;
+      gs[k * capacity + mirror[base + s]] = g;
+      const e = trialEnergy[s];
+      const old = trialBefore[s];
       if (e !== old) addEnergy(lists, k, e - old, e + old);
     }
     setEnergySum(lists, i, after);
@@ -289,7 +314,7 @@ export function swapMonteCarlo(
     amplitude: factors.amplitude,
     geometry: factors.geometry,
     rng,
-    peek: { s: [0, 0, 0, 0] },
+    peek: { s: new Uint32Array(4) },
     beta: 1 / T,
     d,
     L,
@@ -300,6 +325,9 @@ export function swapMonteCarlo(
     trialGeometry: new Float64Array(0),
     trialEnergy: new Float64Array(0),
     trialPartner: new Float64Array(0),
+    trialBefore: new Float64Array(0),
+    trialPartnerBefore: new Float64Array(0),
+    changed: new Int32Array(0),
     trialStamp: new Int32Array(0),
     stamp: 0,
   };
@@ -321,6 +349,9 @@ export function swapMonteCarlo(
         c.trialGeometry = new Float64Array(c.lists.capacity);
         c.trialEnergy = new Float64Array(c.lists.capacity);
         c.trialPartner = new Float64Array(c.lists.capacity);
+        c.trialBefore = new Float64Array(c.lists.capacity);
+        c.trialPartnerBefore = new Float64Array(c.lists.capacity);
+        c.changed = new Int32Array(c.lists.capacity);
         c.trialStamp = new Int32Array(c.lists.capacity);
         c.stamp = 0;
       }
