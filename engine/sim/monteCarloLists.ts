@@ -73,6 +73,8 @@ export interface MonteCarloLists {
   generation: number;
   joining: Int32Array;
   ranked: Float64Array;
+  /** Scratch of findCandidates. */
+  candidates: Int32Array;
 }
 
 /**
@@ -106,14 +108,19 @@ function distance2(a: Float64Array, i: number, b: Float64Array, k: number, d: nu
 }
 
 /**
- * Calls visit(k) for every k ≠ i with |ref_i − ref_k| < R, in no particular order; returns how many.
+ * Every k ≠ i with |ref_i − ref_k| < R, in no particular order, into lists.candidates; returns how
+ * many. (A scratch array rather than a callback: a closure call per candidate cost more than the
+ * distance it follows.)
  */
-function forCandidates(lists: MonteCarloLists, i: number, visit: (k: number) => void): number {
+function findCandidates(lists: MonteCarloLists, i: number): number {
   const { dim: d, side: L, reference } = lists;
   const n = lists.count.length;
+  if (lists.candidates.length < n) lists.candidates = new Int32Array(n);
+  const out = lists.candidates;
   if (lists.all) {
-    for (let k = 0; k < n; k++) if (k !== i) visit(k);
-    return n - 1;
+    let found = 0;
+    for (let k = 0; k < n; k++) if (k !== i) out[found++] = k;
+    return found;
   }
   const R2 = lists.radius * lists.radius;
   const inverseL = 1 / L;
@@ -125,10 +132,7 @@ function forCandidates(lists: MonteCarloLists, i: number, visit: (k: number) => 
     const cell = stencil[home + s];
     for (let m = cell * capacity, end = m + count[cell]; m < end; m++) {
       const k = members[m];
-      if (k !== i && distance2(reference, i, reference, k, d, L, inverseL) < R2) {
-        visit(k);
-        found++;
-      }
+      if (k !== i && distance2(reference, i, reference, k, d, L, inverseL) < R2) out[found++] = k;
     }
   }
   return found;
@@ -207,11 +211,12 @@ export function createMonteCarloLists(
     generation: 0,
     joining: new Int32Array(0),
     ranked: new Float64Array(NEAR_SLOTS),
+    candidates: new Int32Array(n),
   };
   // Counts first, so that the slab is allocated once; lists are filled in ascending k (j > i first
   // appended by i itself, j < i by j), which is sorted by construction.
   let largest = 0;
-  for (let i = 0; i < n; i++) largest = Math.max(largest, forCandidates(lists, i, () => {}));
+  for (let i = 0; i < n; i++) largest = Math.max(largest, findCandidates(lists, i));
   lists.capacity = largest + 8;
   const c = lists.capacity;
   lists.neighbours = new Int32Array(n * c);
@@ -223,9 +228,10 @@ export function createMonteCarloLists(
   const upper = new Int32Array(c);
   for (let i = 0; i < n; i++) {
     let m = 0;
-    forCandidates(lists, i, (k) => {
+    for (let u = 0, found = findCandidates(lists, i); u < found; u++) {
+      const k = lists.candidates[u];
       if (k > i) upper[m++] = k;
-    });
+    }
     sortAscending(upper, m);
     for (let u = 0; u < m; u++) {
       const k = upper[u];
@@ -384,9 +390,9 @@ export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Fl
   const oldCount = lists.count[i];
   for (let s = 0; s < oldCount; s++) lists.stamp[lists.neighbours[i * c0 + s]] = inOld;
   let joiners = 0;
-  let found = 0;
-  forCandidates(lists, i, (k) => {
-    found++;
+  const found = findCandidates(lists, i);
+  for (let u = 0; u < found; u++) {
+    const k = lists.candidates[u];
     if (lists.stamp[k] === inOld) lists.stamp[k] = seen;
     else {
       if (joiners === lists.joining.length) {
@@ -396,7 +402,7 @@ export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Fl
       }
       lists.joining[joiners++] = k;
     }
-  });
+  }
   if (joiners === 0 && found === oldCount) return; // the same neighbours as before
   // Grow once, before editing, so that no slot moves while lists change: i's list needs `found`
   // slots, and every joiner's list one more.
