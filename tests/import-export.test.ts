@@ -361,6 +361,24 @@ describe('modes out: extended XYZ for OVITO and ASE', () => {
     expect(modes[0].eigenvalue).toBe(eigenvalues[3]);
   });
 
+  it('zero modes carry no rotational fraction (issue 10 item 5): the frame says zero_mode, the CLI says so', () => {
+    const { text, modes } = exportModes(dir(), 's0000', [0, 1, 2, 3]);
+    const frames = parseExtxyzFrames(text, 'modes.extxyz');
+    // The d = 3 translations of this sample are modes 0–2 by the one rule; mode 3 is the first vibration.
+    expect(modes.map((m) => m.zeroMode)).toEqual([true, true, true, false]);
+    expect(modes.slice(0, 3).map((m) => m.rotationalFraction)).toEqual([null, null, null]);
+    expect(modes[3].rotationalFraction).toBeGreaterThan(0);
+    for (const f of frames.slice(0, 3)) {
+      expect(f.info.rotational_fraction).toBeUndefined();
+      expect(String(f.info.zero_mode)).toMatch(/^(T|true)$/);
+    }
+    expect(frames[3].info.rotational_fraction).toBeDefined();
+    const r = cli(['export-modes', dir(), '--sample', 's0000', '--modes', '0-3', '--out', file('zero-modes.extxyz')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.match(/zero mode \(a translation\): no rotational fraction/g)?.length).toBe(3);
+    expect(r.stdout).toMatch(/mode 3 .*rotational fraction 0\.\d+ \(not a type-II indicator/);
+  });
+
   it.skipIf(!hasAse)('ASE reads the file back with every property present and equal', () => {
     const out = file('modes.extxyz');
     const r = cli(['export-modes', dir(), '--sample', 's0000', '--modes', '3-12', '--out', out]);

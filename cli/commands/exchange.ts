@@ -88,6 +88,6 @@ export function exportModesCommand(args: string[]): number {
   const { text, modes } = exportModes(dir, values.sample, indices, stderrProgress());
   writeFileAtomic(values.out, text);
   console.log(`wrote ${values.out}: ${modes.length} frame(s), one per mode of ${values.sample}`);
-  for (const m of modes) console.log(`  mode ${m.index}  λ ${m.eigenvalue.toPrecision(8)}  ω ${m.omega.toPrecision(8)}  PR ${m.participationRatio.toFixed(4)}  rotational fraction ${m.rotationalFraction.toFixed(4)}`);
+  for (const m of modes) console.log(`  mode ${m.index}  λ ${m.eigenvalue.toPrecision(8)}  ω ${m.omega.toPrecision(8)}  PR ${m.participationRatio.toFixed(4)}  ${m.rotationalFraction === null ? 'zero mode (a translation): no rotational fraction' : `rotational fraction ${m.rotationalFraction.toFixed(4)} (not a type-II indicator: docs/REPRODUCTION.md)`}`);
   return 0;
 }

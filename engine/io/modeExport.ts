@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { displacementGradients, excursionAmplitude, gradientNeighbours, rotationalFraction, strainAndVorticity, strainInvariants, vectorMagnitudes } from '../analysis/modeGeometry';
 import { participationRatio } from '../spectrum/participation';
-import { frequencyOf } from '../spectrum/zeroModes';
+import { frequencyOf, nonZeroSpectrum } from '../spectrum/zeroModes';
 import { localPressures, localShearStresses, particleStresses } from '../analysis/stress';
 import { contacts, makeGlass, particleEnergies } from '../model/glass';
 import { formatExtxyzFrame, type ExtxyzOutColumn } from './extxyz';
@@ -92,7 +92,9 @@ export interface ExportedMode {
   eigenvalue: number;
   omega: number;
   participationRatio: number;
-  rotationalFraction: number;
+  /** null for a zero mode (a translation, by the one rule of spectrum/zeroModes.ts): it has no strain or vorticity to share. */
+  rotationalFraction: number | null;
+  zeroMode: boolean;
   columns: ExtxyzOutColumn[];
 }
 
@@ -111,6 +113,7 @@ export function exportModes(dir: string, sampleId: string, indices: number[], on
   const positions3 = toThree(positions, d, n);
   const out: ExportedMode[] = [];
   const frames: string[] = [];
+  const zero = new Set(nonZeroSpectrum(m.eigenvalues, d, m.modes, n).zeroModes);
   indices.forEach((index, k) => {
     const sv = strainAndVorticity(displacementGradients(positions, glass.box, m.modes, pairs, index * dn));
     const e = m.modes.subarray(index * dn, (index + 1) * dn);
@@ -121,7 +124,8 @@ export function exportModes(dir: string, sampleId: string, indices: number[], on
       eigenvalue: lambda,
       omega: frequencyOf(lambda),
       participationRatio: participationRatio(m.modes, d, index * dn, dn),
-      rotationalFraction: rotationalFraction(sv, d),
+      rotationalFraction: zero.has(index) ? null : rotationalFraction(sv, d),
+      zeroMode: zero.has(index),
       columns: [
         { name: 'species', type: 'S', values: Array.from({ length: n }, () => 'X') },
         { name: 'pos', type: 'R', width: 3, values: positions3 },
@@ -144,7 +148,7 @@ export function exportModes(dir: string, sampleId: string, indices: number[], on
         dim: d,
         side: m.side,
         columns: mode.columns,
-        info: { sample: sampleId, mode: index, eigenvalue: mode.eigenvalue, omega: mode.omega, participation_ratio: mode.participationRatio, rotational_fraction: mode.rotationalFraction },
+        info: { sample: sampleId, mode: index, eigenvalue: mode.eigenvalue, omega: mode.omega, participation_ratio: mode.participationRatio, ...(mode.rotationalFraction === null ? { zero_mode: true } : { rotational_fraction: mode.rotationalFraction }) },
       }),
     );
     onProgress?.((k + 1) / indices.length, `mode ${index}: ω = ${mode.omega.toPrecision(6)}, PR = ${mode.participationRatio.toFixed(4)}`);
@@ -227,6 +231,6 @@ export function modeExportFile(dir: string, sampleId: string, modes: string, opt
     name: `${sampleId}-modes-${modes.replace(/[^\w-]+/g, '_')}.extxyz`,
     text,
     frames: out.length,
-    modes: out.map((m) => ({ index: m.index, eigenvalue: m.eigenvalue, omega: finiteOrNull(m.omega), participationRatio: m.participationRatio, rotationalFraction: finiteOrNull(m.rotationalFraction) })),
+    modes: out.map((m) => ({ index: m.index, eigenvalue: m.eigenvalue, omega: finiteOrNull(m.omega), participationRatio: m.participationRatio, rotationalFraction: m.rotationalFraction === null ? null : finiteOrNull(m.rotationalFraction) })),
   };
 }
