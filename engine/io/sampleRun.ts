@@ -12,6 +12,7 @@ import { APP_VERSION } from '../version';
 import { readExtxyz, sweepTempFiles, writeExtxyz, writeJsonAtomic, writeNpy } from './files';
 import { acquireSampleLock, readSampleMeta, sampleDir, sampleStatus, type ProjectFile, type SampleEntry, type SampleMeta } from './project';
 import { checkpointDamage, resultSettings, settingsDigest } from './sampleCheck';
+import { loadOrCalibrate } from './spectrumCalibration';
 import type { ProjectSettings } from '../model/settings';
 
 export type Stage = 'parent' | 'quench' | 'spectrum';
@@ -197,7 +198,9 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
     const t0 = performance.now();
     const config = readExtxyz(configPath);
     const onProgress = (fraction: number, message: string) => progress('spectrum', fraction, message);
-    const stage = await runSpectrumStage(settings, config.positions, config.diameters, onProgress);
+    // backend: auto is chosen by a calibration of this machine (cached; engine/io/spectrumCalibration.ts).
+    const calibration = settings.spectrum.method === 'full' && settings.spectrum.backend === 'auto' ? (await loadOrCalibrate((m) => onProgress(0, m))).calibration : undefined;
+    const stage = await runSpectrumStage(settings, config.positions, config.diameters, onProgress, calibration);
     const { result } = stage;
     writeNpy(join(folder, 'eigenvalues.npy'), result.eigenvalues, [stage.storedEigenvalues]);
     writeNpy(join(folder, 'modes.npy'), result.modes, [stage.storedModes, config.positions.length]);

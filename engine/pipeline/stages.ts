@@ -13,6 +13,7 @@ import { acceptanceRates, type MonteCarloState, swapMonteCarlo } from '../sim/sw
 import { makePairPotential } from '../model/potential';
 import { phaseAcceptance, startTuning, tuneAfterSweep } from '../sim/stepSize';
 import type { SpectrumResult } from '../spectrum';
+import type { SpectrumCalibration } from '../spectrum/calibration';
 
 /** The δ a run starts from when δ = 'auto' (the paper's fixed value). */
 export const INITIAL_STEP = 0.2;
@@ -118,10 +119,11 @@ export async function runSpectrumStage(
   positions: Float64Array,
   diameters: Float64Array,
   onProgress: (fraction: number, message: string) => void,
+  calibration?: SpectrumCalibration,
 ): Promise<SpectrumStageResult> {
   const glass = makeGlass(settings.model, diameters);
   const { computeSpectrum } = await import('../spectrum'); // loads gpu.js only where a spectrum is wanted
-  const result = await computeSpectrum(glass, positions, settings.spectrum, onProgress);
+  const result = await computeSpectrum(glass, positions, settings.spectrum, onProgress, calibration);
   const size = settings.model.dim * settings.model.particles;
   const storedModes = result.modes.length / size;
   const storedEigenvalues = result.eigenvalues.length;

@@ -11,10 +11,10 @@
  *    (engine/compute/blockJacobi.ts), then refined in float64 against the sparse float64 Hessian by
  *    Ogita–Aishima iterations with Rayleigh–Ritz on clusters (engine/linalg/refine.ts) until the
  *    docs/PHYSICS.md §4 residual bound holds with margin.
- * 'auto' takes a real GPU (webgpu, then webgl2) where one answers; on a CPU-only host it takes the
- * float64 reference, which is the fastest path that meets the contract there (docs/SPECTRUM.md has
- * the measurements: the float32 Jacobi on webasm/cpu is slower than the float64 reference at every
- * N, before refinement).
+ * 'auto' is chosen by measurement, not by presence (engine/spectrum/calibration.ts): a calibration
+ * of every available path on this machine (cached per machine and version by engine/io) predicts
+ * each one's time at this dN, and auto takes the fastest, a device path only where it beats the
+ * float64 reference. Without a calibration auto takes the reference (docs/SPECTRUM.md "auto").
  *
  * Async, because gpu.js device pipelines are (webgpu readback is asynchronous).
  */
@@ -24,10 +24,11 @@ import type { SpectrumSettings } from '../model/settings';
 import { hessianMultiply, denseHessian, sparseHessian, type SparseHessian } from '../hessian/sparse';
 import { symmetricEigen } from '../linalg/symmetricEigen';
 import { refineEigenpairs, residualNorms } from '../linalg/refine';
-import { backendAvailable, openDevice, type DeviceBackend } from '../compute/device';
+import { openDevice, type DeviceBackend } from '../compute/device';
 import { createPairKernels, neighbourTable } from '../compute/pairKernels';
 import { blockJacobi } from '../compute/blockJacobi';
 import { lowestSpectrum, type Certification } from './lowest';
+import { chooseByCalibration, type SpectrumCalibration } from './calibration';
 import { identifyZeroModes } from './zeroModes';
 
 export interface SpectrumResult {
@@ -70,6 +71,8 @@ export interface SpectrumResult {
   backend: string;
   /** Why that backend: the request, or what 'auto' chose and why. */
   backendChoice: string;
+  /** Where auto chose by a calibration: the predicted seconds of each calibrated path at this dN. */
+  backendPredictedSeconds?: Partial<Record<string, number>>;
   /** Jacobi sweeps on the device (device paths only). */
   sweeps?: number;
   /** off(A)/‖A‖_F after the last Jacobi sweep (device paths only). */
@@ -86,12 +89,12 @@ export type ProgressCallback = (fraction: number, message: string) => void;
 
 const now = () => performance.now() / 1000;
 
-/** The backend a spectrum request runs on, and why. */
-export async function chooseSpectrumBackend(request: SpectrumSettings['backend']): Promise<{ backend: 'reference' | DeviceBackend; why: string }> {
+/** The backend a spectrum request of order `dof` runs on, and why (with the calibration's predictions where auto used one). */
+export function chooseSpectrumBackend(request: SpectrumSettings['backend'], dof: number, calibration?: SpectrumCalibration): { backend: 'reference' | DeviceBackend; why: string; predicted?: Partial<Record<string, number>> } {
   if (request === 'reference') return { backend: 'reference', why: 'requested' };
   if (request !== 'auto') return { backend: request, why: 'requested' };
-  for (const b of ['webgpu', 'webgl2'] as const) if (await backendAvailable(b)) return { backend: b, why: `auto: ${b} answered` };
-  return { backend: 'reference', why: 'auto: no GPU backend here; the float64 dense reference is the fastest path on webasm/cpu hosts' };
+  if (!calibration) return { backend: 'reference', why: 'auto without a calibration of this machine: the float64 dense reference (no path is taken because it is present)' };
+  return chooseByCalibration(calibration, dof);
 }
 
 /** The float64 eigen-decomposition of a sparse Hessian by the dense reference solver. */
@@ -105,7 +108,13 @@ export function referenceSpectrum(h: SparseHessian): { values: Float64Array; vec
  * The spectrum of the Hessian of `glass` at `positions` (an inherent structure), float64-accurate
  * to the docs/PHYSICS.md §4 contract. Resolves once every stage has run; `onProgress` hears each stage.
  */
-export async function computeSpectrum(glass: Glass, positions: Float64Array, spectrum: Omit<SpectrumSettings, 'method'> & { method?: SpectrumSettings['method'] }, onProgress?: ProgressCallback): Promise<SpectrumResult> {
+export async function computeSpectrum(
+  glass: Glass,
+  positions: Float64Array,
+  spectrum: Omit<SpectrumSettings, 'method'> & { method?: SpectrumSettings['method'] },
+  onProgress?: ProgressCallback,
+  calibration?: SpectrumCalibration,
+): Promise<SpectrumResult> {
   const t0 = now();
   const timings: Record<string, number> = {};
   const d = glass.box.dim;
@@ -113,7 +122,7 @@ export async function computeSpectrum(glass: Glass, positions: Float64Array, spe
   const n = d * particles;
   const progress = (f: number, m: string) => onProgress?.(f, m);
   if (spectrum.method === 'lowest') return lowestSpectrumResult(glass, positions, spectrum.storedModes, progress);
-  const choice = await chooseSpectrumBackend(spectrum.backend);
+  const choice = chooseSpectrumBackend(spectrum.backend, n, calibration);
 
   progress(0, 'sparse float64 Hessian');
   let t = now();
@@ -191,6 +200,7 @@ export async function computeSpectrum(glass: Glass, positions: Float64Array, spe
     participationRatios: participation,
     backend,
     backendChoice: choice.why,
+    ...(choice.predicted ? { backendPredictedSeconds: choice.predicted } : {}),
     sweeps,
     offNorm,
     refinementIterations,
