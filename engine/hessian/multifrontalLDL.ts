@@ -26,7 +26,7 @@
  * Everything is float64; the factor is exact up to rounding (tests/multifrontal-ldl.test.ts checks
  * solves, inertia against the dense eigenvalues and the block factorisation of sparseLDL.ts).
  */
-import { gemmNT } from '../linalg/gemm';
+import { gemmNN, gemmNT } from '../linalg/gemm';
 import type { SparseHessian } from './sparse';
 import { adjacency, type SymbolicFactor } from './sparseLDL';
 
@@ -316,91 +316,102 @@ function rowDof(sn: Supernodes, s: number, i: number, nc: number, d: number): nu
   return d * sn.rows[sn.rowStart[s] + ((j / d) | 0)] + (j % d);
 }
 
+/** Diagonal block of the blocked triangular solves (the rest of each panel goes through gemm). */
+const SOLVE_BLOCK = 32;
+
 /**
  * X = (H − σI)⁻¹ B for `count` vectors stored as rows (count × dN, original numbering), by the
- * factor: L y = P b, z = D⁻¹ y, Lᵀ u = z, x = Pᵀ u. The vectors are interleaved (dof-major) so
- * that every panel is read once for all of them.
+ * factor: L y = P b, z = D⁻¹ y, Lᵀ u = z, x = Pᵀ u. Blocked by supernodes: each supernode's
+ * entries of the vectors are gathered into a small work array (count × front), the panel's
+ * diagonal blocks are solved by substitution and everything else is a matrix product
+ * (gemmNT forward, gemmNN backward, engine/linalg/gemm.ts), so every panel is read once per sweep
+ * for all the vectors.
  */
 export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, count: number): void {
-  if (count === 1) {
-    solveOne(f, b, x);
-    return;
-  }
   const d = f.dim;
   const n = d * f.particles;
-  const { order } = f.symbolic;
   const sn = f.supernodes;
   const ns = sn.first.length - 1;
   const nv = count;
-  const z = new Float64Array(n * nv);
-  const acc = new Float64Array(nv);
-  for (let k = 0; k < f.particles; k++) {
-    for (let a = 0; a < d; a++) {
-      const zo = (d * k + a) * nv;
-      const src = d * order[k] + a;
-      for (let c = 0; c < nv; c++) z[zo + c] = b[c * n + src];
-    }
+  const { order } = f.symbolic;
+  let front = 1;
+  for (let s = 0; s < ns; s++) front = Math.max(front, f.panels[s].length / (d * (sn.first[s + 1] - sn.first[s])));
+  // z: the vectors in the factor's numbering, as rows (nv × n).
+  const z = new Float64Array(nv * n);
+  for (let c = 0; c < nv; c++) {
+    const o = c * n;
+    for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) z[o + d * k + a] = b[o + d * order[k] + a];
   }
-  const gather = new Int32Array(f.supernodes.rows.length > 0 ? n : 1);
+  const T = new Float64Array(nv * front); // T[c·m + i]: vector c at the front's row i
+  const Y = new Float64Array(nv * front);
+  const yRows = new Int32Array(front);
+  for (let j = 0; j < front; j++) yRows[j] = j * nv;
+  const gather = new Int32Array(front);
   // Forward: L y = z.
   for (let s = 0; s < ns; s++) {
     const { p, nc, m, c0 } = panelOf(f, s);
-    for (let i = 1; i < nc; i++) {
-      acc.fill(0);
-      const ro = i * nc;
-      for (let q = 0; q < i; q++) {
-        const l = p[ro + q];
-        const zo = (c0 + q) * nv;
-        for (let c = 0; c < nv; c++) acc[c] += l * z[zo + c];
+    for (let c = 0; c < nv; c++) T.set(z.subarray(c * n + c0, c * n + c0 + nc), c * m);
+    for (let i0 = 0; i0 < nc; i0 += SOLVE_BLOCK) {
+      const i1 = Math.min(nc, i0 + SOLVE_BLOCK);
+      if (i0 > 0) {
+        // Y[i − i0][c] = Σ_(q < i0) L[i][q] T[c][q]
+        gemmNT(i1 - i0, nv, i0, p, i0 * nc, nc, T, 0, m, Y, yRows, 0);
+        for (let i = i0; i < i1; i++) for (let c = 0; c < nv; c++) T[c * m + i] -= Y[(i - i0) * nv + c];
       }
-      const zo = (c0 + i) * nv;
-      for (let c = 0; c < nv; c++) z[zo + c] -= acc[c];
+      for (let c = 0; c < nv; c++) {
+        const t = c * m;
+        for (let i = i0 + 1; i < i1; i++) {
+          const ro = i * nc;
+          let sum = 0;
+          for (let q = i0; q < i; q++) sum += p[ro + q] * T[t + q];
+          T[t + i] -= sum;
+        }
+      }
     }
-    for (let i = nc; i < m; i++) gather[i - nc] = rowDof(sn, s, i, nc, d);
-    for (let i = nc; i < m; i++) {
-      acc.fill(0);
-      const ro = i * nc;
-      for (let q = 0; q < nc; q++) {
-        const l = p[ro + q];
-        const zo = (c0 + q) * nv;
-        for (let c = 0; c < nv; c++) acc[c] += l * z[zo + c];
+    for (let c = 0; c < nv; c++) z.set(T.subarray(c * m, c * m + nc), c * n + c0);
+    if (m > nc) {
+      for (let i = nc; i < m; i++) gather[i - nc] = rowDof(sn, s, i, nc, d);
+      gemmNT(m - nc, nv, nc, p, nc * nc, nc, T, 0, m, Y, yRows, 0);
+      for (let j = 0; j < m - nc; j++) {
+        const g = gather[j];
+        for (let c = 0; c < nv; c++) z[c * n + g] -= Y[j * nv + c];
       }
-      const zo = gather[i - nc] * nv;
-      for (let c = 0; c < nv; c++) z[zo + c] -= acc[c];
     }
   }
-  for (let i = 0; i < n; i++) {
-    const inv = 1 / f.pivots[i];
-    for (let c = 0; c < nv; c++) z[i * nv + c] *= inv;
-  }
+  for (let c = 0; c < nv; c++) for (let i = 0; i < n; i++) z[c * n + i] /= f.pivots[i];
   // Backward: Lᵀ u = z.
   for (let s = ns - 1; s >= 0; s--) {
     const { p, nc, m, c0 } = panelOf(f, s);
-    for (let i = nc; i < m; i++) {
-      const zi = rowDof(sn, s, i, nc, d) * nv;
-      const ro = i * nc;
-      for (let q = 0; q < nc; q++) {
-        const l = p[ro + q];
-        const zo = (c0 + q) * nv;
-        for (let c = 0; c < nv; c++) z[zo + c] -= l * z[zi + c];
+    for (let i = nc; i < m; i++) gather[i - nc] = rowDof(sn, s, i, nc, d);
+    for (let c = 0; c < nv; c++) {
+      const t = c * m;
+      const o = c * n;
+      T.set(z.subarray(o + c0, o + c0 + nc), t);
+      for (let j = 0; j < m - nc; j++) T[t + nc + j] = z[o + gather[j]];
+    }
+    const top = Math.ceil(nc / SOLVE_BLOCK) * SOLVE_BLOCK;
+    for (let i0 = top - SOLVE_BLOCK; i0 >= 0; i0 -= SOLVE_BLOCK) {
+      const i1 = Math.min(nc, i0 + SOLVE_BLOCK);
+      const w = i1 - i0;
+      if (i1 < m) {
+        // Y[c][i] = Σ_(q ≥ i1) T[c][q] L[q][i0 + i]
+        gemmNN(nv, w, m - i1, T, i1, m, p, i1 * nc + i0, nc, Y, 0, w);
+        for (let c = 0; c < nv; c++) for (let i = 0; i < w; i++) T[c * m + i0 + i] -= Y[c * w + i];
+      }
+      for (let c = 0; c < nv; c++) {
+        const t = c * m;
+        for (let i = i1 - 2; i >= i0; i--) {
+          let sum = 0;
+          for (let q = i + 1; q < i1; q++) sum += p[q * nc + i] * T[t + q];
+          T[t + i] -= sum;
+        }
       }
     }
-    for (let i = nc - 1; i > 0; i--) {
-      const zi = (c0 + i) * nv;
-      const ro = i * nc;
-      for (let q = 0; q < i; q++) {
-        const l = p[ro + q];
-        const zo = (c0 + q) * nv;
-        for (let c = 0; c < nv; c++) z[zo + c] -= l * z[zi + c];
-      }
-    }
+    for (let c = 0; c < nv; c++) z.set(T.subarray(c * m, c * m + nc), c * n + c0);
   }
-  for (let k = 0; k < f.particles; k++) {
-    for (let a = 0; a < d; a++) {
-      const zo = (d * k + a) * nv;
-      const dst = d * order[k] + a;
-      for (let c = 0; c < nv; c++) x[c * n + dst] = z[zo + c];
-    }
+  for (let c = 0; c < nv; c++) {
+    const o = c * n;
+    for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) x[o + d * order[k] + a] = z[o + d * k + a];
   }
 }
 
@@ -426,48 +437,6 @@ function fromFactorOrder(f: LDLFactor, z: Float64Array, out: Float64Array): void
   const d = f.dim;
   const { order } = f.symbolic;
   for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) out[d * order[k] + a] = z[d * k + a];
-}
-
-/** solveShifted for one vector: the same sweeps with scalar accumulators (~2× faster per vector than the interleaved loops at count = 1). */
-function solveOne(f: LDLFactor, b: Float64Array, x: Float64Array): void {
-  const d = f.dim;
-  const n = d * f.particles;
-  const sn = f.supernodes;
-  const ns = sn.first.length - 1;
-  const z = toFactorOrder(f, b);
-  const gather = new Int32Array(n);
-  for (let s = 0; s < ns; s++) {
-    const { p, nc, m, c0 } = panelOf(f, s);
-    for (let i = 1; i < nc; i++) {
-      let sum = 0;
-      const ro = i * nc;
-      for (let q = 0; q < i; q++) sum += p[ro + q] * z[c0 + q];
-      z[c0 + i] -= sum;
-    }
-    for (let i = nc; i < m; i++) gather[i - nc] = rowDof(sn, s, i, nc, d);
-    for (let i = nc; i < m; i++) {
-      let sum = 0;
-      const ro = i * nc;
-      for (let q = 0; q < nc; q++) sum += p[ro + q] * z[c0 + q];
-      z[gather[i - nc]] -= sum;
-    }
-  }
-  for (let i = 0; i < n; i++) z[i] /= f.pivots[i];
-  for (let s = ns - 1; s >= 0; s--) {
-    const { p, nc, m, c0 } = panelOf(f, s);
-    for (let i = nc; i < m; i++) {
-      const zi = z[rowDof(sn, s, i, nc, d)];
-      if (zi === 0) continue;
-      const ro = i * nc;
-      for (let q = 0; q < nc; q++) z[c0 + q] -= p[ro + q] * zi;
-    }
-    for (let i = nc - 1; i > 0; i--) {
-      const zi = z[c0 + i];
-      const ro = i * nc;
-      for (let q = 0; q < i; q++) z[c0 + q] -= p[ro + q] * zi;
-    }
-  }
-  fromFactorOrder(f, z, x);
 }
 
 /** y = L D Lᵀ x (original numbering): the factor as an operator, to measure its backward error. */
