@@ -154,34 +154,66 @@ function partialFactor(F: Float64Array, m: number, nc: number, d: Float64Array, 
   for (let p0 = 0; p0 < nc; p0 += PANEL) {
     const p1 = Math.min(nc, p0 + PANEL);
     const nb = p1 - p0;
-    // Unblocked right-looking factorisation of the panel columns (all rows below).
+    // The panel's diagonal block: unblocked right-looking LDLᵀ.
     for (let q = p0; q < p1; q++) {
       const dq = F[q * m + q];
       d[dOff + q] = dq;
       const inv = 1 / dq;
-      // Rows inside the panel: update the panel columns q+1 … i.
       for (let i = q + 1; i < p1; i++) {
-        const wi = F[i * m + q];
-        const li = wi * inv;
+        const li = F[i * m + q] * inv;
         const ro = i * m;
         for (let c = q + 1; c <= i; c++) F[ro + c] -= li * F[c * m + q];
       }
-      // Rows below the panel: update the panel columns q+1 … p1−1.
-      for (let i = p1; i < m; i++) {
-        const ro = i * m;
-        const li = F[ro + q] * inv;
-        for (let c = q + 1; c < p1; c++) F[ro + c] -= li * F[c * m + q];
-      }
-      for (let i = q + 1; i < m; i++) F[i * m + q] *= inv;
+      for (let i = q + 1; i < p1; i++) F[i * m + q] *= inv;
     }
-    if (p1 >= m) break;
-    // Trailing update F[i][c] −= Σ_q L[i][q] D[q] L[c][q] for p1 ≤ c ≤ i < m, by row strips.
+    // Rows below it: w_iq = a_iq − Σ_(p0 ≤ r < q) w_ir L_qr (w = L D, dot products along the rows, four rows at a time), then L_iq = w_iq / d_q.
+    let i = p1;
+    for (; i + 4 <= m; i += 4) {
+      const o0 = i * m;
+      const o1 = o0 + m;
+      const o2 = o1 + m;
+      const o3 = o2 + m;
+      for (let q = p0; q < p1; q++) {
+        const lq = q * m;
+        let s0 = F[o0 + q];
+        let s1 = F[o1 + q];
+        let s2 = F[o2 + q];
+        let s3 = F[o3 + q];
+        for (let r = p0; r < q; r++) {
+          const l = F[lq + r];
+          s0 -= F[o0 + r] * l;
+          s1 -= F[o1 + r] * l;
+          s2 -= F[o2 + r] * l;
+          s3 -= F[o3 + r] * l;
+        }
+        F[o0 + q] = s0;
+        F[o1 + q] = s1;
+        F[o2 + q] = s2;
+        F[o3 + q] = s3;
+      }
+    }
+    for (; i < m; i++) {
+      const o0 = i * m;
+      for (let q = p0; q < p1; q++) {
+        const lq = q * m;
+        let s0 = F[o0 + q];
+        for (let r = p0; r < q; r++) s0 -= F[o0 + r] * F[lq + r];
+        F[o0 + q] = s0;
+      }
+    }
+    // W = −L D of the rows below (for the trailing update), then L = W D⁻¹ in place.
     const rest = m - p1;
     for (let c = 0; c < rest; c++) {
       const ro = (p1 + c) * m + p0;
       const wo = c * nb;
-      for (let q = 0; q < nb; q++) w[wo + q] = -F[ro + q] * d[dOff + p0 + q];
+      for (let q = 0; q < nb; q++) {
+        const wq = F[ro + q];
+        w[wo + q] = -wq;
+        F[ro + q] = wq / d[dOff + p0 + q];
+      }
     }
+    if (p1 >= m) break;
+    // Trailing update F[i][c] −= Σ_q L[i][q] D[q] L[c][q] for p1 ≤ c ≤ i < m, by row strips.
     for (let r0 = 0; r0 < rest; r0 += STRIP) {
       const r1 = Math.min(rest, r0 + STRIP);
       for (let j = r0; j < r1; j++) rowOff[j - r0] = (p1 + j) * m + p1;
@@ -221,6 +253,7 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
   const F = new Float64Array(cost.largestFront * cost.largestFront);
   const w = new Float64Array(cost.largestFront * PANEL);
   const rowOff = new Int32Array(STRIP);
+  const local = new Int32Array(cost.largestFront);
   const rel = new Int32Array(particles).fill(-1); // rank → local block index in the current front
   const pivots = new Float64Array(d * particles);
   const panels: Float64Array[] = new Array(count);
@@ -245,7 +278,7 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
     const m = nc + d * (r1 - r0);
     for (let k = f0; k < f1; k++) rel[k] = k - f0;
     for (let t = r0; t < r1; t++) rel[sn.rows[t]] = cb + t - r0;
-    F.fill(0, 0, m * m);
+    for (let i = 0; i < m; i++) F.fill(0, i * m, i * m + i + 1); // the lower triangle only is read
     // H − σI: the diagonal blocks of the panel's columns and their couplings to later ranks.
     for (let k = f0; k < f1; k++) {
       const pk = order[k];
@@ -268,15 +301,15 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
       const q0 = sn.rowStart[c];
       const q1 = sn.rowStart[c + 1];
       const mu = d * (q1 - q0);
+      // The child's rows in this front (local dof indices, ascending as the child's are).
+      for (let t = q0; t < q1; t++) {
+        const l = d * rel[sn.rows[t]];
+        for (let a = 0; a < d; a++) local[d * (t - q0) + a] = l + a;
+      }
       for (let i = 0; i < mu; i++) {
-        const gi = d * rel[sn.rows[q0 + ((i / d) | 0)]] + (i % d);
-        const ro = gi * m;
-        const uo = i * mu;
-        for (let bj = 0; bj * d <= i; bj++) {
-          const gj = d * rel[sn.rows[q0 + bj]];
-          const top = Math.min(d, i - bj * d + 1);
-          for (let b = 0; b < top; b++) F[ro + gj + b] += u[uo + bj * d + b];
-        }
+        const ro = local[i] * m;
+        const uo = (i * (i + 1)) >> 1;
+        for (let j = 0; j <= i; j++) F[ro + local[j]] += u[uo + j];
       }
       updates[c] = null;
     }
@@ -287,8 +320,8 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
     panels[s] = panel;
     if (m > nc) {
       const mu = m - nc;
-      const u = new Float64Array(mu * mu);
-      for (let i = 0; i < mu; i++) u.set(F.subarray((nc + i) * m + nc, (nc + i) * m + nc + i + 1), i * mu);
+      const u = new Float64Array((mu * (mu + 1)) >> 1); // the Schur complement's lower triangle, packed by rows
+      for (let i = 0; i < mu; i++) u.set(F.subarray((nc + i) * m + nc, (nc + i) * m + nc + i + 1), (i * (i + 1)) >> 1);
       updates[s] = u;
     }
     for (let k = f0; k < f1; k++) rel[k] = -1;
