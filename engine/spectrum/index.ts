@@ -50,7 +50,7 @@ export interface SpectrumResult {
     lambdaMaxUpper: number;
     certification: Certification;
     /** Which eigensolver ran (Chebyshev-filtered Lanczos on H, or shift-invert) and why. */
-    path: { method: 'lanczos' | 'shift-invert'; reason: string; solves: number };
+    path: { method: 'slice' | 'lanczos' | 'shift-invert'; reason: string; solves: number };
   };
   /** The lowest K eigenvectors (zero modes included), K × dN row-major, unit norm. */
   modes: Float64Array;
