@@ -465,6 +465,14 @@ const SLICE_ESTIMATE = 0.7;
 const SLICE_BLOCK = 4;
 
 /**
+ * A pair of S is taken when ‖Sx − μx‖ ≤ SLICE_ACCEPT · tolerance · |μ|: the solves with a factor of
+ * an indefinite H − σI without pivoting have a relative accuracy of ~1e-9 for σ high in the band
+ * (measured at N = 1000, σ = 6.5: every true residual of S at 1–2e-9 |μ|), so the criterion of S is
+ * loosened and the true residuals on H after the Rayleigh–Ritz with H decide (≤ 10 · tolerance · λ_max).
+ */
+const SLICE_ACCEPT = 100;
+
+/**
  * Spectrum slicing with one factorisation (Ericsson & Ruhe, Math. Comp. 35, 1251 (1980); Grimes,
  * Lewis & Simon, SIAM J. Matrix Anal. Appl. 15, 228 (1994): the shift is placed, and its inertia
  * read, from the same LDLᵀ). σ from θ₁ (20–40 plain Lanczos steps) by SLICE_ESTIMATE; the factor of
@@ -473,7 +481,10 @@ const SLICE_BLOCK = 4;
  * thick-restart Lanczos on S = (H − σI)⁻¹ (same solver, ARPACK's relative criterion) for its m
  * lowest eigenvalues: 1/(λ − σ) < 0 are exactly those below σ and lie at the lower end of the
  * spectrum of S, so the m eigenpairs below σ are extreme ones. If they do not all converge within
- * 8m + 200 solves the path gives up (the caller runs the filtered Lanczos). One Rayleigh–Ritz with H gives λ and the true residuals on H. The inertia
+ * 8m + 200 solves the path gives up (the caller runs the filtered Lanczos): measured at N = 1000,
+ * K = 50, where σ fell 0.17 % below an eigenvalue, whose large 1/(λ − σ) > 0 the thick restart
+ * discards and the iteration finds again (deflating the 4 nearest above σ first helped there, 60 of
+ * 67, but cost more solves at K = 30 and 100 than it saved, so it is not done). One Rayleigh–Ritz with H gives λ and the true residuals on H. The inertia
  * is the certificate: all m eigenvalues below σ found, so the K lowest (extended over a cluster at
  * the edge) are the lowest ones; λ_(K+1) < σ is found too and gives the gap.
  */
@@ -532,7 +543,7 @@ function slice(h: SparseHessian, op: (x: Float64Array, y: Float64Array, c: numbe
   const restarts = si.restarts;
   const top = si.top; // the largest Ritz value of S: ≈ 1/(λ_(m+1) − σ), the distance to the next eigenvalue above σ
   for (let k = 0; k < si.values.length && found < below; k++) {
-    if (!(si.values[k] < 0 && si.residuals[k] <= 10 * tolerance * Math.abs(si.values[k]))) continue;
+    if (!(si.values[k] < 0 && si.residuals[k] <= SLICE_ACCEPT * tolerance * Math.abs(si.values[k]))) continue;
     vectors.set(si.vectors.subarray(k * n, (k + 1) * n), found * n);
     found++;
   }
