@@ -17,7 +17,7 @@ import {
   type Tridiagonal,
 } from '../engine/linalg/symmetricEigen';
 import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
-import { gemmNT } from '../engine/linalg/gemm';
+import { gemmNN, gemmNT } from '../engine/linalg/gemm';
 import { centredUniform } from './helpers/reference';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -113,6 +113,35 @@ describe('gemmNT (4 × 3 register tile)', () => {
           if (N + 2 < ldc) expect(C[rowOff[j] + 2 + N]).toBe(C0[rowOff[j] + 2 + N]);
         }
         expect(worst, `${M}×${N}×${kd} accumulate=${accumulate}`).toBeLessThan(1e-13);
+      }
+    }
+  });
+});
+
+describe('gemmNN (C = A·B, both row-major; the multifrontal backward solves)', () => {
+  it('matches the naive triple loop for awkward shapes (tile remainders, row sweeps for M < 4, KC and NC blocks), with offsets and accumulation', () => {
+    const rnd = centredUniform(13);
+    for (const [M, N, kd] of [[1, 1, 1], [1, 32, 300], [2, 3, 5], [3, 31, 7], [4, 3, 1], [5, 7, 3], [4, 32, 1428 >> 2], [9, 100, 513], [6, 2, 0]]) {
+      const lda = kd + 2;
+      const ldb = N + 3;
+      const ldc = N + 5;
+      const A = Float64Array.from({ length: M * lda + 3 }, rnd);
+      const B = Float64Array.from({ length: Math.max(1, kd) * ldb + 4 }, rnd);
+      const C0 = Float64Array.from({ length: M * ldc + 2 }, rnd);
+      for (const accumulate of [false, true]) {
+        const C = C0.slice();
+        gemmNN(M, N, kd, A, 3, lda, B, 4, ldb, C, 2, ldc, accumulate);
+        let worst = 0;
+        for (let j = 0; j < M; j++) {
+          for (let c = 0; c < N; c++) {
+            let s = accumulate ? C0[2 + j * ldc + c] : 0;
+            for (let p = 0; p < kd; p++) s += A[3 + j * lda + p] * B[4 + p * ldb + c];
+            worst = Math.max(worst, Math.abs(C[2 + j * ldc + c] - s));
+          }
+          // the rest of the row untouched
+          for (let c = N; c < ldc && 2 + j * ldc + c < C.length; c++) expect(C[2 + j * ldc + c]).toBe(C0[2 + j * ldc + c]);
+        }
+        expect(worst, `${M}×${N}×${kd} accumulate=${accumulate}`).toBeLessThan(1e-12);
       }
     }
   });
