@@ -482,9 +482,8 @@ const SLICE_ACCEPT = 100;
  * lowest eigenvalues: 1/(λ − σ) < 0 are exactly those below σ and lie at the lower end of the
  * spectrum of S, so the m eigenpairs below σ are extreme ones. If they do not all converge within
  * 8m + 200 solves the path gives up (the caller runs the filtered Lanczos): measured at N = 1000,
- * K = 50, where σ fell 0.17 % below an eigenvalue, whose large 1/(λ − σ) > 0 the thick restart
- * discards and the iteration finds again (deflating the 4 nearest above σ first helped there, 60 of
- * 67, but cost more solves at K = 30 and 100 than it saved, so it is not done). One Rayleigh–Ritz with H gives λ and the true residuals on H. The inertia
+ * K = 50, where σ fell 0.17 % below an eigenvalue and the true residuals of S stalled at
+ * 1e-8–1e-7 |μ| (the unpivoted indefinite factor; docs/SPECTRUM.md has what was tried). One Rayleigh–Ritz with H gives λ and the true residuals on H. The inertia
  * is the certificate: all m eigenvalues below σ found, so the K lowest (extended over a cluster at
  * the edge) are the lowest ones; λ_(K+1) < σ is found too and gives the gap.
  */
