@@ -135,6 +135,24 @@ describe('supernodal multifrontal LDLᵀ of H − σI', () => {
     }
   });
 
+  it('the SIMD front updates (WebAssembly, engine/linalg/simdGemm.ts) and the scalar gemm give the same factor: pivots to 1e-12, the same inertia', () => {
+    const { h, symbolic } = glass(3, 216, 2, 9);
+    const ref = referenceSpectrum(h).values;
+    for (const sigma of [0.5 * (ref[3 + 29] + ref[3 + 30]), 0.5 * (ref[300] + ref[301])]) {
+      const a = factorShifted(h, sigma, symbolic, supernodesOf(symbolic), true);
+      const b = factorShifted(h, sigma, symbolic, supernodesOf(symbolic), false);
+      expect(a.negative).toBe(b.negative);
+      expect(a.negative).toBe(ref.filter((l) => l < sigma).length);
+      let worst = 0;
+      let scale = 0;
+      for (let i = 0; i < a.pivots.length; i++) {
+        worst = Math.max(worst, Math.abs(a.pivots[i] - b.pivots[i]));
+        scale = Math.max(scale, Math.abs(b.pivots[i]));
+      }
+      expect(worst).toBeLessThan(1e-12 * scale);
+    }
+  });
+
   it('the cost is known before the numeric work: the relaxed supernodes add few flops, and the counted flops are those done', () => {
     const { symbolic } = glass(3, 216, 2, 5);
     const a = supernodalCost(supernodesOf(symbolic), 3);

@@ -27,6 +27,7 @@
  * solves, inertia against the dense eigenvalues and the block factorisation of sparseLDL.ts).
  */
 import { gemmNN, gemmNT } from '../linalg/gemm';
+import { simdHeap, type SimdHeap } from '../linalg/simdGemm';
 import type { SparseHessian } from './sparse';
 import { adjacency, type SymbolicFactor } from './sparseLDL';
 
@@ -150,7 +151,7 @@ const STRIP = 96;
  * afterwards F[:, 0:nc] holds unit-lower L (below the diagonal), d[0:nc] the pivots, and the
  * trailing lower triangle F[nc:, nc:] the Schur complement.
  */
-function partialFactor(F: Float64Array, m: number, nc: number, d: Float64Array, dOff: number, w: Float64Array, rowOff: Int32Array): void {
+function partialFactor(F: Float64Array, m: number, nc: number, d: Float64Array, dOff: number, w: Float64Array, rowOff: Int32Array, simd: SimdHeap | null, wOff: number): void {
   for (let p0 = 0; p0 < nc; p0 += PANEL) {
     const p1 = Math.min(nc, p0 + PANEL);
     const nb = p1 - p0;
@@ -208,7 +209,8 @@ function partialFactor(F: Float64Array, m: number, nc: number, d: Float64Array, 
       const wo = c * nb;
       for (let q = 0; q < nb; q++) {
         const wq = F[ro + q];
-        w[wo + q] = -wq;
+        if (simd) simd.heap[wOff + q * rest + c] = -wq; // transposed (nb × rest) for the SIMD kernel
+        else w[wo + q] = -wq;
         F[ro + q] = wq / d[dOff + p0 + q];
       }
     }
@@ -216,6 +218,11 @@ function partialFactor(F: Float64Array, m: number, nc: number, d: Float64Array, 
     // Trailing update F[i][c] −= Σ_q L[i][q] D[q] L[c][q] for p1 ≤ c ≤ i < m, by row strips.
     for (let r0 = 0; r0 < rest; r0 += STRIP) {
       const r1 = Math.min(rest, r0 + STRIP);
+      if (simd) {
+        // F is the start of the kernel's memory: the same indices.
+        simd.nn(r1 - r0, r1, nb, (p1 + r0) * m + p0, m, wOff, rest, (p1 + r0) * m + p1, m);
+        continue;
+      }
       for (let j = r0; j < r1; j++) rowOff[j - r0] = (p1 + j) * m + p1;
       gemmNT(r1 - r0, r1, nb, F, (p1 + r0) * m + p0, m, w, 0, nb, F, rowOff, 0, true);
     }
@@ -240,7 +247,7 @@ export function supernodalCost(sn: Supernodes, dim: number): { flops: number; en
 }
 
 /** Factor H − σI = L D Lᵀ in the symbolic factor's order (supernodal multifrontal, scalar pivots). */
-export function factorShifted(h: SparseHessian, sigma: number, symbolic: SymbolicFactor, supernodes: Supernodes = supernodesOf(symbolic)): LDLFactor {
+export function factorShifted(h: SparseHessian, sigma: number, symbolic: SymbolicFactor, supernodes: Supernodes = supernodesOf(symbolic), useSimd = true): LDLFactor {
   const t0 = performance.now();
   const d = h.dim;
   const dd = d * d;
@@ -250,7 +257,10 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
   const count = sn.first.length - 1;
   const adj = adjacency(h);
   const cost = supernodalCost(sn, d);
-  const F = new Float64Array(cost.largestFront * cost.largestFront);
+  const frontSize = cost.largestFront * cost.largestFront;
+  // The frontal matrix in the SIMD kernel's memory when WebAssembly SIMD is there (engine/linalg/simdGemm.ts), W after it.
+  const simd = useSimd ? simdHeap(frontSize + cost.largestFront * PANEL) : null;
+  const F = simd ? simd.heap.subarray(0, frontSize) : new Float64Array(frontSize);
   const w = new Float64Array(cost.largestFront * PANEL);
   const rowOff = new Int32Array(STRIP);
   const local = new Int32Array(cost.largestFront);
@@ -313,7 +323,7 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
       }
       updates[c] = null;
     }
-    partialFactor(F, m, nc, pivots, d * f0, w, rowOff);
+    partialFactor(F, m, nc, pivots, d * f0, w, rowOff, simd, frontSize);
     const panel = new Float64Array(m * nc);
     for (let i = 0; i < m; i++) panel.set(F.subarray(i * m, i * m + Math.min(nc, i + 1)), i * nc);
     for (let i = 0; i < nc; i++) panel[i * nc + i] = 1;
