@@ -127,6 +127,8 @@ export interface LDLFactor {
   supernodes: Supernodes;
   /** Per supernode: the panel (m × nc, row-major; rows: its nc columns then the rows below, columns: its nc columns) of unit lower L. */
   panels: Float64Array[];
+  /** With WebAssembly SIMD: the panels are views into this kernel memory (panelOffset[s] their starts), followed by the solves' work arrays at `work`. */
+  simd?: { kernel: SimdHeap; panelOffset: Int32Array; work: number; front: number };
   /** D in elimination order (dN entries). */
   pivots: Float64Array;
   /** Signs of D: the inertia of H − σI (Sylvester). */
@@ -267,6 +269,11 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
   const rel = new Int32Array(particles).fill(-1); // rank → local block index in the current front
   const pivots = new Float64Array(d * particles);
   const panels: Float64Array[] = new Array(count);
+  // The panels in a second SIMD kernel memory (kept with the factor) for the solves, with room for their work arrays.
+  const maxFront = cost.largestFront;
+  const store = simd ? simdHeap(cost.entries + SOLVE_WORK * maxFront) : null;
+  const panelOffset = new Int32Array(count);
+  let nextPanel = 0;
   const updates: (Float64Array | null)[] = new Array(count).fill(null);
   // Children lists.
   const childHead = new Int32Array(count).fill(-1);
@@ -324,7 +331,13 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
       updates[c] = null;
     }
     partialFactor(F, m, nc, pivots, d * f0, w, rowOff, simd, frontSize);
-    const panel = new Float64Array(m * nc);
+    let panel: Float64Array;
+    if (store) {
+      panelOffset[s] = nextPanel;
+      panel = store.heap.subarray(nextPanel, nextPanel + m * nc);
+      panel.fill(0);
+      nextPanel += m * nc;
+    } else panel = new Float64Array(m * nc);
     for (let i = 0; i < m; i++) panel.set(F.subarray(i * m, i * m + Math.min(nc, i + 1)), i * nc);
     for (let i = 0; i < nc; i++) panel[i * nc + i] = 1;
     panels[s] = panel;
@@ -349,7 +362,7 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
     lo = Math.min(lo, Math.abs(v));
     hi = Math.max(hi, Math.abs(v));
   }
-  return { sigma, dim: d, particles, symbolic, supernodes: sn, panels, pivots, negative, zero, positive, smallestPivot: hi > 0 ? lo / hi : 0, entries: cost.entries, flops: cost.flops, seconds: (performance.now() - t0) / 1000 };
+  return { sigma, dim: d, particles, symbolic, supernodes: sn, panels, simd: store ? { kernel: store, panelOffset, work: nextPanel, front: maxFront } : undefined, pivots, negative, zero, positive, smallestPivot: hi > 0 ? lo / hi : 0, entries: cost.entries, flops: cost.flops, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** The supernode's global dof of panel row i (elimination-order dof index). */
@@ -361,6 +374,8 @@ function rowDof(sn: Supernodes, s: number, i: number, nc: number, d: number): nu
 
 /** Diagonal block of the blocked triangular solves (the rest of each panel goes through gemm). */
 const SOLVE_BLOCK = 32;
+/** Doubles of work per front row the SIMD solves need after the panels: T (4 × m), Y (m × 4). */
+const SOLVE_WORK = 8;
 
 /**
  * X = (H − σI)⁻¹ B for `count` vectors stored as rows (count × dN, original numbering), by the
@@ -371,6 +386,10 @@ const SOLVE_BLOCK = 32;
  * for all the vectors.
  */
 export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, count: number): void {
+  if (f.simd) {
+    solveSimd(f, b, x, count);
+    return;
+  }
   const d = f.dim;
   const n = d * f.particles;
   const sn = f.supernodes;
@@ -455,6 +474,115 @@ export function solveShifted(f: LDLFactor, b: Float64Array, x: Float64Array, cou
   for (let c = 0; c < nv; c++) {
     const o = c * n;
     for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) x[o + d * order[k] + a] = z[o + d * k + a];
+  }
+}
+
+/**
+ * solveShifted on the WebAssembly SIMD kernel (engine/linalg/simdGemm.ts): the vectors in chunks of
+ * 4 (the kernel's tile width; a chunk of fewer is padded with zeros, the panels being read once
+ * either way), each supernode's entries gathered into the kernel memory after the panels —
+ * forward as an m × 4 array (the vectors along the kernel's lanes: Y = L₂₁ T), backward as 4 × m
+ * (Y = T L₂₁ over the panel's column blocks) — the diagonal blocks by substitution as before.
+ */
+function solveSimd(f: LDLFactor, b: Float64Array, x: Float64Array, count: number): void {
+  const { kernel, panelOffset, work, front } = f.simd!;
+  const heap = kernel.heap;
+  const d = f.dim;
+  const n = d * f.particles;
+  const sn = f.supernodes;
+  const ns = sn.first.length - 1;
+  const { order } = f.symbolic;
+  const W = 4;
+  const tOff = work; // T: forward m × 4, backward 4 × m
+  const yOff = work + W * front; // Y: m × 4 or 4 × SOLVE_BLOCK
+  const gather = new Int32Array(front);
+  const z = new Float64Array(W * n);
+  for (let c0v = 0; c0v < count; c0v += W) {
+    const nv = Math.min(W, count - c0v);
+    z.fill(0);
+    for (let c = 0; c < nv; c++) {
+      const o = c * n;
+      const src = (c0v + c) * n;
+      for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) z[o + d * k + a] = b[src + d * order[k] + a];
+    }
+    // Forward: L y = z, T[i·4 + c].
+    for (let s = 0; s < ns; s++) {
+      const { p, nc, m, c0 } = panelOf(f, s);
+      const pOff = panelOffset[s];
+      for (let i = 0; i < nc; i++) for (let c = 0; c < W; c++) heap[tOff + i * W + c] = z[c * n + c0 + i];
+      for (let i0 = 0; i0 < nc; i0 += SOLVE_BLOCK) {
+        const i1 = Math.min(nc, i0 + SOLVE_BLOCK);
+        if (i0 > 0) {
+          heap.fill(0, yOff, yOff + (i1 - i0) * W);
+          kernel.nn(i1 - i0, W, i0, pOff + i0 * nc, nc, tOff, W, yOff, W);
+          for (let k = 0; k < (i1 - i0) * W; k++) heap[tOff + i0 * W + k] -= heap[yOff + k];
+        }
+        for (let i = i0 + 1; i < i1; i++) {
+          const ro = i * nc;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (let q = i0; q < i; q++) {
+            const l = p[ro + q];
+            const t = tOff + q * W;
+            s0 += l * heap[t];
+            s1 += l * heap[t + 1];
+            s2 += l * heap[t + 2];
+            s3 += l * heap[t + 3];
+          }
+          const t = tOff + i * W;
+          heap[t] -= s0;
+          heap[t + 1] -= s1;
+          heap[t + 2] -= s2;
+          heap[t + 3] -= s3;
+        }
+      }
+      for (let i = 0; i < nc; i++) for (let c = 0; c < W; c++) z[c * n + c0 + i] = heap[tOff + i * W + c];
+      if (m > nc) {
+        for (let i = nc; i < m; i++) gather[i - nc] = rowDof(sn, s, i, nc, d);
+        heap.fill(0, yOff, yOff + (m - nc) * W);
+        kernel.nn(m - nc, W, nc, pOff + nc * nc, nc, tOff, W, yOff, W);
+        for (let j = 0; j < m - nc; j++) {
+          const g = gather[j];
+          for (let c = 0; c < W; c++) z[c * n + g] -= heap[yOff + j * W + c];
+        }
+      }
+    }
+    for (let c = 0; c < W; c++) for (let i = 0; i < n; i++) z[c * n + i] /= f.pivots[i];
+    // Backward: Lᵀ u = z, T[c·m + i].
+    for (let s = ns - 1; s >= 0; s--) {
+      const { p, nc, m, c0 } = panelOf(f, s);
+      const pOff = panelOffset[s];
+      for (let i = nc; i < m; i++) gather[i - nc] = rowDof(sn, s, i, nc, d);
+      for (let c = 0; c < W; c++) {
+        const t = tOff + c * m;
+        const o = c * n;
+        for (let i = 0; i < nc; i++) heap[t + i] = z[o + c0 + i];
+        for (let j = 0; j < m - nc; j++) heap[t + nc + j] = z[o + gather[j]];
+      }
+      const top = Math.ceil(nc / SOLVE_BLOCK) * SOLVE_BLOCK;
+      for (let i0 = top - SOLVE_BLOCK; i0 >= 0; i0 -= SOLVE_BLOCK) {
+        const i1 = Math.min(nc, i0 + SOLVE_BLOCK);
+        const w = i1 - i0;
+        if (i1 < m) {
+          heap.fill(0, yOff, yOff + W * w);
+          kernel.nn(W, w, m - i1, tOff + i1, m, pOff + i1 * nc + i0, nc, yOff, w);
+          for (let c = 0; c < W; c++) for (let i = 0; i < w; i++) heap[tOff + c * m + i0 + i] -= heap[yOff + c * w + i];
+        }
+        for (let c = 0; c < W; c++) {
+          const t = tOff + c * m;
+          for (let i = i1 - 2; i >= i0; i--) {
+            let sum = 0;
+            for (let q = i + 1; q < i1; q++) sum += p[q * nc + i] * heap[t + q];
+            heap[t + i] -= sum;
+          }
+        }
+      }
+      for (let c = 0; c < W; c++) for (let i = 0; i < nc; i++) z[c * n + c0 + i] = heap[tOff + c * m + i];
+    }
+    for (let c = 0; c < nv; c++) {
+      const o = c * n;
+      const dst = (c0v + c) * n;
+      for (let k = 0; k < f.particles; k++) for (let a = 0; a < d; a++) x[dst + d * order[k] + a] = z[o + d * k + a];
+    }
   }
 }
 
