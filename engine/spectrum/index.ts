@@ -212,7 +212,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   let t = now();
   const h = sparseHessian(glass, positions);
   const hessianSeconds = now() - t;
-  progress(0.05, `lowest ${k} modes: Chebyshev-filtered thick-restart Lanczos, translations deflated; inertia certificate by a supernodal LDLᵀ`);
+  progress(0.05, `lowest ${k} modes: spectrum slicing (block Lanczos on (H − σI)⁻¹, translations deflated), the same supernodal LDLᵀ's inertia as the certificate`);
   const side = glass.box.side;
   const r = lowestSpectrum(h, positions, side, k, { onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();
@@ -237,7 +237,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
     zeroTolerance: tol,
     participationRatios: participation,
     backend: 'lowest-k',
-    backendChoice: 'spectrum.method = lowest: sparse float64 block Lanczos (engine/linalg/lowestModes.ts)',
+    backendChoice: 'spectrum.method = lowest: sparse float64 block Lanczos (engine/linalg/lowestModes.ts) on (H − σI)⁻¹ or on H (engine/spectrum/lowest.ts)',
     residualMax: r.residualMax,
     lowest: {
       requested: r.requested,
