@@ -11,7 +11,7 @@ import { makeGlass } from '../engine/model/glass';
 import { boxSide, validateSettings } from '../engine/model/settings';
 import { randomConfiguration, runParentStage, runQuenchStage } from '../engine/pipeline/stages';
 import { referenceSpectrum } from '../engine/spectrum';
-import { lowestSpectrum, translationBasis } from '../engine/spectrum/lowest';
+import { lowestSpectrum, SLICE_FROM_K, translationBasis } from '../engine/spectrum/lowest';
 import { largestEigenvalue, lowestModes } from '../engine/linalg/lowestModes';
 import { inertiaOf, nestedDissectionOrder, symbolicFactor } from '../engine/hessian/sparseLDL';
 
@@ -125,6 +125,20 @@ describe('lowest-K modes against the dense float64 reference', () => {
       expect(Math.abs(r.next - ref[dim + r.count]) / ref[dim + r.count]).toBeLessThan(1e-9);
     });
   }
+
+  it(`the default path: the slice from K = ${SLICE_FROM_K} on (where the factor fits), the filtered Lanczos below; both to the contract (d = 3, N = 216, m = 2)`, () => {
+    const g = quenchedGlass(3, 216, 2, 21);
+    const ref = referenceSpectrum(g.h).values;
+    for (const [k, method] of [[SLICE_FROM_K, 'slice'], [SLICE_FROM_K - 1, 'lanczos']] as const) {
+      const r = lowestSpectrum(g.h, g.positions, g.side, k, { certify: 'always' });
+      expect(r.path.method).toBe(method);
+      expect(r.certification.certified).toBe(true);
+      expect(r.certification.negatives).toBe(ref.filter((l) => l < r.certification.sigma!).length);
+      expect(r.count).toBeGreaterThanOrEqual(k);
+      for (let i = 0; i < r.count; i++) expect(Math.abs(r.eigenvalues[3 + i] - ref[3 + i]) / ref[3 + i]).toBeLessThan(1e-9);
+      expect(r.residualMax).toBeLessThanOrEqual(1e-8);
+    }
+  });
 
   it('slice with an FCC crystal (exactly degenerate multiplets at the edge): the contract holds on whichever path ran, and the path says which', () => {
     const { h, positions, side } = fccCrystal(3);
@@ -319,7 +333,7 @@ describe('glassmodes new --spectrum lowest, run, analyze, figure', () => {
       const info = cli(['info', p]);
       expect(info.status, info.stderr).toBe(0);
       expect(JSON.parse(readFileSync(join(p, 'samples', 's0000', 'meta.json'), 'utf8')).spectrum.lowest.certification.certified).toBe(true);
-      expect(info.stdout).toMatch(/lowest K \(certified, slice\)/); // the default path where the factor fits
+      expect(info.stdout).toMatch(/lowest K \(certified, lanczos\)/); // K = 20 < SLICE_FROM_K: the filtered Lanczos
       const analyze = cli(['analyze', p]);
       expect(analyze.status, analyze.stderr).toBe(0);
       expect(analyze.stdout).toMatch(/DOS over the band \(dos_linear\): needs the full spectrum/);

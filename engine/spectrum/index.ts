@@ -27,7 +27,7 @@ import { refineEigenpairs, residualNorms } from '../linalg/refine';
 import { backendAvailable, openDevice, type DeviceBackend } from '../compute/device';
 import { createPairKernels, neighbourTable } from '../compute/pairKernels';
 import { blockJacobi } from '../compute/blockJacobi';
-import { lowestSpectrum, type Certification } from './lowest';
+import { lowestSpectrum, SLICE_FROM_K, type Certification } from './lowest';
 import { identifyZeroModes } from './zeroModes';
 
 export interface SpectrumResult {
@@ -212,7 +212,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   let t = now();
   const h = sparseHessian(glass, positions);
   const hessianSeconds = now() - t;
-  progress(0.05, `lowest ${k} modes: spectrum slicing (block Lanczos on (H − σI)⁻¹, translations deflated), the same supernodal LDLᵀ's inertia as the certificate`);
+  progress(0.05, `lowest ${k} modes: ${k >= SLICE_FROM_K ? 'spectrum slicing (block Lanczos on (H − σI)⁻¹), the same supernodal LDLᵀ\'s inertia as the certificate' : 'Chebyshev-filtered thick-restart Lanczos; inertia certificate by a supernodal LDLᵀ'}, translations deflated`);
   const side = glass.box.side;
   const r = lowestSpectrum(h, positions, side, k, { onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();

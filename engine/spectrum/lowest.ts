@@ -75,14 +75,15 @@ export interface LowestOptions {
   cutMargin?: number;
   degreeFactor?: number;
   /**
-   * The eigensolver. 'slice' (default where the factor fits the budget): one LDLᵀ of H − σI at a σ
-   * above λ_(K+1) (estimated from θ₁, corrected by the factor's own inertia and moved off a nearby
-   * eigenvalue), block Lanczos on (H − σI)⁻¹ for exactly the eigenvalues below σ, whose number the
-   * inertia gives: the same factor solves and certifies. 'lanczos' (the default over the budget,
-   * and the fallback): Chebyshev-filtered thick-restart Lanczos on H, then the certificate's factor
-   * at σ between λ_K and λ_(K+1). 'shift-invert' (measured, opt-in): Lanczos on (H − σ₁I)⁻¹,
-   * σ₁ = −θ₁/10 < 0, then the certificate's factor. When a factor path cannot run or does not
-   * converge the filtered Lanczos runs and `path` says why (docs/SPECTRUM.md has the measurements).
+   * The eigensolver; default 'slice' for K ≥ SLICE_FROM_K where the factor fits the budget, else
+   * 'lanczos'. 'slice': one LDLᵀ of H − σI at a σ above λ_(K+1) (estimated from θ₁, corrected by
+   * the factor's own inertia and moved off a nearby eigenvalue), block Lanczos on (H − σI)⁻¹ for
+   * exactly the eigenvalues below σ, whose number the inertia gives: the same factor solves and
+   * certifies. 'lanczos' (also the fallback): Chebyshev-filtered thick-restart Lanczos on H, then
+   * the certificate's factor at σ between λ_K and λ_(K+1). 'shift-invert' (measured, opt-in):
+   * Lanczos on (H − σ₁I)⁻¹, σ₁ = −θ₁/10 < 0, then the certificate's factor. When a factor path
+   * cannot run or does not converge the filtered Lanczos runs and `path` says why
+   * (docs/SPECTRUM.md has the measurements).
    */
   path?: 'slice' | 'lanczos' | 'shift-invert';
   /** 'auto': certify when the factorisation fits the budget; 'never'; 'always' ignores the budget. */
@@ -187,7 +188,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
   const certification: Certification = { certified: false, reason: '', repairs: 0 };
   const path: LowestSpectrum['path'] = { method: 'lanczos', reason: 'Chebyshev-filtered Lanczos on H', solves: 0 };
   let result: LowestModes | null = null;
-  if ((options.path ?? 'slice') === 'slice') {
+  if ((options.path ?? (count >= SLICE_FROM_K ? 'slice' : 'lanczos')) === 'slice') {
     const f = prepare();
     if (f.overBudget) path.reason = `${options.path === 'slice' ? 'slice asked for' : 'slice (the default)'}, but ${f.reason}: Chebyshev-filtered Lanczos on H instead`;
     else {
@@ -472,6 +473,14 @@ const SLICE_BLOCK = 4;
  */
 const SLICE_ACCEPT = 100;
 
+/**
+ * The default path is the slice from this K on (where the factor fits), the filtered Lanczos below
+ * it. Measured at N = 1000 on three glasses (m = 2 seeds 1 and 3, m = ∞ seed 2; docs/SPECTRUM.md):
+ * K = 100 slice 3.5–5.2 s against 6.5–7.9 s on every one; K = 30 a tie within the load's noise
+ * (2.2–3.8 s against 2.6–3.4 s); K = 50 the filtered Lanczos faster (3.0–5.9 s against 4.1–9.8 s).
+ */
+export const SLICE_FROM_K = 80;
+
 /** σ moves to the middle of its gap when the eigenvalue above it is nearer than this fraction of the distance to the one below (see slice). */
 const SLICE_PLACEMENT = 0.3;
 
@@ -504,7 +513,7 @@ function slice(h: SparseHessian, op: (x: Float64Array, y: Float64Array, c: numbe
   if (!(theta1 > 0)) return { ...base, result: null, certification: null, why: `θ₁ = ${theta1} is not positive` };
   const need = Math.min(count + 1, available); // K and the guard λ_(K+1) below σ
   const target = Math.min(available, count + 2 + Math.ceil(0.1 * count));
-  const most = Math.min(available, 2 * target + 20);
+  const most = Math.min(available, Math.ceil(1.3 * target) + 10); // more below σ cost more in solves than a second factor (measured: 77 for K = 30 on an m = ∞ glass, 6.9 s; refactored 3.1 s)
   let sigma = SLICE_ESTIMATE * theta1 * target ** (2 / d);
   let factor: LDLFactor | null = null;
   let factors = 0;
