@@ -17,7 +17,8 @@ import {
   type Tridiagonal,
 } from '../engine/linalg/symmetricEigen';
 import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
-import { gemmNT } from '../engine/linalg/gemm';
+import { gemmNN, gemmNT } from '../engine/linalg/gemm';
+import { simdHeap } from '../engine/linalg/simdGemm';
 import { centredUniform } from './helpers/reference';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -114,6 +115,66 @@ describe('gemmNT (4 × 3 register tile)', () => {
         }
         expect(worst, `${M}×${N}×${kd} accumulate=${accumulate}`).toBeLessThan(1e-13);
       }
+    }
+  });
+});
+
+describe('gemmNN (C = A·B, both row-major; the multifrontal backward solves)', () => {
+  it('matches the naive triple loop for awkward shapes (tile remainders, row sweeps for M < 4, KC and NC blocks), with offsets and accumulation', () => {
+    const rnd = centredUniform(13);
+    for (const [M, N, kd] of [[1, 1, 1], [1, 32, 300], [2, 3, 5], [3, 31, 7], [4, 3, 1], [5, 7, 3], [4, 32, 1428 >> 2], [9, 100, 513], [6, 2, 0]]) {
+      const lda = kd + 2;
+      const ldb = N + 3;
+      const ldc = N + 5;
+      const A = Float64Array.from({ length: M * lda + 3 }, rnd);
+      const B = Float64Array.from({ length: Math.max(1, kd) * ldb + 4 }, rnd);
+      const C0 = Float64Array.from({ length: M * ldc + 2 }, rnd);
+      for (const accumulate of [false, true]) {
+        const C = C0.slice();
+        gemmNN(M, N, kd, A, 3, lda, B, 4, ldb, C, 2, ldc, accumulate);
+        let worst = 0;
+        for (let j = 0; j < M; j++) {
+          for (let c = 0; c < N; c++) {
+            let s = accumulate ? C0[2 + j * ldc + c] : 0;
+            for (let p = 0; p < kd; p++) s += A[3 + j * lda + p] * B[4 + p * ldb + c];
+            worst = Math.max(worst, Math.abs(C[2 + j * ldc + c] - s));
+          }
+          // the rest of the row untouched
+          for (let c = N; c < ldc && 2 + j * ldc + c < C.length; c++) expect(C[2 + j * ldc + c]).toBe(C0[2 + j * ldc + c]);
+        }
+        expect(worst, `${M}×${N}×${kd} accumulate=${accumulate}`).toBeLessThan(1e-12);
+      }
+    }
+  });
+});
+
+describe('the WebAssembly SIMD kernel (simdGemm: C += A·B in its own memory, the multifrontal front updates)', () => {
+  it('is available here (Node 20), and matches the naive triple loop for shapes with every remainder, strided operands at offsets', () => {
+    const rnd = centredUniform(17);
+    const k = simdHeap(1 << 20);
+    expect(k).not.toBeNull();
+    const heap = k!.heap;
+    for (const [M, N, K] of [[4, 4, 1], [1, 1, 1], [3, 5, 2], [4, 7, 9], [7, 4, 3], [13, 61, 48], [96, 101, 48], [8, 8, 385], [5, 3, 0]]) {
+      const lda = K + 3;
+      const ldb = N + 5;
+      const ldc = N + 2;
+      const aOff = 7;
+      const bOff = aOff + M * lda + 1;
+      const cOff = bOff + Math.max(1, K) * ldb + 3;
+      for (let i = 0; i < cOff + M * ldc + 8; i++) heap[i] = rnd();
+      const before = heap.slice(0, cOff + M * ldc + 8);
+      k!.nn(M, N, K, aOff, lda, bOff, ldb, cOff, ldc);
+      let worst = 0;
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          let s = before[cOff + i * ldc + j];
+          for (let p = 0; p < K; p++) s += before[aOff + i * lda + p] * before[bOff + p * ldb + j];
+          worst = Math.max(worst, Math.abs(heap[cOff + i * ldc + j] - s));
+        }
+        for (let j = N; j < ldc; j++) expect(heap[cOff + i * ldc + j]).toBe(before[cOff + i * ldc + j]);
+      }
+      for (let i = 0; i < cOff; i++) expect(heap[i]).toBe(before[i]);
+      expect(worst, `${M}×${N}×${K}`).toBeLessThan(1e-12);
     }
   });
 });

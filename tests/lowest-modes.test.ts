@@ -11,7 +11,7 @@ import { makeGlass } from '../engine/model/glass';
 import { boxSide, validateSettings } from '../engine/model/settings';
 import { randomConfiguration, runParentStage, runQuenchStage } from '../engine/pipeline/stages';
 import { referenceSpectrum } from '../engine/spectrum';
-import { lowestSpectrum, translationBasis } from '../engine/spectrum/lowest';
+import { lowestSpectrum, SLICE_FROM_K, translationBasis } from '../engine/spectrum/lowest';
 import { largestEigenvalue, lowestModes } from '../engine/linalg/lowestModes';
 import { inertiaOf, nestedDissectionOrder, symbolicFactor } from '../engine/hessian/sparseLDL';
 
@@ -24,7 +24,7 @@ function quenchedGlass(dim: 2 | 3, particles: number, taper: 2 | 'inf', seed: nu
   return { h: sparseHessian(glass, q.positions), positions: q.positions, side: boxSide(settings.model) };
 }
 
-function checkAgainstDense(h: SparseHessian, positions: Float64Array, side: number, k: number, path: 'lanczos' | 'shift-invert' = 'lanczos') {
+function checkAgainstDense(h: SparseHessian, positions: Float64Array, side: number, k: number, path: 'lanczos' | 'shift-invert' | 'slice' = 'lanczos') {
   const d = h.dim;
   const n = d * h.particles;
   const ref = referenceSpectrum(h).values;
@@ -68,7 +68,12 @@ function checkAgainstDense(h: SparseHessian, positions: Float64Array, side: numb
   expect(r.certification.certified).toBe(true);
   const sigma = r.certification.sigma!;
   expect(r.certification.negatives).toBe(ref.filter((l) => l < sigma).length);
-  expect(r.certification.negatives).toBe(d + r.count);
+  if (path === 'slice') {
+    // One factor at σ above λ_(K+1): its count is every eigenvalue found below σ, the guard included.
+    expect(r.certification.negatives).toBe(r.certification.expected);
+    expect(r.certification.negatives).toBeGreaterThanOrEqual(d + r.count + 1);
+    expect(r.next).toBeLessThan(sigma);
+  } else expect(r.certification.negatives).toBe(d + r.count);
   // The gap above the set is the dense one.
   expect(Math.abs(r.next - ref[d + r.count]) / ref[d + r.count]).toBeLessThan(1e-6);
   return { r, ref };
@@ -95,7 +100,7 @@ describe('lowest-K modes against the dense float64 reference', () => {
   it('the unfiltered iteration (Chebyshev degree 0) meets the same contract: d = 3, N = 216, m = 2', () => {
     const g = quenchedGlass(3, 216, 2, 77);
     const ref = referenceSpectrum(g.h).values;
-    const r = lowestSpectrum(g.h, g.positions, g.side, 25, { degree: 0, certify: 'always' });
+    const r = lowestSpectrum(g.h, g.positions, g.side, 25, { degree: 0, certify: 'always', path: 'lanczos' });
     for (let i = 0; i < r.count; i++) expect(Math.abs(r.eigenvalues[3 + i] - ref[3 + i]) / ref[3 + i]).toBeLessThan(1e-9);
     expect(r.residualMax).toBeLessThanOrEqual(1e-8);
     expect(r.certification.certified).toBe(true);
@@ -109,6 +114,45 @@ describe('lowest-K modes against the dense float64 reference', () => {
       expect(r.path.reason).toMatch(/solves with the supernodal LDLᵀ/);
     });
   }
+
+  for (const [dim, particles, taper, seed] of [[3, 216, 2, 1], [2, 256, 'inf', 3], [3, 343, 'inf', 8]] as const) {
+    it(`slice (one LDLᵀ of H − σI: Lanczos on its inverse, its inertia the certificate) meets the same contract: d = ${dim}, N = ${particles}, m = ${taper}`, () => {
+      const g = quenchedGlass(dim, particles, taper, seed);
+      const { r, ref } = checkAgainstDense(g.h, g.positions, g.side, 30, 'slice');
+      expect(r.path.reason).toMatch(/eigenvalues below σ/);
+      expect(r.path.solves).toBeGreaterThan(30);
+      // The λ_(K+1) it returns is an eigenvalue found below σ: exact, not a Ritz bound.
+      expect(Math.abs(r.next - ref[dim + r.count]) / ref[dim + r.count]).toBeLessThan(1e-9);
+    });
+  }
+
+  it(`the default path: the slice from K = ${SLICE_FROM_K} on (where the factor fits), the filtered Lanczos below; both to the contract (d = 3, N = 216, m = 2)`, () => {
+    const g = quenchedGlass(3, 216, 2, 21);
+    const ref = referenceSpectrum(g.h).values;
+    for (const [k, method] of [[SLICE_FROM_K, 'slice'], [SLICE_FROM_K - 1, 'lanczos']] as const) {
+      const r = lowestSpectrum(g.h, g.positions, g.side, k, { certify: 'always' });
+      expect(r.path.method).toBe(method);
+      expect(r.certification.certified).toBe(true);
+      expect(r.certification.negatives).toBe(ref.filter((l) => l < r.certification.sigma!).length);
+      expect(r.count).toBeGreaterThanOrEqual(k);
+      for (let i = 0; i < r.count; i++) expect(Math.abs(r.eigenvalues[3 + i] - ref[3 + i]) / ref[3 + i]).toBeLessThan(1e-9);
+      expect(r.residualMax).toBeLessThanOrEqual(1e-8);
+    }
+  });
+
+  it('slice with an FCC crystal (exactly degenerate multiplets at the edge): the contract holds on whichever path ran, and the path says which', () => {
+    const { h, positions, side } = fccCrystal(3);
+    const d = 3;
+    const ref = referenceSpectrum(h).values;
+    let multiplet = 0;
+    while (Math.abs(ref[d + multiplet] - ref[d]) <= 1e-9 * ref[d]) multiplet++;
+    const r = lowestSpectrum(h, positions, side, multiplet - 1, { certify: 'always', path: 'slice' });
+    expect(r.count).toBe(multiplet);
+    for (let i = 0; i < r.count; i++) expect(Math.abs(r.eigenvalues[d + i] - ref[d + i]) / ref[d + i]).toBeLessThan(1e-9);
+    expect(r.certification.certified).toBe(true);
+    expect(r.certification.negatives).toBe(ref.filter((l) => l < r.certification.sigma!).length);
+    if (r.path.method !== 'slice') expect(r.path.reason).toMatch(/slice did not finish/);
+  });
 
   it('shift-invert over the factorisation budget falls back to the filtered Lanczos and says so', () => {
     const g = quenchedGlass(3, 216, 2, 9);
@@ -289,7 +333,7 @@ describe('glassmodes new --spectrum lowest, run, analyze, figure', () => {
       const info = cli(['info', p]);
       expect(info.status, info.stderr).toBe(0);
       expect(JSON.parse(readFileSync(join(p, 'samples', 's0000', 'meta.json'), 'utf8')).spectrum.lowest.certification.certified).toBe(true);
-      expect(info.stdout).toMatch(/lowest K \(certified, lanczos\)/);
+      expect(info.stdout).toMatch(/lowest K \(certified, lanczos\)/); // K = 20 < SLICE_FROM_K: the filtered Lanczos
       const analyze = cli(['analyze', p]);
       expect(analyze.status, analyze.stderr).toBe(0);
       expect(analyze.stdout).toMatch(/DOS over the band \(dos_linear\): needs the full spectrum/);

@@ -27,7 +27,7 @@ import { refineEigenpairs, residualNorms } from '../linalg/refine';
 import { openDevice, type DeviceBackend } from '../compute/device';
 import { createPairKernels, neighbourTable } from '../compute/pairKernels';
 import { blockJacobi } from '../compute/blockJacobi';
-import { lowestSpectrum, type Certification } from './lowest';
+import { lowestSpectrum, SLICE_FROM_K, type Certification } from './lowest';
 import { chooseByCalibration, type SpectrumCalibration } from './calibration';
 import { identifyZeroModes } from './zeroModes';
 
@@ -51,7 +51,7 @@ export interface SpectrumResult {
     lambdaMaxUpper: number;
     certification: Certification;
     /** Which eigensolver ran (Chebyshev-filtered Lanczos on H, or shift-invert) and why. */
-    path: { method: 'lanczos' | 'shift-invert'; reason: string; solves: number };
+    path: { method: 'slice' | 'lanczos' | 'shift-invert'; reason: string; solves: number };
   };
   /** The lowest K eigenvectors (zero modes included), K × dN row-major, unit norm. */
   modes: Float64Array;
@@ -222,7 +222,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   let t = now();
   const h = sparseHessian(glass, positions);
   const hessianSeconds = now() - t;
-  progress(0.05, `lowest ${k} modes: Chebyshev-filtered thick-restart Lanczos, translations deflated; inertia certificate by a supernodal LDLᵀ`);
+  progress(0.05, `lowest ${k} modes: ${k >= SLICE_FROM_K ? 'spectrum slicing (block Lanczos on (H − σI)⁻¹), the same supernodal LDLᵀ\'s inertia as the certificate' : 'Chebyshev-filtered thick-restart Lanczos; inertia certificate by a supernodal LDLᵀ'}, translations deflated`);
   const side = glass.box.side;
   const r = lowestSpectrum(h, positions, side, k, { onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();
@@ -247,7 +247,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
     zeroTolerance: tol,
     participationRatios: participation,
     backend: 'lowest-k',
-    backendChoice: 'spectrum.method = lowest: sparse float64 block Lanczos (engine/linalg/lowestModes.ts)',
+    backendChoice: 'spectrum.method = lowest: sparse float64 block Lanczos (engine/linalg/lowestModes.ts) on (H − σI)⁻¹ or on H (engine/spectrum/lowest.ts)',
     residualMax: r.residualMax,
     lowest: {
       requested: r.requested,

@@ -17,7 +17,7 @@
 import { hessianGershgorinBound, hessianMultiplyRows, type SparseHessian } from '../hessian/sparse';
 import { largestEigenvalue, lowestModes, rayleighRitzRows, type LowestModes, type LowestModesOptions } from '../linalg/lowestModes';
 import { nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
-import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf } from '../hessian/multifrontalLDL';
+import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf, type LDLFactor } from '../hessian/multifrontalLDL';
 import { createRng, normal } from '../random';
 
 export interface Certification {
@@ -59,7 +59,7 @@ export interface LowestSpectrum {
   converged: boolean;
   certification: Certification;
   /** Which eigensolver ran ('lanczos' or 'shift-invert') and why. */
-  path: { method: 'lanczos' | 'shift-invert'; reason: string; solves: number };
+  path: { method: 'slice' | 'lanczos' | 'shift-invert'; reason: string; solves: number };
   timings: Record<string, number>;
 }
 
@@ -75,12 +75,17 @@ export interface LowestOptions {
   cutMargin?: number;
   degreeFactor?: number;
   /**
-   * The eigensolver: 'lanczos' (default) — Chebyshev-filtered thick-restart Lanczos on H;
-   * 'shift-invert' — thick-restart Lanczos on (H − σ₁I)⁻¹, σ₁ = −θ₁/10 < 0 (H − σ₁I positive
-   * definite), by the supernodal LDLᵀ, when the factor fits the budget (else 'lanczos' runs and
-   * `path` says why). Measured slower here (docs/SPECTRUM.md): each solve costs 20–90 H products.
+   * The eigensolver; default 'slice' for K ≥ SLICE_FROM_K where the factor fits the budget, else
+   * 'lanczos'. 'slice': one LDLᵀ of H − σI at a σ above λ_(K+1) (estimated from θ₁, corrected by
+   * the factor's own inertia and moved off a nearby eigenvalue), block Lanczos on (H − σI)⁻¹ for
+   * exactly the eigenvalues below σ, whose number the inertia gives: the same factor solves and
+   * certifies. 'lanczos' (also the fallback): Chebyshev-filtered thick-restart Lanczos on H, then
+   * the certificate's factor at σ between λ_K and λ_(K+1). 'shift-invert' (measured, opt-in):
+   * Lanczos on (H − σ₁I)⁻¹, σ₁ = −θ₁/10 < 0, then the certificate's factor. When a factor path
+   * cannot run or does not converge the filtered Lanczos runs and `path` says why
+   * (docs/SPECTRUM.md has the measurements).
    */
-  path?: 'lanczos' | 'shift-invert';
+  path?: 'slice' | 'lanczos' | 'shift-invert';
   /** 'auto': certify when the factorisation fits the budget; 'never'; 'always' ignores the budget. */
   certify?: 'auto' | 'never' | 'always';
   budget?: Partial<FactorBudget>;
@@ -180,8 +185,30 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     return prepared;
   };
   const onCheck = options.onProgress ? (p: number, done: number, w: number) => options.onProgress!(done / w, `Lanczos: ${done} of ${w} pairs converged after ${p} products`) : undefined;
-  const path: LowestSpectrum['path'] = { method: 'lanczos', reason: 'Chebyshev-filtered Lanczos on H (the default)', solves: 0 };
+  const certification: Certification = { certified: false, reason: '', repairs: 0 };
+  const path: LowestSpectrum['path'] = { method: 'lanczos', reason: 'Chebyshev-filtered Lanczos on H', solves: 0 };
   let result: LowestModes | null = null;
+  if ((options.path ?? (count >= SLICE_FROM_K ? 'slice' : 'lanczos')) === 'slice') {
+    const f = prepare();
+    if (f.overBudget) path.reason = `${options.path === 'slice' ? 'slice asked for' : 'slice (the default)'}, but ${f.reason}: Chebyshev-filtered Lanczos on H instead`;
+    else {
+      t = now();
+      const sl = slice(h, op, f, count, deflation, lm, clusterTolerance, options, onCheck);
+      timings.factor = sl.factorSeconds;
+      timings.lanczos = now() - t - sl.factorSeconds;
+      products += sl.products;
+      path.solves = sl.solves;
+      if (sl.result) {
+        path.method = 'slice';
+        path.reason = `thick-restart Lanczos on (H − σI)⁻¹ for the ${sl.below} eigenvalues below σ = ${sl.sigma.toExponential(4)} (the inertia of its LDLᵀ), ${sl.solves} solves, ${sl.factors} factorisation(s)`;
+        certification.factorFlops = f.factorFlops;
+        certification.factorMegabytes = f.factorMegabytes;
+        Object.assign(certification, sl.certification);
+        return finish(sl.result, products, sl.restarts);
+      }
+      path.reason = `slice did not finish (${sl.why}): Chebyshev-filtered Lanczos on H instead`;
+    }
+  }
   if (options.path === 'shift-invert') {
     const f = prepare();
     if (f.overBudget) path.reason = `shift-invert asked for, but ${f.reason}: Chebyshev-filtered Lanczos on H instead`;
@@ -250,7 +277,6 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     }
   }
 
-  const certification: Certification = { certified: false, reason: '', repairs: 0 };
   if (mode === 'never') certification.reason = 'not requested';
   else {
     const { symbolic, supernodes, overBudget } = prepare();
@@ -311,41 +337,46 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     }
   }
 
-  // Stored rows: the translations (their Rayleigh quotients as eigenvalues), then the modes.
-  const k = result.values.length;
-  const modes = new Float64Array((d + k) * n);
-  modes.set(deflation, 0);
-  modes.set(result.vectors, d * n);
-  const eigenvalues = new Float64Array(d + k);
-  const ht = new Float64Array(d * n);
-  op(deflation, ht, d);
-  for (let a = 0; a < d; a++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += deflation[a * n + i] * ht[a * n + i];
-    eigenvalues[a] = s;
+  return finish(result, products, restarts);
+
+  /** The output: the translations (their Rayleigh quotients as eigenvalues), then the modes. */
+  function finish(result: LowestModes, products: number, restarts: number): LowestSpectrum {
+    // Stored rows: the translations (their Rayleigh quotients as eigenvalues), then the modes.
+    const k = result.values.length;
+    const modes = new Float64Array((d + k) * n);
+    modes.set(deflation, 0);
+    modes.set(result.vectors, d * n);
+    const eigenvalues = new Float64Array(d + k);
+    const ht = new Float64Array(d * n);
+    op(deflation, ht, d);
+    for (let a = 0; a < d; a++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += deflation[a * n + i] * ht[a * n + i];
+      eigenvalues[a] = s;
+    }
+    eigenvalues.set(result.values, d);
+    let residualMax = 0;
+    for (const r of result.residuals) residualMax = Math.max(residualMax, r / result.lambdaMax);
+    const top = result.values[k - 1];
+    return {
+      eigenvalues,
+      modes,
+      requested: count,
+      count: k,
+      extension: k - count,
+      residualMax,
+      lambdaMax: result.lambdaMax,
+      lambdaMaxUpper: result.lambdaMaxUpper,
+      next: result.next,
+      gapRelative: (result.next - top) / Math.abs(top),
+      products,
+      restarts,
+      converged: result.converged,
+      certification,
+      path,
+      timings,
+    };
   }
-  eigenvalues.set(result.values, d);
-  let residualMax = 0;
-  for (const r of result.residuals) residualMax = Math.max(residualMax, r / result.lambdaMax);
-  const top = result.values[k - 1];
-  return {
-    eigenvalues,
-    modes,
-    requested: count,
-    count: k,
-    extension: k - count,
-    residualMax,
-    lambdaMax: result.lambdaMax,
-    lambdaMaxUpper: result.lambdaMaxUpper,
-    next: result.next,
-    gapRelative: (result.next - top) / Math.abs(top),
-    products,
-    restarts,
-    converged: result.converged,
-    certification,
-    path,
-    timings,
-  };
 }
 
 /** Ordering, symbolic factor, supernodes and the factor's cost against the budget. */
@@ -405,4 +436,173 @@ function shiftInvert(h: SparseHessian, op: (x: Float64Array, y: Float64Array, c:
   if (!ok) return { ...base, solves, products: crude.products + k, result: null, why: 'true residuals on H above the target' };
   const result: LowestModes = { values: rr.values, vectors, residuals: rr.residuals, next, nextResidual: NaN, lambdaMax: lm.estimate, lambdaMaxUpper: lm.upper, extension: si.extension, top: NaN, products: k, restarts: si.restarts, converged: true };
   return { ...base, solves, products: crude.products + k, result, why: '' };
+}
+
+/** ‖(L D Lᵀ − (H − σI)) x‖ / ‖x‖ for the probe x: the factorisation's backward error, measured. */
+function backwardErrorOf(factor: LDLFactor, op: (x: Float64Array, y: Float64Array, c: number) => void, probe: Float64Array): number {
+  const n = probe.length;
+  const ldl = new Float64Array(n);
+  multiplyFactor(factor, probe, ldl);
+  const hp = new Float64Array(n);
+  op(probe, hp, 1);
+  let e2 = 0;
+  let p2 = 0;
+  for (let i = 0; i < n; i++) {
+    e2 += (ldl[i] - hp[i] + factor.sigma * probe[i]) ** 2;
+    p2 += probe[i] * probe[i];
+  }
+  return Math.sqrt(e2 / p2);
+}
+
+/**
+ * σ of the slice from θ₁ ≥ λ₁: σ = SLICE_ESTIMATE · θ₁ · m^(2/d) for m eigenvalues wanted below it,
+ * the Debye count N(λ) ∝ λ^(d/2) scaled from the lowest one. Measured on the N = 1000 bench glass
+ * (3D, m = 2, T* = ∞): λ_(m)/(λ₁ m^(2/3)) = 0.67–0.73 for m = 10 … 100 (docs/SPECTRUM.md); 0.8 errs
+ * high, since a σ too high costs a few more eigenvalues to find and one too low a second factor.
+ */
+const SLICE_ESTIMATE = 0.7;
+
+/** Block size of the slice's Lanczos: a solve of 4 vectors costs ~1.6 of one (the panels read once), measured at N = 1000 (docs/SPECTRUM.md). */
+const SLICE_BLOCK = 4;
+
+/**
+ * A pair of S is taken when ‖Sx − μx‖ ≤ SLICE_ACCEPT · tolerance · |μ|: the solves with a factor of
+ * an indefinite H − σI without pivoting have a relative accuracy of ~1e-9 for σ high in the band
+ * (measured at N = 1000, σ = 6.5: every true residual of S at 1–2e-9 |μ|), so the criterion of S is
+ * loosened and the true residuals on H after the Rayleigh–Ritz with H decide (≤ 10 · tolerance · λ_max).
+ */
+const SLICE_ACCEPT = 100;
+
+/**
+ * The default path is the slice from this K on (where the factor fits), the filtered Lanczos below
+ * it. Measured at N = 1000 on three glasses (m = 2 seeds 1 and 3, m = ∞ seed 2; docs/SPECTRUM.md):
+ * K = 100 slice 3.5–5.2 s against 6.5–7.9 s on every one; K = 30 a tie within the load's noise
+ * (2.2–3.8 s against 2.6–3.4 s); K = 50 the filtered Lanczos faster (3.0–5.9 s against 4.1–9.8 s).
+ */
+export const SLICE_FROM_K = 80;
+
+/** σ moves to the middle of its gap when the eigenvalue above it is nearer than this fraction of the distance to the one below (see slice). */
+const SLICE_PLACEMENT = 0.3;
+
+/**
+ * Spectrum slicing with one factorisation (Ericsson & Ruhe, Math. Comp. 35, 1251 (1980); Grimes,
+ * Lewis & Simon, SIAM J. Matrix Anal. Appl. 15, 228 (1994): the shift is placed, and its inertia
+ * read, from the same LDLᵀ). σ from θ₁ (20–40 plain Lanczos steps) by SLICE_ESTIMATE; the factor of
+ * H − σI gives the count m = negatives − d of eigenvalues below σ; while m < K + 1 (or m is far more
+ * than needed) σ is moved by the Debye law between the counts and the factor redone. Then
+ * thick-restart Lanczos on S = (H − σI)⁻¹ (same solver, ARPACK's relative criterion) for its m
+ * lowest eigenvalues: 1/(λ − σ) < 0 are exactly those below σ and lie at the lower end of the
+ * spectrum of S, so the m eigenpairs below σ are extreme ones. If they do not all converge within
+ * 8m + 200 solves the path gives up (the caller runs the filtered Lanczos): measured at N = 1000,
+ * K = 50, where σ fell 0.17 % below an eigenvalue and the true residuals of S stalled at
+ * 1e-8–1e-7 |μ| (the unpivoted indefinite factor; docs/SPECTRUM.md has what was tried). One Rayleigh–Ritz with H gives λ and the true residuals on H. The inertia
+ * is the certificate: all m eigenvalues below σ found, so the K lowest (extended over a cluster at
+ * the edge) are the lowest ones; λ_(K+1) < σ is found too and gives the gap.
+ */
+function slice(h: SparseHessian, op: (x: Float64Array, y: Float64Array, c: number) => void, f: ReturnType<typeof prepareFactor>, count: number, deflation: Float64Array, lm: { estimate: number; upper: number }, clusterTolerance: number, options: LowestOptions, onCheck?: (p: number, done: number, w: number) => void) {
+  const d = h.dim;
+  const n = d * h.particles;
+  const available = n - d;
+  const tolerance = options.tolerance ?? 1e-10;
+  const seed = options.seed ?? 1;
+  const steps = Math.min(80, available);
+  const crude = lowestModes(op, n, { count: 1, deflation, maxProducts: steps, basis: steps, lambdaMax: lm.estimate, tolerance: 1, seed: seed + 5, guard: false });
+  let products = crude.products;
+  const base = { sigma: NaN, below: 0, factors: 0, factorSeconds: 0, products, solves: 0, restarts: 0 };
+  const theta1 = crude.values[0];
+  if (!(theta1 > 0)) return { ...base, result: null, certification: null, why: `θ₁ = ${theta1} is not positive` };
+  const need = Math.min(count + 1, available); // K and the guard λ_(K+1) below σ
+  const target = Math.min(available, count + 2 + Math.ceil(0.1 * count));
+  const most = Math.min(available, Math.ceil(1.3 * target) + 10); // more below σ cost more in solves than a second factor (measured: 77 for K = 30 on an m = ∞ glass, 6.9 s; refactored 3.1 s)
+  let sigma = SLICE_ESTIMATE * theta1 * target ** (2 / d);
+  let factor: LDLFactor | null = null;
+  let factors = 0;
+  let factorSeconds = 0;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const trial = factorShifted(h, sigma, f.symbolic.factor!, f.supernodes!);
+    factors++;
+    factorSeconds += trial.seconds;
+    const below = trial.negative - d;
+    if (trial.zero === 0 && below >= need && below <= most) {
+      factor = trial;
+      break;
+    }
+    // The Debye law between the count found and the count wanted, within a factor 4 a step.
+    const ratio = Math.min(4, Math.max(0.25, (target / Math.max(1, below)) ** (2 / d)));
+    sigma *= trial.zero > 0 ? 1 + 1e-6 : below < need ? Math.max(1.1, ratio) : Math.min(0.9, ratio);
+  }
+  base.factors = factors;
+  base.factorSeconds = factorSeconds;
+  base.sigma = sigma;
+  if (!factor) return { ...base, result: null, certification: null, why: `no σ with ${need}–${most} eigenvalues below it in ${factors} factorisations` };
+  let fac = factor;
+  let solves = 0;
+  const inverse = (x: Float64Array, y: Float64Array, c: number) => {
+    solves += c;
+    solveShifted(fac, x, y, c);
+  };
+  // σ close under an eigenvalue (measured: 0.17 % at N = 1000, K = 50) makes the solves too
+  // inaccurate for the small |μ| (docs/SPECTRUM.md). A short run on S gives its extremes, hence the
+  // nearest eigenvalue on either side of σ (Ritz values: the gaps are over-estimated); if the one
+  // above is much the nearer, σ moves to the middle of the gap (no eigenvalue crossed) and the
+  // factor is redone; the count is checked again.
+  const ends = lowestModes(inverse, n, { count: 1, deflation, block: options.block ?? SLICE_BLOCK, basis: 6 * SLICE_BLOCK, maxProducts: 6 * SLICE_BLOCK, tolerance: 1, relativeResidual: true, guard: false, lambdaMax: 1 / sigma, seed: seed + 6 });
+  const gapBelow = ends.values[0] < 0 ? -1 / ends.values[0] : NaN;
+  const gapAbove = ends.top > 0 ? 1 / ends.top : NaN;
+  if (gapAbove < SLICE_PLACEMENT * gapBelow) {
+    const middle = sigma + 0.5 * (gapAbove - gapBelow);
+    const trial = factorShifted(h, middle, f.symbolic.factor!, f.supernodes!);
+    factors++;
+    factorSeconds += trial.seconds;
+    if (trial.zero === 0 && trial.negative === fac.negative) {
+      fac = trial;
+      sigma = middle;
+    }
+    base.factors = factors;
+    base.factorSeconds = factorSeconds;
+    base.sigma = sigma;
+  }
+  const below = fac.negative - d;
+  base.below = below;
+  const rng = createRng(seed + 7);
+  const backwardError = backwardErrorOf(fac, op, new Float64Array(n).map(() => normal(rng)));
+  // The m lowest eigenpairs of S, in one run with a bounded number of solves: unconverged (σ very
+  // close to an eigenvalue spreads the spectrum of S; copies of an exactly degenerate eigenvalue
+  // that the Krylov space cannot reach) means giving up, and the filtered Lanczos runs.
+  const vectors = new Float64Array(below * n);
+  let found = 0;
+  const si = lowestModes(inverse, n, { count: below, deflation, block: options.block ?? SLICE_BLOCK, tolerance, relativeResidual: true, guard: false, lambdaMax: 1 / sigma, maxProducts: 8 * below + 200, seed: seed + 9, onCheck });
+  const restarts = si.restarts;
+  const top = si.top; // the largest Ritz value of S: ≈ 1/(λ_(m+1) − σ), the distance to the next eigenvalue above σ
+  for (let k = 0; k < si.values.length && found < below; k++) {
+    if (!(si.values[k] < 0 && si.residuals[k] <= SLICE_ACCEPT * tolerance * Math.abs(si.values[k]))) continue;
+    vectors.set(si.vectors.subarray(k * n, (k + 1) * n), found * n);
+    found++;
+  }
+  base.solves = solves;
+  base.restarts = restarts;
+  if (found < below) return { ...base, result: null, certification: null, why: `${found} of the ${below} eigenvalues below σ converged in ${solves} solves` };
+  // λ = σ + 1/μ; one Rayleigh–Ritz with H on the m vectors: λ ascending and the true residuals on H.
+  const rr = rayleighRitzRows(op, vectors, below, n, deflation, 1);
+  products += below;
+  base.products = products;
+  for (let i = 0; i < below; i++) if (!(rr.residuals[i] <= 10 * tolerance * lm.estimate)) return { ...base, result: null, certification: null, why: `true residual ${rr.residuals[i].toExponential(2)} on H above the target` };
+  const values = rr.values;
+  let keep = Math.min(count, below);
+  while (keep < below && values[keep] - values[keep - 1] <= clusterTolerance * Math.abs(values[keep])) keep++;
+  if (keep >= below) return { ...base, result: null, certification: null, why: `the cluster at λ_K reaches σ` };
+  const result: LowestModes = { values: values.slice(0, keep), vectors: vectors.slice(0, keep * n), residuals: rr.residuals.slice(0, keep), next: values[keep], nextResidual: rr.residuals[keep], lambdaMax: lm.estimate, lambdaMaxUpper: lm.upper, extension: keep - count, top: NaN, products, restarts, converged: true };
+  // The count holds if no eigenvalue lies within the backward error of σ; the set is the K lowest if λ_K and λ_(K+1) are apart by more than it.
+  const above = top > 0 ? 1 / top : Infinity;
+  const distance = Math.min(sigma - values[below - 1], above);
+  const edge = 0.5 * (values[keep] - values[keep - 1]);
+  const certification: Partial<Certification> = { sigma, negatives: fac.negative, expected: d + found, backwardError, seconds: factorSeconds };
+  if (!(distance > 10 * backwardError) || !(edge > 10 * backwardError)) {
+    certification.certified = false;
+    certification.reason = `not certified: σ = ${sigma} (${distance.toExponential(2)} from the nearest eigenvalue) or the edge λ_K = ${values[keep - 1]}, λ_(K+1) = ${values[keep]} is not separated by more than 10× the factorisation's backward error ${backwardError.toExponential(2)}`;
+  } else {
+    certification.certified = true;
+    certification.reason = `H − σI has ${fac.negative} negative eigenvalues = ${d} translations + the ${found} found below σ, the lowest ${keep} returned (Sylvester inertia of the supernodal LDLᵀ that also did the solves)`;
+  }
+  return { ...base, result, certification, why: '' };
 }

@@ -1,0 +1,160 @@
+/**
+ * C += A·B for row-major float64 matrices by a WebAssembly SIMD kernel (f64x2 lanes, a 4 × 4
+ * register tile: two 128-bit accumulators per row of C, A's entries broadcast, B's rows loaded two
+ * columns at a time), on arrays that live in the kernel's own linear memory. The multifrontal
+ * factor (engine/hessian/multifrontalLDL.ts) keeps its frontal matrix there, so its trailing
+ * updates run ~3.5× faster than the scalar gemm of engine/linalg/gemm.ts (measured at N = 1000:
+ * 9–12 GFlop/s against 2.5–3.3, docs/SPECTRUM.md). IEEE float64 throughout: every product and
+ * sum is a float64 operation, only the order of the sums differs from gemmNN (the two lanes hold
+ * two different columns, so each C entry is still summed over p in order).
+ *
+ * The module is assembled here from its bytes (no build step, no file): one exported function
+ * nn(M, N, K, a, lda, b, ldb, c, ldc), byte addresses and strides, M and N multiples of 4; the
+ * remainders are done in JS on the same memory. Where WebAssembly or its SIMD is missing, simdHeap
+ * returns null and the caller keeps the scalar kernel.
+ */
+
+const uleb = (v: number): number[] => {
+  const o: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v) b |= 0x80;
+    o.push(b);
+  } while (v);
+  return o;
+};
+const sleb = (v: number): number[] => {
+  const o: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) {
+      o.push(b);
+      return o;
+    }
+    o.push(b | 0x80);
+  }
+};
+const vec = (x: number[]): number[] => [...uleb(x.length), ...x];
+const name = (s: string): number[] => vec(Array.from(s, (c) => c.charCodeAt(0)));
+
+/** The module's bytes (WebAssembly 1.0 with the fixed-width SIMD proposal). */
+function moduleBytes(): Uint8Array {
+  // Parameters 0–8: M, N, K, a, lda, b, ldb, c, ldc (bytes). i32 locals 9–17, v128 locals 18–28.
+  const I = 9, J = 10, P = 11, PA = 12, PB = 16, PC = 17, ACC = 18, BV0 = 26, BV1 = 27, X = 28;
+  const get = (l: number) => [0x20, ...uleb(l)];
+  const set = (l: number) => [0x21, ...uleb(l)];
+  const i32 = (v: number) => [0x41, ...sleb(v)];
+  const simd = (op: number) => [0xfd, ...uleb(op)];
+  const vload = (off: number) => [...simd(0x00), 3, ...uleb(off)];
+  const vstore = (off: number) => [...simd(0x0b), 3, ...uleb(off)];
+  const f64load = [0x2b, 3, 0];
+  const splat = simd(0x14);
+  const fadd = simd(0xf0);
+  const fmul = simd(0xf2);
+  const add = [0x6a];
+  const mul = [0x6c];
+  const geS = [0x4e];
+  const loopOpen = [0x02, 0x40, 0x03, 0x40]; // block { loop {
+  const loopClose = [0x0c, 0, 0x0b, 0x0b]; // br loop } }
+  const breakIfGe = (a: number, b: number) => [...get(a), ...get(b), ...geS, 0x0d, 1];
+  const zero = [0x44, 0, 0, 0, 0, 0, 0, 0, 0, ...splat];
+  const body: number[] = [];
+  const e = (...xs: number[][]) => {
+    for (const x of xs) body.push(...x);
+  };
+  e(i32(0), set(I), loopOpen, breakIfGe(I, 0));
+  e(i32(0), set(J), loopOpen, breakIfGe(J, 1));
+  for (let k = 0; k < 8; k++) e(zero, set(ACC + k));
+  e(get(3), get(I), get(4), mul, add, set(PA));
+  for (let r = 1; r < 4; r++) e(get(PA + r - 1), get(4), add, set(PA + r));
+  e(get(5), get(J), i32(8), mul, add, set(PB));
+  e(i32(0), set(P), loopOpen, breakIfGe(P, 2));
+  e(get(PB), vload(0), set(BV0), get(PB), vload(16), set(BV1));
+  for (let r = 0; r < 4; r++) {
+    e(get(PA + r), f64load, splat, set(X));
+    e(get(ACC + 2 * r), get(X), get(BV0), fmul, fadd, set(ACC + 2 * r));
+    e(get(ACC + 2 * r + 1), get(X), get(BV1), fmul, fadd, set(ACC + 2 * r + 1));
+    e(get(PA + r), i32(8), add, set(PA + r));
+  }
+  e(get(PB), get(6), add, set(PB), get(P), i32(1), add, set(P), loopClose);
+  for (let r = 0; r < 4; r++) {
+    e(get(7), get(I), i32(r), add, get(8), mul, add, get(J), i32(8), mul, add, set(PC));
+    e(get(PC), get(PC), vload(0), get(ACC + 2 * r), fadd, vstore(0));
+    e(get(PC), get(PC), vload(16), get(ACC + 2 * r + 1), fadd, vstore(16));
+  }
+  e(get(J), i32(4), add, set(J), loopClose);
+  e(get(I), i32(4), add, set(I), loopClose, [0x0b]);
+  const code = vec([...uleb(2), ...uleb(9), 0x7f, ...uleb(11), 0x7b, ...body]);
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    0x01, ...vec([1, 0x60, 9, ...new Array(9).fill(0x7f), 0]),
+    0x02, ...vec([1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
+    0x03, ...vec([1, 0]),
+    0x07, ...vec([1, ...name('nn'), 0x00, 0]),
+    0x0a, ...vec([1, ...code]),
+  ]);
+}
+
+/** The part of the WebAssembly JS API used here (the engine's type environment has no DOM lib). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+}
+const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+function simdModule(): object | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = wasm ? new wasm.Module(moduleBytes()) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+export interface SimdHeap {
+  /** The kernel's memory as doubles: operands are given as element offsets into it. */
+  heap: Float64Array;
+  /** heap[cOff + i·ldc + j] += Σ_p heap[aOff + i·lda + p] · heap[bOff + p·ldb + j], i < M, j < N, p < K. */
+  nn(M: number, N: number, K: number, aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number): void;
+}
+
+/** A kernel instance with `doubles` float64 of its own memory, or null (no WebAssembly SIMD, or too large: ≤ 2 GB). */
+export function simdHeap(doubles: number): SimdHeap | null {
+  const mod = simdModule();
+  if (!mod) return null;
+  const pages = Math.max(1, Math.ceil((doubles * 8) / 65536));
+  if (pages > 32768) return null;
+  let memory: { buffer: ArrayBuffer };
+  try {
+    memory = new wasm!.Memory({ initial: pages });
+  } catch {
+    return null;
+  }
+  const kernel = new wasm!.Instance(mod, { env: { mem: memory } }).exports.nn as (...args: number[]) => void;
+  const heap = new Float64Array(memory.buffer, 0, doubles);
+  return {
+    heap,
+    nn(M, N, K, aOff, lda, bOff, ldb, cOff, ldc) {
+      if (M <= 0 || N <= 0 || K <= 0) return;
+      const M4 = M & ~3;
+      const N4 = N & ~3;
+      if (M4 > 0 && N4 > 0) kernel(M4, N4, K, aOff * 8, lda * 8, bOff * 8, ldb * 8, cOff * 8, ldc * 8);
+      // The remainders: the last N % 4 columns of the first M4 rows, then the last M % 4 rows.
+      for (let i = 0; i < M; i++) {
+        const a0 = aOff + i * lda;
+        const c0 = cOff + i * ldc;
+        for (let j = i < M4 ? N4 : 0; j < N; j++) {
+          let s = 0;
+          for (let p = 0; p < K; p++) s += heap[a0 + p] * heap[bOff + p * ldb + j];
+          heap[c0 + j] += s;
+        }
+      }
+    },
+  };
+}
