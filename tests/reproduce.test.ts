@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reproducePlan, tinyPlan, selectEnsembles, PROVISIONAL_LADDER, LADDER_IS_PROVISIONAL, type ReproducePlan } from '../engine/pipeline/reproducePlan';
+import { reproducePlan, tinyPlan, selectEnsembles, LADDER, MEASURED_TD, PAPER_SCALE, swapTauAlpha, SWAP_TAU_ALPHA, type ReproducePlan } from '../engine/pipeline/reproducePlan';
 import { runReproduction, checkAgainstPlan, type ReproduceReport } from '../engine/io/reproduceRun';
 import { createProject, ProjectError } from '../engine/io/project';
 import { validateSettings } from '../engine/model/settings';
@@ -85,13 +85,34 @@ describe('the reproduce plan as data', () => {
     expect(quick.ensembles[0].settings.model.particles).toBeLessThan(1000);
   });
 
-  it('the ladder is the named provisional constant until T_d is measured, and --only refuses unknown names', () => {
-    expect(LADDER_IS_PROVISIONAL).toBe(true);
-    expect(reproducePlan('paper').ladder).toEqual([...PROVISIONAL_LADDER]);
-    expect(reproducePlan('paper').ladderProvisional).toBe(true);
+  it('the ladder: six finite T* from 0.5 down to the measured T_d (within its interval), said so in the plan; --only refuses unknown names', () => {
+    const plan = reproducePlan('paper');
+    expect(plan.ladder).toEqual([...LADDER]);
+    expect(plan.ladder.length).toBeGreaterThanOrEqual(6);
+    expect(plan.ladder[0]).toBe(0.5);
+    const lowest = plan.ladder[plan.ladder.length - 1];
+    expect(lowest).toBeGreaterThanOrEqual(MEASURED_TD.low);
+    expect(lowest).toBeLessThanOrEqual(MEASURED_TD.high);
+    expect(plan.ladderNote).toMatch(new RegExp(`measured T_d = ${MEASURED_TD.value}`));
+    expect(tinyPlan().ladderNote).toMatch(/not the measured ladder/);
     expect(() => reproducePlan('huge' as never)).toThrow(/quick or paper/);
-    expect(selectEnsembles(reproducePlan('quick'), ['m2-Tinf', 'minf-T0.1']).map((e) => e.name)).toEqual(['m2-Tinf', 'minf-T0.1']);
+    const low = `minf-T${lowest}`;
+    expect(selectEnsembles(reproducePlan('quick'), ['m2-Tinf', low]).map((e) => e.name)).toEqual(['m2-Tinf', low]);
     expect(() => selectEnsembles(reproducePlan('quick'), ['m3-Tinf'])).toThrow(/no ensemble 'm3-Tinf'/);
+  });
+});
+
+describe('the paper-scale chain schedule from the measured swap τ_α', () => {
+  it('interpolates ln τ_α through the measurements (exact at each), and samples every ≥ 2 τ_α after ≥ 20 τ_α of equilibration', () => {
+    for (const [t, tau] of SWAP_TAU_ALPHA) expect(swapTauAlpha(t)).toBeCloseTo(tau, 6);
+    // Between two measurements: the geometric mean at the midpoint.
+    const [a, b] = [SWAP_TAU_ALPHA[3], SWAP_TAU_ALPHA[4]];
+    expect(swapTauAlpha((a[0] + b[0]) / 2)).toBeCloseTo(Math.sqrt(a[1] * b[1]), 6);
+    for (const t of LADDER) {
+      const { equilibrate, sampleEvery } = PAPER_SCALE.schedule(t);
+      expect(sampleEvery).toBeGreaterThanOrEqual(2 * swapTauAlpha(t));
+      expect(equilibrate).toBeGreaterThanOrEqual(Math.max(10_000, 20 * swapTauAlpha(t)));
+    }
   });
 });
 
@@ -151,7 +172,7 @@ describe('reproduce end to end (tiny plan: 2D, N = 64, two ensembles, full spect
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     for (const e of json.ensembles) expect(md).toContain(`| ${e.name} | ipl | 2 |`);
     expect(md).toMatch(/95 % CI/);
-    expect(md).toMatch(/PROVISIONAL/);
+    expect(md).toMatch(/Ladder T\* = 0\.5: not the measured ladder/);
     expect(md).not.toMatch(/no such figure kind exists|no figure kind/);
     expect(json.missingFigures).toEqual([]);
     expect(json.figures.length).toBeGreaterThanOrEqual(4);

@@ -52,7 +52,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   const dir = resolve(positionals[0]);
   const command = ['glassmodes', 'reproduce', positionals[0], ...args.filter((a) => a !== positionals[0])].join(' ');
   const err = (line: string) => process.stderr.write(line + '\n');
-  err(`glassmodes reproduce → ${dir} (${plan.scale} scale${plan.ladderProvisional ? '; T* ladder provisional until T_d is measured' : ''})`);
+  err(`glassmodes reproduce → ${dir} (${plan.scale} scale; T* ladder ${plan.ladder.join(', ')}: ${plan.ladderNote})`);
   err(`  ${plan.description}`);
   const abort = new AbortController();
   const onSignal = () => abort.abort();

@@ -77,7 +77,7 @@ export interface ReproduceReport {
   scale: ReproducePlan['scale'];
   plan: string;
   ladder: number[];
-  ladderProvisional: boolean;
+  ladderNote: string;
   complete: boolean;
   ensembles: EnsembleRow[];
   figures: { file: string; kind: string; ensembles: string[]; caption: string; drawn: boolean; note?: string }[];
@@ -248,7 +248,7 @@ function reportMarkdown(report: ReproduceReport): string {
     report.scale === 'paper' ? '' : `**${report.scale} scale: a check of the pipeline and of the report layout, not the paper-scale result.** Its chains are far too short to equilibrate the low rungs, and its samples too few to decide s.`,
     '',
     `Plan: ${report.plan}.`,
-    `Ladder T* = ${report.ladder.join(', ')}${report.ladderProvisional ? ' — PROVISIONAL (engine/pipeline/reproducePlan.ts PROVISIONAL_LADDER): T_d of this model has not been measured yet (issue 10 item 1); the ladder is to be replaced by one chosen from it.' : ''}`,
+    `Ladder T* = ${report.ladder.join(', ')}: ${report.ladderNote}.`,
     '',
     `${report.complete ? 'Complete' : 'INCOMPLETE (some samples are not finished; run the same command again to continue)'}; glassmodes ${report.version}; ${report.date}.`,
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. Wall time of this invocation: ${d(report.wallSeconds)}.`,
@@ -369,7 +369,7 @@ export async function runReproduction(dirInput: string, plan: ReproducePlan, opt
     scale: plan.scale,
     plan: plan.description,
     ladder: plan.ladder,
-    ladderProvisional: plan.ladderProvisional,
+    ladderNote: plan.ladderNote,
     complete: rows.every((r) => r.samplesDone + r.samplesFailed === r.samplesPlanned) && rows.length === plan.ensembles.length,
     ensembles: rows,
     figures,

@@ -14,37 +14,49 @@
 import type { Taper, Temperature } from '../model/settings';
 
 /**
- * PROVISIONAL parental-temperature ladder (T*, descending), to be replaced by one chosen from the
- * measured dynamical temperature T_d of this model (issue 10 item 1, not yet measured).
- *
- * Why these values (docs/PHYSICS.md §3, §8): at ρ = 1 swap MC with δ = 0.2 accepts ~30 % of displacements near
- * T* = 1 and ~4 % at T* = 0.1, and at T* = 0.1, N = 1000 E/N still drifts by ~0.05 between 10⁴ and
- * 6·10⁴ swap sweeps; a chain measured here at T* = 0.1 had τ_α > 1.6·10⁴ swap sweeps. T* = 0.1 is
- * therefore as low as a chain on this machine can plausibly equilibrate, i.e. ≈ the lowest rung the
- * paper's "near T_d" can mean until T_d is measured. The rungs above it are spaced roughly
- * geometrically (ratio ≈ 0.7) from T* = 0.5, where the liquid relaxes within ~10² swap sweeps, so
- * that E_IS/N(T*) and s(T*) are sampled through the whole crossover with six finite values.
+ * T_d of this model (3D, ρ = 1, IPL-12, m = 2, N = 1000), measured here (issue 10 item 1;
+ * docs/REPRODUCTION.md "T_d"): the mode-coupling fit τ_α = A (T − T_d)^(−γ) of the swap-free τ_α(T)
+ * of F_s averaged over two compositions (`glassmodes relaxation` at T = 0.3 … 0.18, 10⁵ sweeps,
+ * scripts/relaxation-seeds.ts): 0.137 (γ = 2.83). low/high are not a confidence interval but the
+ * spread of every fit that located a divergence here (one composition at N = 1000: 0.133; two of six
+ * at N = 500: 0.150, 0.171): composition scatters τ_α by a factor 2–3 at N ≤ 1000.
  */
-export const PROVISIONAL_LADDER: readonly number[] = Object.freeze([0.5, 0.35, 0.25, 0.18, 0.14, 0.1]);
-
-/** True while the ladder above is a guess rather than derived from a measured T_d. */
-export const LADDER_IS_PROVISIONAL = true;
+export const MEASURED_TD = Object.freeze({ value: 0.137, low: 0.13, high: 0.17, seeds: 2 });
 
 /**
- * PROVISIONAL guess of the swap-MC τ_α (in sweeps, N = 1000) per rung, from which the paper-scale
- * chain schedule is made (equilibrate ≥ 20 τ_α, sample every 2 τ_α). Only T* = 0.1 rests on a
- * measurement (τ_α > 1.6·10⁴ sweeps, a lower bound); the others interpolate it towards ~10² at
- * T* = 0.5. Each chain measures its own τ_α and warns when sample-every < 2 τ_α
- * (docs/PROJECT_FORMAT.md "Chains"), so a wrong guess shows in chain.json, not silently.
+ * The parental-temperature ladder (T*, descending), chosen from the measured T_d: six values from
+ * T* = 0.5 (a liquid that relaxes within ~10² swap sweeps) down to ≈ T_d, closer together near
+ * T_d where s(T*) and E_IS/N(T*) change fastest. The lowest rung is the paper's "T* near T_d".
  */
-export const PROVISIONAL_TAU_ALPHA: Readonly<Record<string, number>> = Object.freeze({
-  '0.5': 100,
-  '0.35': 300,
-  '0.25': 1000,
-  '0.18': 3000,
-  '0.14': 8000,
-  '0.1': 20000,
-});
+export const LADDER: readonly number[] = Object.freeze([0.5, 0.3, 0.22, 0.18, 0.16, 0.14]);
+
+/**
+ * Swap-MC τ_α in sweeps (N = 1000, m = 2, p_swap = 0.2, δ auto; F_s(k = 2π) of one chain's
+ * production, chain.json `tauAlpha`), measured here on 2026-12-02 (docs/REPRODUCTION.md "Swap τ_α").
+ * The paper-scale schedule interpolates ln τ_α linearly in T between them (and holds the end
+ * slopes beyond): equilibrate max(10⁴, 20 τ_α), a parent every 2 τ_α. Every chain still measures its
+ * own τ_α and warns when sample-every < 2 τ_α (docs/PROJECT_FORMAT.md "Chains").
+ */
+export const SWAP_TAU_ALPHA: readonly (readonly [number, number])[] = Object.freeze([
+  [0.3, 620],
+  [0.25, 1030],
+  [0.22, 1248],
+  [0.2, 1407],
+  [0.17, 2961],
+  [0.15, 4888],
+  [0.13, 7585],
+] as const);
+
+/** ln τ_α(T) interpolated linearly in T through SWAP_TAU_ALPHA (extrapolated with the end segments' slopes). */
+export function swapTauAlpha(temperature: number): number {
+  const table = [...SWAP_TAU_ALPHA].sort((a, b) => a[0] - b[0]);
+  let k = 0;
+  while (k < table.length - 2 && temperature > table[k + 1][0]) k++;
+  const [t0, tau0] = table[k];
+  const [t1, tau1] = table[k + 1];
+  const slope = (Math.log(tau1) - Math.log(tau0)) / (t1 - t0);
+  return Math.exp(Math.log(tau0) + slope * (temperature - t0));
+}
 
 export type ReproduceScale = 'quick' | 'paper';
 /** What an ensemble is for in the report. */
@@ -80,7 +92,8 @@ export interface PlannedEnsemble {
 export interface ReproducePlan {
   scale: ReproduceScale | 'tiny';
   ladder: number[];
-  ladderProvisional: boolean;
+  /** Where the ladder comes from, for the report (the measured T_d, or a test plan's own). */
+  ladderNote: string;
   ensembles: PlannedEnsemble[];
   /** Figure-4 / other-rung / full-spectrum sample counts, for the report. */
   description: string;
@@ -109,11 +122,6 @@ export interface ScaleParameters {
 
 export const LOWEST_K = 50;
 
-const tauAlpha = (t: number): number => {
-  const tau = PROVISIONAL_TAU_ALPHA[String(t)];
-  if (tau === undefined) throw new RangeError(`no provisional τ_α for T* = ${t}`);
-  return tau;
-};
 
 /** Paper scale (issue 10 item 2): N = 1000, 3D, ≥ 900 / ≥ 100 samples, lowest-K spectra plus full spectra for Fig. 2. */
 export const PAPER_SCALE: ScaleParameters = {
@@ -125,8 +133,8 @@ export const PAPER_SCALE: ScaleParameters = {
   fullSpectrumSamples: 100,
   ladderSpectrum: { method: 'lowest', storedModes: LOWEST_K },
   chains: (samples) => (samples >= 900 ? 30 : 10),
-  schedule: (t) => ({ equilibrate: Math.max(10_000, 20 * tauAlpha(t)), sampleEvery: 2 * tauAlpha(t) }),
-  ladder: PROVISIONAL_LADDER,
+  schedule: (t) => ({ equilibrate: Math.max(10_000, Math.ceil(20 * swapTauAlpha(t) / 1000) * 1000), sampleEvery: Math.max(200, Math.ceil(2 * swapTauAlpha(t) / 100) * 100) }),
+  ladder: LADDER,
   tapers: [2, 'inf'],
   seed: 2024,
 };
@@ -148,7 +156,7 @@ export const QUICK_SCALE: ScaleParameters = {
   ladderSpectrum: { method: 'full', storedModes: 300 },
   chains: () => 2,
   schedule: () => ({ equilibrate: 4000, sampleEvery: 500 }),
-  ladder: PROVISIONAL_LADDER,
+  ladder: LADDER,
   tapers: [2, 'inf'],
   seed: 2024,
 };
@@ -205,7 +213,10 @@ export function planFromScale(scale: ReproducePlan['scale'], p: ScaleParameters)
   return {
     scale,
     ladder,
-    ladderProvisional: LADDER_IS_PROVISIONAL && ladder.every((t) => PROVISIONAL_LADDER.includes(t)),
+    ladderNote:
+      ladder.length === LADDER.length && ladder.every((t, k) => t === LADDER[k])
+        ? `chosen from the measured T_d = ${MEASURED_TD.value} [${MEASURED_TD.low}, ${MEASURED_TD.high}] (engine/pipeline/reproducePlan.ts LADDER; docs/REPRODUCTION.md "T_d")`
+        : 'not the measured ladder (a test plan of its own)',
     ensembles,
     description:
       `${p.dim}D, N = ${p.particles}; taper${p.tapers.length > 1 ? 's' : ''} m = ${p.tapers.map((m) => (m === 'inf' ? '∞' : String(m))).join(' and ')} at T* = ∞ and ${ladder.join(', ')}` +
