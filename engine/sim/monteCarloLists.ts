@@ -373,7 +373,7 @@ function insertSorted(lists: MonteCarloLists, k: number, i: number, slotInI: num
  * Particle i has moved (its geometry and energy entries, and their mirrors, hold the new values):
  * if it is now farther than h from its reference, re-list it around where it is.
  */
-export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Float64Array, diameters: Float64Array, factors: PairFactors): void {
+export function relistIfDrifted(lists: MonteCarloLists, i: number, positions: Float64Array, factors: PairFactors): void {
   if (lists.all) return;
   const d = lists.dim;
   const L = lists.side;

@@ -231,30 +231,28 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
   const changed = c.changed;
   let changes = 0;
   for (let s = 0; s < count && !rejected; s++) {
-    let e = 0;
-    let old = 0;
     const k = nb[base + s];
     const present = gs[base + s];
+    let e = 0;
+    let g = 0;
+    let a = 0; // A(a_i + a_k), once, where an energy of this pair needs it
     if (trialStamp[s] === stamp) {
       e = trialEnergy[s];
-      after += e;
-      if (present !== 0) old = amplitude(ai + diameters[k]) * present;
-      if (trialGeometry[s] !== present) changed[changes++] = s;
+      g = trialGeometry[s];
     } else {
       const r2 = distance2To(positions, k, d, nx, ny, nz, L, inverseL);
-      let g = 0;
       if (r2 < rc2) {
         g = geometry(r2);
-        const a = amplitude(ai + diameters[k]);
+        a = amplitude(ai + diameters[k]);
         e = a * g;
-        after += e;
-        if (present !== 0) old = a * present;
-      } else if (present !== 0) old = amplitude(ai + diameters[k]) * present;
+      }
       trialGeometry[s] = g;
       trialEnergy[s] = e;
-      if (g !== present) changed[changes++] = s;
     }
+    const old = present === 0 ? 0 : (a === 0 ? amplitude(ai + diameters[k]) : a) * present;
+    if (g !== present) changed[changes++] = s;
     trialBefore[s] = old;
+    after += e;
     if (after > bound) rejected = true;
     dV += e - old;
   }
@@ -279,7 +277,7 @@ function displacementMove(c: MoveContext, i: number, limit: number): void {
       if (e !== old) addEnergy(lists, k, e - old, e + old);
     }
     setEnergySum(lists, i, after);
-    relistIfDrifted(lists, i, positions, diameters, factors);
+    relistIfDrifted(lists, i, positions, factors);
   }
 }
 
