@@ -188,16 +188,26 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
   const certification: Certification = { certified: false, reason: '', repairs: 0 };
   const path: LowestSpectrum['path'] = { method: 'lanczos', reason: 'Chebyshev-filtered Lanczos on H', solves: 0 };
   let result: LowestModes | null = null;
-  if ((options.path ?? (count >= SLICE_FROM_K ? 'slice' : 'lanczos')) === 'slice') {
+  // A path on the supernodal factor (slice, shift-invert): the factor if it fits the budget, the
+  // path's own run, and its factor time, Lanczos time, products and solves into the record.
+  const onFactor = <R extends { factorSeconds: number; products: number; solves: number }>(asked: string, run: (f: ReturnType<typeof prepareFactor>) => R) => {
     const f = prepare();
-    if (f.overBudget) path.reason = `${options.path === 'slice' ? 'slice asked for' : 'slice (the default)'}, but ${f.reason}: Chebyshev-filtered Lanczos on H instead`;
-    else {
-      t = now();
-      const sl = slice(h, op, f, count, deflation, lm, clusterTolerance, options, onCheck);
-      timings.factor = sl.factorSeconds;
-      timings.lanczos = now() - t - sl.factorSeconds;
-      products += sl.products;
-      path.solves = sl.solves;
+    if (f.overBudget) {
+      path.reason = `${asked}, but ${f.reason}: Chebyshev-filtered Lanczos on H instead`;
+      return null;
+    }
+    const t0 = now();
+    const r = run(f);
+    timings.factor = r.factorSeconds;
+    timings.lanczos = now() - t0 - r.factorSeconds;
+    products += r.products;
+    path.solves = r.solves;
+    return { f, r };
+  };
+  if ((options.path ?? (count >= SLICE_FROM_K ? 'slice' : 'lanczos')) === 'slice') {
+    const done = onFactor(options.path === 'slice' ? 'slice asked for' : 'slice (the default)', (f) => slice(h, op, f, count, deflation, lm, clusterTolerance, options, onCheck));
+    if (done) {
+      const { f, r: sl } = done;
       if (sl.result) {
         path.method = 'slice';
         path.reason = `thick-restart Lanczos on (H − σI)⁻¹ for the ${sl.below} eigenvalues below σ = ${sl.sigma.toExponential(4)} (the inertia of its LDLᵀ), ${sl.solves} solves, ${sl.factors} factorisation(s)`;
@@ -210,15 +220,9 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     }
   }
   if (options.path === 'shift-invert') {
-    const f = prepare();
-    if (f.overBudget) path.reason = `shift-invert asked for, but ${f.reason}: Chebyshev-filtered Lanczos on H instead`;
-    else {
-      t = now();
-      const si = shiftInvert(h, op, f, count, deflation, lm, clusterTolerance, options, onCheck);
-      timings.factor = si.factorSeconds;
-      timings.lanczos = now() - t - si.factorSeconds;
-      products += si.products;
-      path.solves = si.solves;
+    const done = onFactor('shift-invert asked for', (f) => shiftInvert(h, op, f, count, deflation, lm, clusterTolerance, options, onCheck));
+    if (done) {
+      const si = done.r;
       if (si.result) {
         result = si.result;
         path.method = 'shift-invert';
