@@ -17,6 +17,9 @@ import type { ProjectSettings } from '../model/settings';
 
 export type Stage = 'parent' | 'quench' | 'spectrum';
 
+/** This process's spectrum calibration, loaded (or measured) by the first sample that needs it. */
+let machineCalibration: ReturnType<typeof loadOrCalibrate> | undefined;
+
 export interface SampleHooks {
   onProgress?: (stage: Stage, fraction: number, message: string) => void;
   /** Polled between steps; true asks the run to stop at the next safe point. */
@@ -198,8 +201,9 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
     const t0 = performance.now();
     const config = readExtxyz(configPath);
     const onProgress = (fraction: number, message: string) => progress('spectrum', fraction, message);
-    // backend: auto is chosen by a calibration of this machine (cached; engine/io/spectrumCalibration.ts).
-    const calibration = settings.spectrum.method === 'full' && settings.spectrum.backend === 'auto' ? (await loadOrCalibrate((m) => onProgress(0, m))).calibration : undefined;
+    // backend: auto is chosen by a calibration of this machine (cached on disk by
+    // engine/io/spectrumCalibration.ts, and read once per process: the machine does not change under it).
+    const calibration = settings.spectrum.method === 'full' && settings.spectrum.backend === 'auto' ? (await (machineCalibration ??= loadOrCalibrate((m) => onProgress(0, m)).catch((error) => { machineCalibration = undefined; throw error; }))).calibration : undefined;
     const stage = await runSpectrumStage(settings, config.positions, config.diameters, onProgress, calibration);
     const { result } = stage;
     writeNpy(join(folder, 'eigenvalues.npy'), result.eigenvalues, [stage.storedEigenvalues]);

@@ -48,9 +48,11 @@ export const SWAP_TAU_ALPHA: readonly (readonly [number, number])[] = Object.fre
   [0.13, 7585],
 ] as const);
 
+const SWAP_TAU_ALPHA_ASCENDING = [...SWAP_TAU_ALPHA].sort((a, b) => a[0] - b[0]);
+
 /** ln τ_α(T) interpolated linearly in T through SWAP_TAU_ALPHA (extrapolated with the end segments' slopes). */
 export function swapTauAlpha(temperature: number): number {
-  const table = [...SWAP_TAU_ALPHA].sort((a, b) => a[0] - b[0]);
+  const table = SWAP_TAU_ALPHA_ASCENDING;
   let k = 0;
   while (k < table.length - 2 && temperature > table[k + 1][0]) k++;
   const [t0, tau0] = table[k];
