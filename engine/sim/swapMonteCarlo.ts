@@ -23,6 +23,7 @@ import { copyRng, rejectionLimit, type RngState, uniform, uniformIntBelow } from
 import { drawBallPoint, drawSwapPair, metropolis, type MonteCarloParameters, type MonteCarloState } from './moves';
 import { addEnergy, createMonteCarloLists, distance2To, NEAR_SLOTS, relistIfDrifted, setEnergySum, type MonteCarloLists } from './monteCarloLists';
 import { swapMonteCarloReference } from './swapMonteCarloReference';
+import { swapKernel } from './swapKernel';
 
 export { acceptanceRates, type Acceptance, type MonteCarloParameters, type MonteCarloState } from './moves';
 
@@ -33,8 +34,20 @@ export { acceptanceRates, type Acceptance, type MonteCarloParameters, type Monte
  */
 const ROUNDING = 1e-12;
 
-/** What the last call did besides moves, for benchmarks: re-listings and the list slots per particle. */
-export const lastRun = { relistings: 0, listCapacity: 0 };
+/** What the last call did besides moves, for benchmarks: re-listings, the list slots per particle, and whether the WebAssembly kernel ran. */
+export const lastRun = { relistings: 0, listCapacity: 0, kernel: false };
+
+/**
+ * Which implementation of the fast moves runs: the WebAssembly kernel (engine/sim/swapKernel.ts,
+ * the default wherever it loads) or the TypeScript below. The same chain either way; tests and
+ * benchmarks set this to compare them.
+ */
+export const fastMoves = { kernel: true };
+
+/** The skin h of the lists for step δ (monteCarloLists.ts createMonteCarloLists' default). */
+function listDrift(delta: number): number {
+  return Math.min(0.3, 0.1 + delta);
+}
 
 /** Partial sums of new pair energies beyond before·(1 + ROUNDING) + this prove a rejection. */
 const BOUND_FACTOR = (1 + 1e-9) / (1 - ROUNDING);
@@ -303,6 +316,29 @@ export function swapMonteCarlo(
   const n = diameters.length;
   const pSwap = parameters.swapProbability;
   const T = parameters.temperature;
+  const limitN = rejectionLimit(n);
+  const limitN1 = n > 1 ? rejectionLimit(n - 1) : 1;
+  const kernelFor = (delta: number) => (fastMoves.kernel ? swapKernel(state, box, potential, T, pSwap, delta, listDrift(delta), BOUND_FACTOR, [limitN, limitN1]) : null);
+  let kernel = kernelFor(parameters.maxDisplacement);
+  if (kernel) {
+    let listed = parameters.maxDisplacement;
+    lastRun.kernel = true;
+    for (let sweep = 0; sweep < sweeps; sweep++) {
+      const delta = parameters.maxDisplacement;
+      if (delta > listed) {
+        kernel = kernelFor(delta)!;
+        listed = delta;
+      }
+      kernel.sweep(delta);
+      kernel.readBack(state);
+      state.sweepsDone++;
+      lastRun.relistings = kernel.relistings();
+      lastRun.listCapacity = kernel.listCapacity();
+      if (afterSweep && afterSweep(state) === false) break;
+    }
+    return state;
+  }
+  lastRun.kernel = false;
   const c: MoveContext = {
     state,
     positions,
@@ -331,8 +367,6 @@ export function swapMonteCarlo(
   };
   let listedDelta = c.delta;
   const pair = new Int32Array(2);
-  const limitN = rejectionLimit(n);
-  const limitN1 = n > 1 ? rejectionLimit(n - 1) : 1;
 
   for (let sweep = 0; sweep < sweeps; sweep++) {
     // δ may change between sweeps (step-size tuning in afterSweep); lists built for a smaller δ
