@@ -10,7 +10,7 @@ import { cutoffPairs, energyAndForces, makeGlass } from '../engine/model/glass';
 import { createVerletList } from '../engine/space/neighbours';
 import { boxSide } from '../engine/model/settings';
 import { makePairPotential } from '../engine/model/potential';
-import { lastRun, swapMonteCarlo } from '../engine/sim/swapMonteCarlo';
+import { fastMoves, lastRun, swapMonteCarlo } from '../engine/sim/swapMonteCarlo';
 import { swapMonteCarloReference } from '../engine/sim/swapMonteCarloReference';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -100,7 +100,12 @@ for (const taper of [2, 'inf'] as const) {
     const accD = (mc.accepted.displacement - counted.accD) / (mc.attempted.displacement - counted.displacement);
     const accS = (mc.accepted.swap - counted.accS) / (mc.attempted.swap - counted.swap);
     const fast = { wall: median(engine.map((e) => e.wall)), cpu: median(engine.map((e) => e.cpu)) };
-    rows.push([`swap MC ${state}: engine (neighbour lists + pair energies + early rejection)`, `${k(fast.wall)} attempts/s (cpu ${k(fast.cpu)})`, `median of 3 × 700 sweeps; acceptance disp ${accD.toFixed(3)}, swap ${accS.toFixed(3)}; ${lastRun.relistings} re-listings (last turn), ${lastRun.listCapacity} list slots`]);
+    rows.push([`swap MC ${state}: engine (${lastRun.kernel ? 'WebAssembly kernel' : 'TypeScript moves'}: neighbour lists + early rejection)`, `${k(fast.wall)} attempts/s (cpu ${k(fast.cpu)})`, `median of 3 × 700 sweeps; acceptance disp ${accD.toFixed(3)}, swap ${accS.toFixed(3)}; ${lastRun.relistings} re-listings (last turn), ${lastRun.listCapacity} list slots`]);
+    // The TypeScript moves the kernel was ported from (the same chain), for the record.
+    fastMoves.kernel = false;
+    const script = mcRow('TypeScript moves (the kernel\'s source, the fallback where a host refuses WebAssembly)', swapMonteCarlo, 300);
+    fastMoves.kernel = true;
+    rows.push([`  ratio kernel / TypeScript moves (m=${taper}, T*=${temperature})`, `${(fast.wall / script.wall).toFixed(2)}× (cpu ${(fast.cpu / script.cpu).toFixed(2)}×)`, '']);
     if (temperature === 0.3) {
       const reference = mcRow('reference (cell grid, every energy recomputed)', swapMonteCarloReference, 200);
       rows.push([`  ratio engine / reference (m=${taper}, T*=${temperature})`, `${(fast.wall / reference.wall).toFixed(2)}× (cpu ${(fast.cpu / reference.cpu).toFixed(2)}×)`, '']);

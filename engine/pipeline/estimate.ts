@@ -8,6 +8,7 @@ import { makePairPotential } from '../model/potential';
 import { quench } from '../minimize/quench';
 import { makeGlass } from '../model/glass';
 import { swapMonteCarlo } from '../sim/swapMonteCarlo';
+import { startTuning, tuneAfterSweep } from '../sim/stepSize';
 import { randomConfiguration, INITIAL_STEP } from './stages';
 
 /** Sweeps of Monte Carlo the project needs in all, and per work unit (sample or chain). */
@@ -52,6 +53,17 @@ export function estimateMonteCarlo(settings: ProjectSettings, budgetSeconds = 0.
   // process the first segments ran ~10× slower than the steady rate (measured), which the estimate
   // must not report.
   swapMonteCarlo(state, box, potential, parameters, Math.ceil(20_000 / model.particles));
+  // δ = auto: the rate depends on δ (a small step is accepted more often and rejected later), so
+  // the step is first tuned as a chain's equilibration tunes it (12 windows, at most ~1 s); at
+  // T* = 0.1 the initial δ = 0.2 is rejected early so often that its rate is ~2.7× the tuned one.
+  if (sampling.maxDisplacement === 'auto') {
+    const tuning = startTuning(INITIAL_STEP, sampling.targetAcceptance, Number.POSITIVE_INFINITY, state);
+    const start = performance.now();
+    swapMonteCarlo(state, box, potential, parameters, 1_000_000, (s) => {
+      parameters.maxDisplacement = tuneAfterSweep(tuning, s, box.side);
+      return tuning.updates < 12 && (performance.now() - start) / 1000 < 1;
+    });
+  }
   /** Sweeps per second over about `seconds` of Monte Carlo. */
   const sweepRate = (seconds: number) => {
     const start = performance.now();
