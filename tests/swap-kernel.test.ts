@@ -5,7 +5,8 @@ import { makePairPotential, pairFactors, type Taper } from '../engine/model/pote
 import { randomConfiguration } from '../engine/pipeline/stages';
 import { fastMoves, lastRun, swapMonteCarlo, type MonteCarloParameters, type MonteCarloState } from '../engine/sim/swapMonteCarlo';
 import { swapMonteCarloReference } from '../engine/sim/swapMonteCarloReference';
-import { decodeBase64, swapKernel, swapKernelAvailable } from '../engine/sim/swapKernel';
+import { swapKernel, swapKernelAvailable } from '../engine/sim/swapKernel';
+import { decodeBase64 } from '../engine/wasm';
 import { distance2To } from '../engine/sim/monteCarloLists';
 import { createRng, deriveSeed, rejectionLimit, uniform } from '../engine/random';
 import type { Box } from '../engine/space/box';

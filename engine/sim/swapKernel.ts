@@ -13,6 +13,7 @@ import type { PairPotential } from '../model/potential';
 import type { Box } from '../space/box';
 import type { MonteCarloState } from './moves';
 import { SWAP_KERNEL_BASE64 } from './swapKernelBytes';
+import { compileWasm, wasmApi } from '../wasm';
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer };
@@ -31,48 +32,8 @@ interface KernelExports {
   particleEnergySum(i: number): number;
 }
 
-/** The part of the WebAssembly JS API used here (the engine's type environment has no DOM lib). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 to bytes (no atob: the engine's hosts need not have it). */
-export function decodeBase64(text: string): Uint8Array {
-  const value = new Int16Array(128).fill(-1);
-  for (let k = 0; k < 64; k++) value[BASE64.charCodeAt(k)] = k;
-  let length = text.length;
-  while (length > 0 && text[length - 1] === '=') length--;
-  const out = new Uint8Array(Math.floor((length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
-  let o = 0;
-  for (let k = 0; k < length; k++) {
-    const v = value[text.charCodeAt(k)];
-    if (v < 0) throw new RangeError(`not base64: character ${k}`);
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
-}
-
-let compiled: object | null | undefined;
-
 function kernelModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = wasm ? new wasm.Module(decodeBase64(SWAP_KERNEL_BASE64)) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  return compileWasm(SWAP_KERNEL_BASE64);
 }
 
 /** Whether this host runs the kernel (WebAssembly present and the module compiles). */
@@ -122,7 +83,7 @@ export function swapKernel(
   const constants = potentialConstants(potential);
   const mod = kernelModule();
   if (!constants || !mod) return null;
-  const k = new wasm!.Instance(mod, { math: { exp: Math.exp, log: Math.log, pow: Math.pow } }).exports as unknown as KernelExports;
+  const k = new wasmApi!.Instance(mod, { math: { exp: Math.exp, log: Math.log, pow: Math.pow } }).exports as unknown as KernelExports;
   const d = box.dim;
   const n = state.diameters.length;
   const positionsAt = k.alloc(8 * d * n);

@@ -14,7 +14,8 @@
  *     ones too. The factorisation is only attempted when its cost, known from the symbolic
  *     factorisation, fits the budget; otherwise the result says "not certified" and why.
  */
-import { hessianGershgorinBound, hessianMultiplyRows, type SparseHessian } from '../hessian/sparse';
+import { hessianGershgorinBound, type SparseHessian } from '../hessian/sparse';
+import { hessianRowsOperator } from '../hessian/hessianRows';
 import { largestEigenvalue, lowestModes, rayleighRitzRows, type LowestModes, type LowestModesOptions } from '../linalg/lowestModes';
 import { nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
 import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf, type LDLFactor } from '../hessian/multifrontalLDL';
@@ -86,6 +87,8 @@ export interface LowestOptions {
    * (docs/SPECTRUM.md has the measurements).
    */
   path?: 'slice' | 'lanczos' | 'shift-invert';
+  /** The WebAssembly SIMD product H X (default true; false: the TypeScript loops, the same bits). */
+  kernel?: boolean;
   /** 'auto': certify when the factorisation fits the budget; 'never'; 'always' ignores the budget. */
   certify?: 'auto' | 'never' | 'always';
   budget?: Partial<FactorBudget>;
@@ -162,9 +165,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
   const timings: Record<string, number> = {};
   const d = h.dim;
   const n = d * h.particles;
-  const op = (x: Float64Array, y: Float64Array, c: number) => {
-    hessianMultiplyRows(h, x, y, c);
-  };
+  const op = hessianRowsOperator(h, options.kernel ?? true);
   const deflation = translationBasis(d, h.particles);
   const clusterTolerance = options.clusterTolerance ?? 1e-6;
   let t = now();
