@@ -150,9 +150,35 @@ describe('the WebAssembly swap Monte Carlo kernel (engine/sim/wasm/swapKernel.c)
   });
 
   const haveClang = spawnSync('clang', ['--version']).status === 0 && spawnSync('wasm-ld', ['--version']).status === 0;
-  it.skipIf(!haveClang)('is committed as built: engine/sim/swapKernelBytes.ts is what scripts/build-wasm.mjs makes of the C source now', () => {
+  it.skipIf(!haveClang)('is committed as built: the kernel bytes (engine/sim/swapKernelBytes.ts, engine/hessian/hessianRowsBytes.ts) are what scripts/build-wasm.mjs makes of their C sources now', () => {
     const check = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
     expect(check.stdout + check.stderr).toMatch(/matches a fresh build/);
     expect(check.status).toBe(0);
+  });
+});
+
+describe('when the kernel fails in the middle of a run', () => {
+  it('the TypeScript moves go on from the last whole sweep: the same chain as a run without the fault, and the fault is reported', () => {
+    const { settings, box, potential } = model(3, 343, 'inf');
+    const a = randomConfiguration(settings, 31);
+    const b = copy(a);
+    const parameters = { temperature: 0.3, swapProbability: 0.2, maxDisplacement: 0.2 };
+    swapMonteCarlo(a, box, potential, parameters, 30);
+    expect(lastRun.kernelFault).toBe('');
+    const seen: number[] = [];
+    try {
+      fastMoves.faultAtSweep = 12;
+      swapMonteCarlo(b, box, potential, parameters, 30, (s) => void seen.push(s.sweepsDone));
+    } finally {
+      delete fastMoves.faultAtSweep;
+    }
+    expect(lastRun.kernelFault).toMatch(/planted at sweep 12/);
+    expect(lastRun.kernel).toBe(false);
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, k) => k + 1));
+    expect(Array.from(b.positions)).toEqual(Array.from(a.positions));
+    expect(Array.from(b.diameters)).toEqual(Array.from(a.diameters));
+    expect(Array.from(b.rng.s)).toEqual(Array.from(a.rng.s));
+    expect(b.accepted).toEqual(a.accepted);
+    expect(b.sweepsDone).toBe(30);
   });
 });

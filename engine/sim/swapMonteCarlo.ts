@@ -40,14 +40,14 @@ export { acceptanceRates, type Acceptance, type MonteCarloParameters, type Monte
 const ROUNDING = 1e-12;
 
 /** What the last call did besides moves, for benchmarks: re-listings, the list slots per particle, and whether the WebAssembly kernel ran. */
-export const lastRun = { relistings: 0, listCapacity: 0, kernel: false };
+export const lastRun = { relistings: 0, listCapacity: 0, kernel: false, kernelFault: '' };
 
 /**
  * Which implementation of the fast moves runs: the WebAssembly kernel (engine/sim/swapKernel.ts,
  * the default wherever it loads) or the TypeScript below. The same chain either way; tests and
- * benchmarks set this to compare them.
+ * benchmarks set this to compare them. `faultAtSweep` (tests) makes the kernel fail before that sweep.
  */
-export const fastMoves = { kernel: true };
+export const fastMoves: { kernel: boolean; faultAtSweep?: number } = { kernel: true };
 
 /** The skin h of the lists for step δ (monteCarloLists.ts createMonteCarloLists' default). */
 function listDrift(delta: number): number {
@@ -323,25 +323,41 @@ export function swapMonteCarlo(
   const T = parameters.temperature;
   const limitN = rejectionLimit(n);
   const limitN1 = n > 1 ? rejectionLimit(n - 1) : 1;
+  // The kernel runs whole sweeps and hands the state back after each. Where it cannot be made, or
+  // fails (its memory cannot grow: a trap), the state holds the last whole sweep and the TypeScript
+  // moves below go on from there: the same chain, slower.
   const kernelFor = (delta: number) => (fastMoves.kernel ? swapKernel(state, box, potential, T, pSwap, delta, listDrift(delta), BOUND_FACTOR, [limitN, limitN1]) : null);
-  let kernel = kernelFor(parameters.maxDisplacement);
-  if (kernel) {
+  let done = 0;
+  lastRun.kernelFault = '';
+  if (fastMoves.kernel) {
     let listed = parameters.maxDisplacement;
-    lastRun.kernel = true;
-    for (let sweep = 0; sweep < sweeps; sweep++) {
-      const delta = parameters.maxDisplacement;
-      if (delta > listed) {
-        kernel = kernelFor(delta)!;
-        listed = delta;
+    let kernel: ReturnType<typeof kernelFor> = null;
+    const kernelStep = (delta: number): boolean => {
+      try {
+        if (!kernel || delta > listed) {
+          kernel = kernelFor(delta);
+          listed = delta;
+          if (!kernel) return false;
+        }
+        if (fastMoves.faultAtSweep === state.sweepsDone) throw new Error(`a fault planted at sweep ${state.sweepsDone} (tests)`);
+        kernel.sweep(delta);
+        kernel.readBack(state);
+        lastRun.relistings = kernel.relistings();
+        lastRun.listCapacity = kernel.listCapacity();
+        return true;
+      } catch (error) {
+        lastRun.kernelFault = error instanceof Error ? error.message : String(error);
+        console.warn(`swap Monte Carlo: the WebAssembly kernel failed at sweep ${state.sweepsDone} (${lastRun.kernelFault}); the TypeScript moves go on from there (the same chain)`);
+        return false;
       }
-      kernel.sweep(delta);
-      kernel.readBack(state);
+    };
+    for (; done < sweeps; done++) {
+      if (!kernelStep(parameters.maxDisplacement)) break;
+      lastRun.kernel = true;
       state.sweepsDone++;
-      lastRun.relistings = kernel.relistings();
-      lastRun.listCapacity = kernel.listCapacity();
-      if (afterSweep && afterSweep(state) === false) break;
+      if (afterSweep && afterSweep(state) === false) return state;
     }
-    return state;
+    if (done === sweeps) return state;
   }
   lastRun.kernel = false;
   const c: MoveContext = {
@@ -373,7 +389,7 @@ export function swapMonteCarlo(
   let listedDelta = c.delta;
   const pair = new Int32Array(2);
 
-  for (let sweep = 0; sweep < sweeps; sweep++) {
+  for (let sweep = done; sweep < sweeps; sweep++) {
     // δ may change between sweeps (step-size tuning in afterSweep); lists built for a smaller δ
     // are rebuilt, which changes no energy (see monteCarloLists.ts).
     c.delta = parameters.maxDisplacement;
