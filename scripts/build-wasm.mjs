@@ -3,7 +3,8 @@
 // only to change a kernel). Usage: node scripts/build-wasm.mjs [--check] [--out DIR]
 //   --check: compile into a scratch folder and compare with the committed bytes (exit 1 if they differ)
 // Kernels: engine/sim/wasm/swapKernel.c → engine/sim/swapKernelBytes.ts,
-//          engine/hessian/wasm/hessianRows.c → engine/hessian/hessianRowsBytes.ts (WebAssembly SIMD)
+//          engine/hessian/wasm/hessianRows.c → engine/hessian/hessianRowsBytes.ts (WebAssembly SIMD),
+//          engine/linalg/wasm/basis.c → engine/linalg/basisBytes.ts (WebAssembly SIMD)
 // Needs clang with the wasm32 target and wasm-ld (Debian: apt-get install clang lld).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ const root = new URL('..', import.meta.url).pathname;
 export const KERNELS = [
   { source: 'engine/sim/wasm/swapKernel.c', module: 'engine/sim/swapKernelBytes.ts', name: 'SWAP_KERNEL', flags: [] },
   { source: 'engine/hessian/wasm/hessianRows.c', module: 'engine/hessian/hessianRowsBytes.ts', name: 'HESSIAN_ROWS', flags: ['-msimd128'] },
+  { source: 'engine/linalg/wasm/basis.c', module: 'engine/linalg/basisBytes.ts', name: 'BASIS', flags: ['-msimd128'] },
 ];
 export const CLANG_FLAGS = ['--target=wasm32', '-O3', '-mbulk-memory', '-nostdlib', '-Wall', '-Werror', '-Wl,--no-entry', '-Wl,--export-dynamic', '-Wl,--strip-all'];
 

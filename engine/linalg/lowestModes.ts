@@ -26,6 +26,7 @@
  */
 import { createRng, normal, type RngState } from '../random';
 import { symmetricEigen } from './symmetricEigen';
+import { basisKernel, type BasisKernel } from './basisKernel';
 
 /** Y = A X for `count` vectors stored as rows of x (count × n); the same contract as hessianMultiplyRows. */
 export type RowsOperator = (x: Float64Array, y: Float64Array, count: number) => void;
@@ -72,6 +73,8 @@ export interface LowestModesOptions {
    * where ‖Hx − λx‖ ≤ ‖H − σI‖ ‖Ax − θx‖ / |θ| (shift-invert; ARPACK's criterion).
    */
   relativeResidual?: boolean;
+  /** The basis operations in the WebAssembly SIMD kernel (default true; false: the TypeScript loops). */
+  kernel?: boolean;
   /** Called after every convergence check with the products so far and the number converged. */
   onCheck?: (products: number, converged: number, want: number) => void;
 }
@@ -207,6 +210,22 @@ function combineRows(v: Float64Array, rows: number, y: Float64Array, ldY: number
   }
 }
 
+/** rowProducts in the SIMD kernel where it holds both arrays (the basis of lowestModes), else in TypeScript. */
+function rowProductsOn(kernel: BasisKernel | undefined, v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, c: Float64Array): void {
+  if (kernel && kernel.owns(v) && kernel.owns(z)) kernel.rowProducts(v, rows, z, cols, n, c);
+  else rowProducts(v, rows, z, cols, n, c);
+}
+
+function subtractRowsOn(kernel: BasisKernel | undefined, v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, c: Float64Array): void {
+  if (kernel && kernel.owns(v) && kernel.owns(z)) kernel.subtractRows(v, rows, z, cols, n, c);
+  else subtractRows(v, rows, z, cols, n, c);
+}
+
+function combineRowsOn(kernel: BasisKernel | undefined, v: Float64Array, rows: number, y: Float64Array, ldY: number, keep: number, n: number): void {
+  if (kernel && kernel.owns(v)) kernel.combineRows(v, rows, y, ldY, keep, n);
+  else combineRows(v, rows, y, ldY, keep, n);
+}
+
 function norm(x: Float64Array, o: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += x[o + i] * x[o + i];
@@ -224,7 +243,7 @@ function randomRow(x: Float64Array, row: number, n: number, rng: RngState): void
  * z_c = Σ_l b[l][c] q_l of what was left after the projection. A row that vanishes (relative to
  * `scale`) gets b[c][c] = 0 and is replaced by a random vector orthogonal to everything before.
  */
-function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, deflation: Float64Array | undefined, scale: number, rng: RngState, b: Float64Array, coeff?: Float64Array): void {
+function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, deflation: Float64Array | undefined, scale: number, rng: RngState, b: Float64Array, coeff?: Float64Array, kernel?: BasisKernel): void {
   const c = new Float64Array(Math.max(1, rows) * cols);
   // Classical Gram–Schmidt against the basis, a second pass where the first cancelled much
   // ("twice is enough", with the criterion of Daniel, Gragg, Kaufman & Stewart, Math. Comp. 30, 772 (1976)).
@@ -233,8 +252,8 @@ function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, col
   for (let pass = 0; pass < 2; pass++) {
     projectOut(deflation, z, cols, n);
     if (rows > 0) {
-      rowProducts(v, rows, z, cols, n, c);
-      subtractRows(v, rows, z, cols, n, c);
+      rowProductsOn(kernel, v, rows, z, cols, n, c);
+      subtractRowsOn(kernel, v, rows, z, cols, n, c);
       if (coeff) for (let k = 0; k < rows * cols; k++) coeff[k] += c[k];
     }
     let again = false;
@@ -437,10 +456,14 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   let m = Math.max(blockSize, options.basis ?? basisFor(want + maxExtension * (clusterTolerance > 0 ? 1 : 0)));
   m = Math.min(m, available);
   const maxBlock = blockSize;
-  let v = new Float64Array((m + maxBlock) * n);
+  // The basis, the next block and the product in the SIMD kernel's memory where it loads (its dot
+  // products, subtractions and restarts are most of the work beside the products at N ≥ 10^4).
+  const kernel = options.kernel === false ? null : basisKernel([(m + maxBlock) * n, maxBlock * n, maxBlock * n], Math.max(m * m, (m + maxBlock) * maxBlock), m) ?? null;
+  let v = kernel ? kernel.arrays[0] : new Float64Array((m + maxBlock) * n);
   let t = new Float64Array(m * m);
-  const next = new Float64Array(maxBlock * n);
-  const z = new Float64Array(maxBlock * n);
+  const next = kernel ? kernel.arrays[1] : new Float64Array(maxBlock * n);
+  const z = kernel ? kernel.arrays[2] : new Float64Array(maxBlock * n);
+  const basisOps = kernel ?? undefined;
   const bmat = new Float64Array(maxBlock * maxBlock);
   let bsize = Math.min(blockSize, m);
 
@@ -464,7 +487,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     krylov(v.subarray(qStart * n, j * n), z, bsize);
     products += bsize * productsPerStep;
     const coeff = new Float64Array(j * bsize);
-    orthonormaliseBlock(v, j, z, bsize, n, deflation, lambdaMax, rng, bmat, coeff);
+    orthonormaliseBlock(v, j, z, bsize, n, deflation, lambdaMax, rng, bmat, coeff, basisOps);
     for (let r = 0; r < j; r++) {
       for (let c = 0; c < bsize; c++) {
         const col = qStart + c;
@@ -524,7 +547,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     if (products >= maxProducts || j >= available) break;
     // Thick restart: keep the p lowest Ritz vectors, then continue from the next block.
     const keep = Math.min(j - bsize, Math.max(want + bsize, Math.floor(want + (j - want) * (options.keepFraction ?? 0.25))));
-    combineRows(v, j, y, j, keep, n);
+    combineRowsOn(basisOps, v, j, y, j, keep, n);
     t = new Float64Array(m * m);
     for (let k = 0; k < keep; k++) t[k * m + k] = theta[k];
     j = keep;
@@ -534,7 +557,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   // The converged set: Ritz vectors, explicit products, one Rayleigh–Ritz, true residuals.
   const top = theta.length > 0 ? theta[theta.length - 1] : NaN;
   const outCount = Math.min(want, j);
-  combineRows(v, j, y, j, outCount, n);
+  combineRowsOn(basisOps, v, j, y, j, outCount, n);
   const x = v.slice(0, outCount * n);
   v = new Float64Array(0);
   t = new Float64Array(0);
