@@ -71,3 +71,19 @@ export async function openInApp(page: Page, dir: string, name: string): Promise<
 export async function route(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => (window.location.hash = h), hash);
 }
+
+/** Fraction of a canvas's pixels that differ from the view's background (#fbfcfe): something was drawn. */
+export async function drawnFraction(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (element) => {
+    const canvas = element as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d')!;
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let drawn = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0xfb) + Math.abs(data[i + 1] - 0xfc) + Math.abs(data[i + 2] - 0xfe) > 12) drawn++;
+    return drawn / (data.length / 4);
+  });
+}

@@ -17,7 +17,7 @@ import { runProject } from '../../engine/io/runner';
 import { readExtxyz, readNpy } from '../../engine/io/files';
 import { modeData, particleFields, sampleSpectrum } from '../../engine/io/results';
 import { ensureRendererBuild, startBridge, repoRoot, type Bridge } from './bridge';
-import { launchChromium, openAppPage, openInApp as openProjectInApp, route as goTo, screenshot, setRange as setRangeIn } from './app';
+import { drawnFraction as drawnFractionOf, launchChromium, openAppPage, openInApp as openProjectInApp, route as goTo, screenshot, setRange as setRangeIn } from './app';
 
 let scratch: string;
 let glass3d: string;
@@ -33,21 +33,7 @@ const route = (hash: string) => goTo(page, hash);
 
 const setRange = (selector: string, value: number) => setRangeIn(page, selector, value);
 
-/** Fraction of a canvas's pixels that differ from the view's background (#fbfcfe): something was drawn. */
-async function drawnFraction(selector: string): Promise<number> {
-  return page.$eval(selector, (element) => {
-    const canvas = element as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext('2d')!;
-    context.drawImage(canvas, 0, 0);
-    const { data } = context.getImageData(0, 0, copy.width, copy.height);
-    let drawn = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0xfb) + Math.abs(data[i + 1] - 0xfc) + Math.abs(data[i + 2] - 0xfe) > 12) drawn++;
-    return drawn / (data.length / 4);
-  });
-}
+const drawnFraction = (selector: string) => drawnFractionOf(page, selector);
 
 const canvasPixels = (selector: string) => page.$eval(selector, (element) => (element as HTMLCanvasElement).toDataURL());
 

@@ -10,22 +10,7 @@ typedef int i32;
 typedef unsigned int u32;
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-extern unsigned char __heap_base;
-static u32 heapTop = 0;
-
-EXPORT(alloc) void *alloc(u32 bytes) {
-  if (heapTop == 0) heapTop = (u32)&__heap_base;
-  heapTop = (heapTop + 15u) & ~15u;
-  u32 start = heapTop;
-  u32 end = start + bytes;
-  u32 have = (u32)__builtin_wasm_memory_size(0) * 65536u;
-  if (end > have) {
-    u32 pages = (end - have + 65535u) / 65536u;
-    if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) return 0;
-  }
-  heapTop = end;
-  return (void *)start;
-}
+#include "../../wasmAlloc.h"
 
 EXPORT(multiply3) void multiply3(i32 particles, i32 pairs, const double *blocks, const i32 *pairI, const i32 *pairJ,
     const double *pairBlocks, const double *x, double *y, i32 count) {

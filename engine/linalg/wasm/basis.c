@@ -11,23 +11,7 @@ typedef int i32;
 typedef unsigned int u32;
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-extern unsigned char __heap_base;
-static u32 heapTop = 0;
-
-EXPORT(alloc) void *alloc(u32 bytes) {
-  if (heapTop == 0) heapTop = (u32)&__heap_base;
-  heapTop = (heapTop + 15u) & ~15u;
-  u32 start = heapTop;
-  u32 end = start + bytes;
-  if (end < start) return 0;
-  u32 have = (u32)__builtin_wasm_memory_size(0) * 65536u;
-  if (end > have) {
-    u32 pages = (end - have + 65535u) / 65536u;
-    if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) return 0;
-  }
-  heapTop = end;
-  return (void *)start;
-}
+#include "../../wasmAlloc.h"
 
 static inline double total(v128_t s) { return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1); }
 

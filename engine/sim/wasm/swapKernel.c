@@ -25,25 +25,16 @@ IMPORT(log) double host_log(double);
 IMPORT(pow) double host_pow(double, double);
 
 /* ---- memory -------------------------------------------------------------------------------- */
-extern unsigned char __heap_base;
-static u32 heapTop = 0;
+#include "../../wasmAlloc.h"
 
-EXPORT(alloc) void *alloc(u32 bytes) {
-  if (heapTop == 0) heapTop = (u32)&__heap_base;
-  heapTop = (heapTop + 15u) & ~15u;
-  u32 start = heapTop;
-  u32 end = start + bytes;
-  u32 have = (u32)__builtin_wasm_memory_size(0) * 65536u;
-  if (end > have) {
-    u32 pages = (end - have + 65535u) / 65536u;
-    if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) __builtin_trap();
-  }
-  heapTop = end;
-  return (void *)start;
+/* Where the memory cannot grow, a trap: swapMonteCarlo.ts then goes on with its TypeScript moves. */
+static void *allocOrTrap(u32 bytes) {
+  void *at = alloc(bytes);
+  if (!at) __builtin_trap();
+  return at;
 }
-
-static i32 *allocI32(u32 count) { return (i32 *)alloc(4u * (count ? count : 1u)); }
-static double *allocF64(u32 count) { return (double *)alloc(8u * (count ? count : 1u)); }
+static i32 *allocI32(u32 count) { return (i32 *)allocOrTrap(4u * (count ? count : 1u)); }
+static double *allocF64(u32 count) { return (double *)allocOrTrap(8u * (count ? count : 1u)); }
 static void copyI32(i32 *to, const i32 *from, i32 count) { for (i32 k = 0; k < count; k++) to[k] = from[k]; }
 static void copyF64(double *to, const double *from, i32 count) { for (i32 k = 0; k < count; k++) to[k] = from[k]; }
 
