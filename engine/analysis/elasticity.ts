@@ -8,7 +8,8 @@
  * ω_0 = 2π v_T / L (Fig. 1c).
  */
 import { contacts, type Contacts, type Glass } from '../model/glass';
-import { bondStiffness, hessianMultiply, sparseHessian, type SparseHessian } from '../hessian/sparse';
+import { bondStiffness, sparseHessian, type SparseHessian } from '../hessian/sparse';
+import { hessianRowsOperator } from '../hessian/hessianRows';
 
 /** Removes the d uniform translations from v (in place): v_i ← v_i − mean_j v_j. */
 export function projectOutTranslations(v: Float64Array, dim: number): Float64Array {
@@ -52,6 +53,9 @@ export function pseudoInverseSolve(h: SparseHessian, rhs: Float64Array, toleranc
   const r = new Float64Array(size);
   const p = new Float64Array(size);
   const hp = new Float64Array(size);
+  // H p by the WebAssembly SIMD kernel in 3D (the same bits as hessianMultiply, engine/hessian/hessianRows.ts).
+  const product = hessianRowsOperator(h);
+  const hessianMultiply = (_: SparseHessian, v: Float64Array, out: Float64Array) => product(v, out, 1);
   let iterations = 0;
   let best = Infinity;
   let stalls = 0;

@@ -5,7 +5,7 @@
  * number comes from engine/analysis (sampleObservables.ts, analyzeEnsemble); this module only
  * loads files and packs the results (NaN travels as null over JSON).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisOptions } from '../analysis/ensemble';
 import { modeObservables, particleObservables, spectrumObservables } from '../analysis/sampleObservables';
@@ -170,7 +170,38 @@ function readSpectrumFile(sample: LoadedSample, sampleId: string, file: string):
 }
 
 /** One sample's spectrum, its participation ratios, the rotational fraction of its stored modes, and ω_0. */
+/**
+ * A sample's spectrum summary is kept per process, keyed by the sizes and times of the files it is
+ * computed from: ω_0 needs the elastic moduli (four conjugate-gradient solves with H, ~2 min at
+ * N = 10^5), which the Modes view would otherwise redo on every open.
+ */
+const spectrumCache = new Map<string, { stamp: string; value: SampleSpectrum }>();
+const SPECTRUM_CACHE_SIZE = 16;
+
+function filesStamp(folder: string, files: string[]): string {
+  return files
+    .map((f) => {
+      const path = join(folder, f);
+      if (!existsSync(path)) return `${f}:-`;
+      const st = statSync(path);
+      return `${f}:${st.size}:${st.mtimeMs}`;
+    })
+    .join('|');
+}
+
 export function sampleSpectrum(dir: string, sampleId: string): SampleSpectrum {
+  const key = `${dir}\u0000${sampleId}`;
+  const stamp = filesStamp(sampleDir(dir, sampleId), ['config.extxyz', 'eigenvalues.npy', 'participation.npy', 'modes.npy', 'meta.json']);
+  const cached = spectrumCache.get(key);
+  if (cached && cached.stamp === stamp) return cached.value;
+  const value = computeSampleSpectrum(dir, sampleId);
+  spectrumCache.delete(key);
+  spectrumCache.set(key, { stamp, value });
+  while (spectrumCache.size > SPECTRUM_CACHE_SIZE) spectrumCache.delete(spectrumCache.keys().next().value!);
+  return value;
+}
+
+function computeSampleSpectrum(dir: string, sampleId: string): SampleSpectrum {
   const sample = loadSample(dir, sampleId);
   const { glass, config } = sample;
   const eigenvalues = readSpectrumFile(sample, sampleId, 'eigenvalues.npy');
