@@ -399,32 +399,51 @@ export function applyReflectorsToRows(t: Tridiagonal, n: number, xt: Float64Arra
   const z = new Float64Array(nb);
   // The WebAssembly SIMD kernel works on its own memory: Xᵀ (rows × n), V (len × kb, ld nb),
   // Uᵀ = −T Vᵀ (kb × len, ld n) and W (chunk × kb, ld nb) live there; Xᵀ is copied in and out once.
-  const heap = simd && rows * n >= SIMD_MIN_ENTRIES ? simdHeap(rows * n + 2 * n * nb + chunk * nb) : null;
+  const heap = simd && rows * n >= SIMD_MIN_ENTRIES ? simdHeap(rows * n + 3 * n * nb + chunk * nb + 2 * nb * nb) : null;
   if (heap) {
     const h = heap.heap;
-    const vOff = rows * n;
-    const utOff = vOff + n * nb;
-    const wOff = utOff + n * nb;
+    const vOff = rows * n; // V (len × kb, ld nb)
+    const vtOff = vOff + n * nb; // Vᵀ (kb × len, ld n)
+    const utOff = vtOff + n * nb; // Uᵀ = −T Vᵀ (kb × len, ld n)
+    const wOff = utOff + n * nb; // W = Xᵀ V (chunk × kb, ld nb)
+    const gOff = wOff + chunk * nb; // G = Vᵀ V (kb × kb, ld nb)
+    const tOff = gOff + nb * nb; // −T (kb × kb, ld nb)
     h.set(xt.subarray(0, rows * n));
     for (let i0 = 2; i0 < n; i0 += nb) {
       const kb = Math.min(nb, n - i0);
       const len = i0 + kb - 1;
-      packBlock(v, betas, n, i0, kb, len, vt, tm, z, nb);
-      // V (len × kb, ld nb) and Uᵀ = −T Vᵀ (row j = −Σ_(b≥j) T[j][b] v_b), both into the kernel's memory.
-      for (let k = 0; k < len; k++) {
-        const row = vOff + k * nb;
-        for (let j = 0; j < kb; j++) h[row + j] = vt[j * len + k];
-      }
+      // Vᵀ and V; a reflector with β = 0 is the identity and packed as zero.
       for (let j = 0; j < kb; j++) {
-        const dst = utOff + j * n;
-        h.fill(0, dst, dst + len);
-        const tj = j * nb;
-        for (let b = j; b < kb; b++) {
-          const c = -tm[tj + b];
-          const src = b * len;
-          for (let k = 0; k < len; k++) h[dst + k] += c * vt[src + k];
+        const i = i0 + j;
+        const dst = vtOff + j * n;
+        if (betas[i] === 0) h.fill(0, dst, dst + len);
+        else {
+          h.set(v.subarray(i * n, i * n + i), dst);
+          h.fill(0, dst + i, dst + len);
         }
       }
+      for (let k = 0; k < len; k++) {
+        const row = vOff + k * nb;
+        for (let j = 0; j < kb; j++) h[row + j] = h[vtOff + j * n + k];
+      }
+      // T (dlarft, forward, columnwise) from the Gram matrix G = Vᵀ V: T[j][j] = β_j,
+      // T[a][j] = −β_j Σ_(a≤b<j) T[a][b] G[b][j]; then Uᵀ = −T Vᵀ (row j = −Σ_(b≥j) T[j][b] v_b).
+      h.fill(0, gOff, gOff + kb * nb);
+      nnSlabs(heap, kb, kb, len, vtOff, n, vOff, nb, gOff, nb);
+      for (let j = 0; j < kb; j++) {
+        const beta = betas[i0 + j];
+        for (let a = 0; a < j; a++) {
+          const ta = a * nb;
+          let s = 0;
+          for (let b = a; b < j; b++) s += tm[ta + b] * h[gOff + b * nb + j];
+          tm[ta + j] = -beta * s;
+        }
+        tm[j * nb + j] = beta;
+        for (let a = j + 1; a < kb; a++) tm[a * nb + j] = 0;
+      }
+      for (let k = 0; k < kb * nb; k++) h[tOff + k] = -tm[k];
+      for (let j = 0; j < kb; j++) h.fill(0, utOff + j * n, utOff + j * n + len);
+      nnSlabs(heap, kb, len, kb, tOff, nb, vtOff, n, utOff, n);
       for (let r0 = 0; r0 < rows; r0 += chunk) {
         const m = Math.min(chunk, rows - r0);
         const x0 = r0 * n;
