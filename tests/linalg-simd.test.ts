@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD kernels of the float64 dense eigensolver and the stages that run on them
- * (issue 15 item 5): the symmetric product `symv` (engine/linalg/wasm/kernels.c, committed as bytes
- * in engine/linalg/wasm/kernels.ts) and the slabbed product `nnSlabs` (engine/linalg/simdGemm.ts)
+ * (issue 15 item 5): the symmetric product `symv` and the panel kernels `panelUpdate`/`panelDots`
+ * (engine/linalg/wasm/kernels.c, committed as bytes in engine/linalg/wasm/kernels.ts) and the
+ * slabbed product `nnSlabs` (engine/linalg/simdGemm.ts)
  * against naive loops; the tridiagonalisation, the compact-WY back-transformation and divide and
  * conquer with simd = true against the same stages on the scalar JavaScript kernels (simd = false)
  * and against the properties they must have (spectrum, A = Q T Qᵀ, residuals, orthogonality); the
@@ -82,6 +83,50 @@ describe('symv (p = A v from the lower triangle, WebAssembly SIMD)', () => {
       }
       expect(worst / scale, `m = ${m}`).toBeLessThan(1e-14);
       for (let i = 0; i < end; i++) if (i < pOff || i >= pOff + m) expect(heap[i]).toBe(before[i]);
+    }
+  });
+});
+
+describe('panelUpdate and panelDots (the dlatrd panel: y −= Σ α_q V_q + β_q W_q, V_q · x and W_q · x)', () => {
+  it('match the naive loops for odd and even lengths and panel sizes, V rows running upwards (negative stride), and touch nothing else', () => {
+    const rnd = centredUniform(41);
+    const k = simdHeap(1 << 18)!;
+    const heap = k.heap;
+    for (const [len, j] of [[0, 3], [1, 1], [2, 2], [3, 3], [7, 0], [8, 5], [33, 4], [130, 31], [129, 32]]) {
+      const ld = len + 3;
+      const vTop = 10 + 40 * ld; // V_q = heap[vTop − q·ld …]
+      const w0 = vTop + ld + 5; // W_q = heap[w0 + q·ld …]
+      const x = w0 + 40 * ld + 1;
+      const y = x + len + 2;
+      const alpha = y + len + 3;
+      const beta = alpha + j + 1;
+      const dv = beta + j + 2;
+      const dw = dv + j + 1;
+      const end = dw + j + 4;
+      for (let i = 0; i < end; i++) heap[i] = rnd();
+      const before = heap.slice(0, end);
+      k.panelUpdate(len, j, y, vTop, -ld, w0, ld, alpha, beta);
+      k.panelDots(len, j, x, vTop, -ld, w0, ld, dv, dw);
+      let worst = 0;
+      for (let c = 0; c < len; c++) {
+        let s = before[y + c];
+        for (let q = 0; q < j; q++) s -= before[alpha + q] * before[vTop - q * ld + c] + before[beta + q] * before[w0 + q * ld + c];
+        worst = Math.max(worst, Math.abs(heap[y + c] - s));
+      }
+      for (let q = 0; q < j; q++) {
+        let sv = 0;
+        let sw = 0;
+        for (let c = 0; c < len; c++) {
+          sv += before[vTop - q * ld + c] * before[x + c];
+          sw += before[w0 + q * ld + c] * before[x + c];
+        }
+        worst = Math.max(worst, Math.abs(heap[dv + q] - sv), Math.abs(heap[dw + q] - sw));
+      }
+      expect(worst, `len ${len}, j ${j}`).toBeLessThan(1e-13);
+      for (let i = 0; i < end; i++) {
+        const written = (i >= y && i < y + len) || (i >= dv && i < dv + j) || (i >= dw && i < dw + j);
+        if (!written) expect(heap[i]).toBe(before[i]);
+      }
     }
   });
 });

@@ -141,6 +141,13 @@ export interface SimdHeap {
    * is heap[aOff + r·lda + c], c ≤ r (engine/linalg/wasm/kernels.c `symv`; p must not overlap A or v).
    */
   symv(m: number, aOff: number, lda: number, vOff: number, pOff: number): void;
+  /**
+   * heap[yOff + k] −= Σ_(q<j) (heap[alphaOff + q] V_q[k] + heap[betaOff + q] W_q[k]), k < len, with
+   * V_q = heap[v0 + q·vs …], W_q = heap[w0 + q·ws …] (strides may be negative; kernels.c `panel_update`).
+   */
+  panelUpdate(len: number, j: number, yOff: number, v0: number, vs: number, w0: number, ws: number, alphaOff: number, betaOff: number): void;
+  /** heap[dvOff + q] = V_q · x, heap[dwOff + q] = W_q · x over k < len, x = heap[xOff …] (kernels.c `panel_dots`). */
+  panelDots(len: number, j: number, xOff: number, v0: number, vs: number, w0: number, ws: number, dvOff: number, dwOff: number): void;
 }
 
 /** A kernel instance with `doubles` float64 of its own memory, or null (no WebAssembly SIMD, or too large: ≤ 2 GB). */
@@ -158,10 +165,19 @@ export function simdHeap(doubles: number): SimdHeap | null {
   const kernel = new wasm!.Instance(mod, { env: { mem: memory } }).exports.nn as (...args: number[]) => void;
   const kmod = kernelModule();
   if (!kmod) return null;
-  const symv = new wasm!.Instance(kmod, { env: { memory } }).exports.symv as (...args: number[]) => void;
+  const kexports = new wasm!.Instance(kmod, { env: { memory } }).exports;
+  const symv = kexports.symv as (...args: number[]) => void;
+  const panelUpdate = kexports.panel_update as (...args: number[]) => void;
+  const panelDots = kexports.panel_dots as (...args: number[]) => void;
   const heap = new Float64Array(memory.buffer, 0, doubles);
   return {
     heap,
+    panelUpdate(len, j, yOff, v0, vs, w0, ws, alphaOff, betaOff) {
+      if (len > 0 && j > 0) panelUpdate(len, j, yOff * 8, v0 * 8, vs, w0 * 8, ws, alphaOff * 8, betaOff * 8);
+    },
+    panelDots(len, j, xOff, v0, vs, w0, ws, dvOff, dwOff) {
+      if (j > 0) panelDots(len, j, xOff * 8, v0 * 8, vs, w0 * 8, ws, dvOff * 8, dwOff * 8);
+    },
     symv(m, aOff, lda, vOff, pOff) {
       if (m > 0) symv(m, aOff * 8, lda, vOff * 8, pOff * 8);
     },

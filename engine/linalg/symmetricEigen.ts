@@ -197,18 +197,23 @@ export function householderTridiagonalize(input: Float64Array, n: number, block 
   if (nb > 1 && n > TRIDIAGONAL_CROSSOVER) {
     // With the WebAssembly SIMD kernel the matrix is reduced in the kernel's memory (copied in here
     // and back at the end), with the trailing update's operands beside it.
-    const heap = simd ? simdHeap(n * n + 4 * nb * n + n) : null;
+    const heap = simd ? simdHeap(n * n + 5 * nb * n + n + 4 * nb) : null;
     const leftOff = n * n; // heap: row r = (−v_q[r])_q, (−w_q[r])_q (m × 2nb)
     const rightOff = leftOff + 2 * nb * n; // heap: rows w_q, then rows v_q (2nb × m, ld n)
     const pOff = rightOff + 2 * nb * n; // heap: p
+    const wpOff = pOff + n; // heap: the W panel
+    const dvOff = wpOff + nb * n; // heap: dv, vv, and the coefficients of the row update
+    const vvOff = dvOff + nb;
+    const alphaOff = vvOff + nb;
+    const betaOff = alphaOff + nb;
     if (heap) {
       heap.heap.set(input);
       a = heap.heap.subarray(0, n * n);
       p = heap.heap.subarray(pOff, pOff + n);
     }
-    const wp = new Float64Array(nb * n); // row q: w of the q-th reflector of the panel (ld n)
-    const dv = new Float64Array(nb); // w_q · v
-    const vv = new Float64Array(nb); // v_q · v
+    const wp = heap ? heap.heap.subarray(wpOff, wpOff + nb * n) : new Float64Array(nb * n); // row q: w of the q-th reflector of the panel (ld n)
+    const dv = heap ? heap.heap.subarray(dvOff, dvOff + nb) : new Float64Array(nb); // w_q · v
+    const vv = heap ? heap.heap.subarray(vvOff, vvOff + nb) : new Float64Array(nb); // v_q · v
     const left = heap ? heap.heap.subarray(leftOff, leftOff + 2 * nb * n) : new Float64Array(n * 2 * nb); // row r: (−v_q[r])_q, (−w_q[r])_q
     const right = heap ? null : new Float64Array(n * 2 * nb); // row c: (w_q[c])_q, (v_q[c])_q
     const rowOff = Int32Array.from({ length: n }, (_, r) => r * n);
@@ -218,12 +223,21 @@ export function householderTridiagonalize(input: Float64Array, n: number, block 
         const row = i * n;
         const l = i - 1;
         // Row i of A − V Wᵀ − W Vᵀ (columns 0 … i) over the panel so far.
-        for (let q = 0; q < j; q++) {
-          const vq = (top - q) * n;
-          const wq = q * n;
-          const vi = a[vq + i];
-          const wi = wp[wq + i];
-          for (let k = 0; k <= i; k++) a[row + k] -= vi * wp[wq + k] + wi * a[vq + k];
+        if (heap) {
+          const h = heap.heap;
+          for (let q = 0; q < j; q++) {
+            h[alphaOff + q] = wp[q * n + i];
+            h[betaOff + q] = a[(top - q) * n + i];
+          }
+          heap.panelUpdate(i + 1, j, row, top * n, -n, wpOff, n, alphaOff, betaOff);
+        } else {
+          for (let q = 0; q < j; q++) {
+            const vq = (top - q) * n;
+            const wq = q * n;
+            const vi = a[vq + i];
+            const wi = wp[wq + i];
+            for (let k = 0; k <= i; k++) a[row + k] -= vi * wp[wq + k] + wi * a[vq + k];
+          }
         }
         const wj = j * n;
         // Householder vector of x = a[i][0..l], as the unblocked step.
@@ -241,25 +255,30 @@ export function householderTridiagonalize(input: Float64Array, n: number, block 
         if (heap) heap.symv(l + 1, 0, n, row, pOff);
         else symmetricTimesVector(a, n, l + 1, row, p);
         // p −= V (Wᵀ v) + W (Vᵀ v) over the panel so far.
-        for (let q = 0; q < j; q++) {
-          const vq = (top - q) * n;
-          const wq = q * n;
-          let sw = 0;
-          let sv = 0;
-          for (let k = 0; k <= l; k++) {
-            const x = a[row + k];
-            sw += wp[wq + k] * x;
-            sv += a[vq + k] * x;
+        if (heap) {
+          heap.panelDots(l + 1, j, row, top * n, -n, wpOff, n, vvOff, dvOff);
+          heap.panelUpdate(l + 1, j, pOff, top * n, -n, wpOff, n, dvOff, vvOff);
+        } else {
+          for (let q = 0; q < j; q++) {
+            const vq = (top - q) * n;
+            const wq = q * n;
+            let sw = 0;
+            let sv = 0;
+            for (let k = 0; k <= l; k++) {
+              const x = a[row + k];
+              sw += wp[wq + k] * x;
+              sv += a[vq + k] * x;
+            }
+            dv[q] = sw;
+            vv[q] = sv;
           }
-          dv[q] = sw;
-          vv[q] = sv;
-        }
-        for (let q = 0; q < j; q++) {
-          const vq = (top - q) * n;
-          const wq = q * n;
-          const sw = dv[q];
-          const sv = vv[q];
-          for (let k = 0; k <= l; k++) p[k] -= a[vq + k] * sw + wp[wq + k] * sv;
+          for (let q = 0; q < j; q++) {
+            const vq = (top - q) * n;
+            const wq = q * n;
+            const sw = dv[q];
+            const sv = vv[q];
+            for (let k = 0; k <= l; k++) p[k] -= a[vq + k] * sw + wp[wq + k] * sv;
+          }
         }
         // w = β p − (β² vᵀp / 2) v
         let vp = 0;

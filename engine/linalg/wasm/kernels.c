@@ -70,3 +70,61 @@ __attribute__((export_name("symv"))) void symv(int m, const f64 *a, int lda, con
     p[r] += s + ar[r] * vr;
   }
 }
+
+/*
+ * The panel of the blocked tridiagonalisation (dlatrd): vectors V_q = v0 + q·vs and W_q = w0 + q·ws,
+ * q < j (strides in doubles, may be negative: the V rows run upwards in the matrix).
+ * panel_update: y[k] −= Σ_q (α[q] V_q[k] + β[q] W_q[k]), k < len, two q at a time
+ * (y[k] −= (α_q V_q[k] + β_q W_q[k]) + (α_(q+1) V_(q+1)[k] + β_(q+1) W_(q+1)[k])).
+ */
+__attribute__((export_name("panel_update"))) void panel_update(int len, int j, f64 *y, const f64 *v0, int vs, const f64 *w0, int ws, const f64 *alpha, const f64 *beta) {
+  const int len2 = len & ~1;
+  int q = 0;
+  for (; q + 2 <= j; q += 2) {
+    const f64 *va = v0 + q * vs, *vb = va + vs;
+    const f64 *wa = w0 + q * ws, *wb = wa + ws;
+    const f64 a0 = alpha[q], b0 = beta[q], a1 = alpha[q + 1], b1 = beta[q + 1];
+    const v128_t A0 = wasm_f64x2_splat(a0), B0 = wasm_f64x2_splat(b0), A1 = wasm_f64x2_splat(a1), B1 = wasm_f64x2_splat(b1);
+    for (int k = 0; k < len2; k += 2) {
+      const v128_t s0 = wasm_f64x2_add(wasm_f64x2_mul(A0, wasm_v128_load(va + k)), wasm_f64x2_mul(B0, wasm_v128_load(wa + k)));
+      const v128_t s1 = wasm_f64x2_add(wasm_f64x2_mul(A1, wasm_v128_load(vb + k)), wasm_f64x2_mul(B1, wasm_v128_load(wb + k)));
+      wasm_v128_store(y + k, wasm_f64x2_sub(wasm_v128_load(y + k), wasm_f64x2_add(s0, s1)));
+    }
+    for (int k = len2; k < len; k++) y[k] -= (a0 * va[k] + b0 * wa[k]) + (a1 * vb[k] + b1 * wb[k]);
+  }
+  for (; q < j; q++) {
+    const f64 *va = v0 + q * vs, *wa = w0 + q * ws;
+    const f64 a0 = alpha[q], b0 = beta[q];
+    const v128_t A0 = wasm_f64x2_splat(a0), B0 = wasm_f64x2_splat(b0);
+    for (int k = 0; k < len2; k += 2) {
+      const v128_t s0 = wasm_f64x2_add(wasm_f64x2_mul(A0, wasm_v128_load(va + k)), wasm_f64x2_mul(B0, wasm_v128_load(wa + k)));
+      wasm_v128_store(y + k, wasm_f64x2_sub(wasm_v128_load(y + k), s0));
+    }
+    for (int k = len2; k < len; k++) y[k] -= a0 * va[k] + b0 * wa[k];
+  }
+}
+
+/*
+ * panel_dots: dv[q] = Σ_k V_q[k] x[k] and dw[q] = Σ_k W_q[k] x[k], k < len, q < j (two lanes, even
+ * and odd k, summed at the end, then the odd last k).
+ */
+__attribute__((export_name("panel_dots"))) void panel_dots(int len, int j, const f64 *x, const f64 *v0, int vs, const f64 *w0, int ws, f64 *dv, f64 *dw) {
+  const int len2 = len & ~1;
+  for (int q = 0; q < j; q++) {
+    const f64 *va = v0 + q * vs, *wa = w0 + q * ws;
+    v128_t sv = wasm_f64x2_splat(0), sw = sv;
+    for (int k = 0; k < len2; k += 2) {
+      const v128_t xk = wasm_v128_load(x + k);
+      sv = wasm_f64x2_add(sv, wasm_f64x2_mul(wasm_v128_load(va + k), xk));
+      sw = wasm_f64x2_add(sw, wasm_f64x2_mul(wasm_v128_load(wa + k), xk));
+    }
+    f64 tv = wasm_f64x2_extract_lane(sv, 0) + wasm_f64x2_extract_lane(sv, 1);
+    f64 tw = wasm_f64x2_extract_lane(sw, 0) + wasm_f64x2_extract_lane(sw, 1);
+    if (len2 < len) {
+      tv += va[len2] * x[len2];
+      tw += wa[len2] * x[len2];
+    }
+    dv[q] = tv;
+    dw[q] = tw;
+  }
+}
