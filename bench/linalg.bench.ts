@@ -16,7 +16,7 @@
  * Accuracy: max ‖Hv − λv‖/λ_max (sparse float64 Hessian), max |VVᵀ − I|, the largest eigenvalue
  * difference from the first path run, and the lowest 200 non-zero eigenvalues against numpy's.
  *
- *   node --import tsx bench/linalg.bench.ts [--sizes 125,512,1000] [--skip-ql 1000] [--skip-unblocked 1000] [--skip-js 1000] [--no-numpy]
+ *   node --import tsx bench/linalg.bench.ts [--sizes 125,512,1000] [--skip-ql 1000] [--skip-unblocked 1000] [--skip-js 1000] [--no-numpy] [--cold]
  */
 import { join, resolve } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +43,9 @@ const skipQl = arg('--skip-ql', '').split(',').filter(Boolean).map(Number);
 const skipUnblocked = arg('--skip-unblocked', '').split(',').filter(Boolean).map(Number);
 const skipJs = arg('--skip-js', '').split(',').filter(Boolean).map(Number);
 const withNumpy = !process.argv.includes('--no-numpy');
+// --cold: no warm-up and no per-stage rows: symmetricEigen is the first dense solve of the process,
+// as in a `glassmodes run` worker (JIT-cold JavaScript, WebAssembly compiled on first use).
+const cold = process.argv.includes('--cold');
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 const NUMPY_EIGH = [
   'import sys, time, json, numpy as np',
@@ -133,7 +136,7 @@ rows.push('|---|---|---|---|---|---|---|---|---|---|');
 
 // Warm-up: every stage three times on a random 400 × 400 matrix, so that no timed row pays for JIT
 // compilation (V8 needs a few calls to reach its optimised code).
-for (let rep = 0; rep < 3; rep++) {
+for (let rep = 0; rep < (cold ? 0 : 3); rep++) {
   const m = 400;
   const rng = createRng(7);
   const a = new Float64Array(m * m);
@@ -179,21 +182,21 @@ for (const particles of sizes) {
     reference ??= d;
     return d;
   };
-  if (!skipUnblocked.includes(particles)) {
+  if (!cold && !skipUnblocked.includes(particles)) {
     const t0 = now();
     const tri = householderTridiagonalizeUnblocked(dense.slice(), n);
     divideAndConquer('unblocked, JS', tri, now() - t0, applyReflectorsToRowsUnblocked, false);
   }
-  if (!skipJs.includes(particles)) {
+  if (!cold && !skipJs.includes(particles)) {
     const t0 = now();
     const tri = householderTridiagonalize(dense.slice(), n, TRIDIAGONAL_BLOCK, false);
     divideAndConquer('blocked, JS', tri, now() - t0, (t, m, zt) => applyReflectorsToRows(t, m, zt, m, BACK_TRANSFORM_BLOCK, false), false);
   }
   let t0 = now();
-  const tri = householderTridiagonalize(dense.slice(), n);
+  const tri = cold ? null : householderTridiagonalize(dense.slice(), n);
   const tTri = now() - t0;
-  divideAndConquer('blocked, SIMD', tri, tTri, applyReflectorsToRows, true);
-  if (!skipQl.includes(particles)) {
+  if (tri) divideAndConquer('blocked, SIMD', tri, tTri, applyReflectorsToRows, true);
+  if (tri && !skipQl.includes(particles)) {
     const d = tri.diagonal.slice();
     const e = tri.offDiagonal.slice();
     const zt = new Float64Array(n * n);
@@ -214,7 +217,7 @@ for (const particles of sizes) {
   const eig = symmetricEigen(dense, n);
   const tEngine = now() - t0;
   const acc = accuracy(h, n, eig.values, eig.vectors!);
-  rows.push(`| ${particles} | ${n} | symmetricEigen (end to end) | | | | ${sec(tEngine)} | ${fmt(acc.residual)} | ${fmt(acc.orth)} | ${deltaLambda(eig.values)} |`);
+  rows.push(`| ${particles} | ${n} | symmetricEigen (end to end${cold ? ', first call in the process' : ''}) | | | | ${sec(tEngine)} | ${fmt(acc.residual)} | ${fmt(acc.orth)} | ${deltaLambda(eig.values)} |`);
   console.error(rows.at(-1));
   if (withNumpy) {
     for (const threads of [undefined, 1]) {

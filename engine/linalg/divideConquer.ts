@@ -17,8 +17,9 @@
  *    the nearer pole so that d_i − λ_j is known to high relative accuracy;
  *  - Löwner's formula for the ẑ that has the computed λ_j as exact eigenvalues (Gu & Eisenstat §3,
  *    dlaed3), and eigenvectors u_j ∝ ẑ_i / (d_i − λ_j), which are then orthogonal to working accuracy;
- *  - the merged eigenvectors Q·U as a blocked dense product on Float64Array that skips the zero
- *    blocks of the block-diagonal Q (dlaed3's column types 1/2/3).
+ *  - the merged eigenvectors Q·U as a blocked dense product that skips the zero blocks of the
+ *    block-diagonal Q (dlaed3's column types 1/2/3): on the WebAssembly SIMD kernel
+ *    (engine/linalg/simdGemm.ts) from order SIMD_MIN_ORDER unless `simd: false`, else `gemmNT`.
  *
  * Eigenvectors are held as rows (row k = eigenvector k), as in symmetricEigen.ts.
  */

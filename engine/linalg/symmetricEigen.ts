@@ -11,6 +11,11 @@
  *  - eigenvectors are held transposed (row k = eigenvector k), so a Givens rotation of QL combines
  *    two contiguous rows and the back-transformation is a product with blocks of reflectors from the
  *    right.
+ *
+ * The O(n³) work runs on WebAssembly SIMD kernels where the host has them (engine/linalg/simdGemm.ts,
+ * engine/linalg/wasm/kernels.c; docs/SPECTRUM.md, "WebAssembly SIMD kernels for the dense path"), on
+ * the JavaScript kernels otherwise or with `simd = false`; the results agree to rounding and are the
+ * same bits on every run.
  */
 import { tridiagonalDivideConquer, type DivideConquerStats } from './divideConquer';
 import { tridiagonalQL } from './tridiagonalQL';
@@ -182,7 +187,9 @@ function symmetricTimesVector(a: Float64Array, n: number, m: number, vOff: numbe
  * (the symmetric matrix–vector products) stay level 2, but the trailing matrix is read once per
  * reflector instead of twice, and the other half runs at matrix-product speed.
  * Only the lower triangle of `a` is read; `a` is overwritten (the reflectors end up in its strictly
- * lower part, its strictly upper part becomes scratch). Q = P_(n−1) P_(n−2) ⋯ P_2,
+ * lower part, its strictly upper part becomes scratch). With `simd` (and WebAssembly SIMD present)
+ * the reduction runs in a SIMD kernel's memory, `a` copied in and back: p = A v by `symv`, the
+ * panel's row update and correction by `panelUpdate`/`panelDots`, the trailing update by `nn`. Q = P_(n−1) P_(n−2) ⋯ P_2,
  * P_i = I − β_i v_i v_iᵀ with v_i supported on indices 0 … i−1 (row i, columns 0 … i−1).
  */
 export function householderTridiagonalize(input: Float64Array, n: number, block = TRIDIAGONAL_BLOCK, simd = true): Tridiagonal {
@@ -406,7 +413,9 @@ const BACK_TRANSFORM_ROWS = 256;
  * time in the compact WY form P_i0 P_(i0+1) ⋯ P_(i0+nb−1) = I − V T Vᵀ (Schreiber & Van Loan, SIAM J.
  * Sci. Stat. Comput. 10, 53 (1989); LAPACK dlarft 'F','C' and dlarfb), V = [v_i0 … v_(i0+nb−1)],
  * T upper triangular, so that Xᵀ ← Xᵀ − ((Xᵀ V) T) Vᵀ is two matrix products (`gemmNT`) and a small
- * triangular one. ~2n³ flops for all n rows, as the level-2 sweep, at matrix-product speed.
+ * triangular one. ~2n³ flops for all n rows, as the level-2 sweep, at matrix-product speed. With
+ * `simd` (and WebAssembly SIMD present) all products, T's Gram matrix Vᵀ V and Uᵀ = −T Vᵀ included,
+ * run on the SIMD kernel in its own memory (Xᵀ copied in and back).
  */
 export function applyReflectorsToRows(t: Tridiagonal, n: number, xt: Float64Array, rows = xt.length / n, block = BACK_TRANSFORM_BLOCK, simd = true): void {
   const { reflectors: v, betas } = t;
