@@ -17,13 +17,15 @@
  *    the nearer pole so that d_i − λ_j is known to high relative accuracy;
  *  - Löwner's formula for the ẑ that has the computed λ_j as exact eigenvalues (Gu & Eisenstat §3,
  *    dlaed3), and eigenvectors u_j ∝ ẑ_i / (d_i − λ_j), which are then orthogonal to working accuracy;
- *  - the merged eigenvectors Q·U as a blocked dense product on Float64Array that skips the zero
- *    blocks of the block-diagonal Q (dlaed3's column types 1/2/3).
+ *  - the merged eigenvectors Q·U as a blocked dense product that skips the zero blocks of the
+ *    block-diagonal Q (dlaed3's column types 1/2/3): on the WebAssembly SIMD kernel
+ *    (engine/linalg/simdGemm.ts) from order SIMD_MIN_ORDER unless `simd: false`, else `gemmNT`.
  *
  * Eigenvectors are held as rows (row k = eigenvector k), as in symmetricEigen.ts.
  */
 import { tridiagonalQL } from './tridiagonalQL';
 import { gemmNT } from './gemm';
+import { nnSlabs, simdHeap, type SimdHeap } from './simdGemm';
 
 export { gemmNT } from './gemm';
 
@@ -45,7 +47,7 @@ export interface DivideConquerStats {
  * tridiagonal matrix with diagonal `d` and sub-diagonal `e` (e[i] = T[i][i−1], e[0] unused), as
  * `Tridiagonal` of symmetricEigen.ts. `d` is overwritten with the eigenvalues, `e` is not modified.
  */
-export function tridiagonalDivideConquer(d: Float64Array, e: Float64Array, zt: Float64Array, options: { smallSize?: number } = {}): DivideConquerStats {
+export function tridiagonalDivideConquer(d: Float64Array, e: Float64Array, zt: Float64Array, options: { smallSize?: number; simd?: boolean } = {}): DivideConquerStats {
   const n = d.length;
   if (zt.length !== n * n) throw new RangeError(`eigenvector array holds ${zt.length} numbers, expected ${n}×${n}`);
   const small = Math.max(2, options.smallSize ?? 32);
@@ -53,6 +55,9 @@ export function tridiagonalDivideConquer(d: Float64Array, e: Float64Array, zt: F
   zt.fill(0);
   if (n === 0) return stats;
   const ws = new Workspace();
+  // The Q·U products on the WebAssembly SIMD kernel: U (≤ n²), the kept rows of Q (≤ n²) and a
+  // chunk of the product rows live in its memory.
+  if ((options.simd ?? true) && n >= SIMD_MIN_ORDER) ws.heap = simdHeap(2 * n * n + PRODUCT_ROWS * n);
   // Cut the coupling terms off the diagonal first (dlaed0): every split point s subtracts |e[s]|
   // from d[s−1] and d[s].
   const splits: [number, number, number][] = [];
@@ -97,8 +102,14 @@ function solveSmall(d: Float64Array, e: Float64Array, zt: Float64Array, n: numbe
   }
 }
 
-/** Growable scratch arrays shared by all merges. */
+/** From this order the merges' Q·U run on the WebAssembly SIMD kernel (engine/linalg/simdGemm.ts). */
+const SIMD_MIN_ORDER = 200;
+/** Rows of Q·U per SIMD product, copied from the kernel's memory to zt after each. */
+const PRODUCT_ROWS = 128;
+
+/** Growable scratch arrays shared by all merges, and the SIMD kernel's memory if it is used. */
 class Workspace {
+  heap: SimdHeap | null = null;
   private arrays = new Map<string, Float64Array>();
   get(name: string, size: number): Float64Array {
     let a = this.arrays.get(name);
@@ -229,7 +240,8 @@ function merge(d: Float64Array, e: Float64Array, zt: Float64Array, n: number, lo
       colpos[k] = t === 1 ? p1++ : t === 2 ? p2++ : p3++;
     }
   }
-  const U = ws.get('U', K * K);
+  const heap = ws.heap;
+  const U = heap ? heap.heap.subarray(0, K * K) : ws.get('U', K * K);
   if (K > 0) {
     const shifts = new Float64Array(K);
     for (let j = 0; j < K; j++) {
@@ -264,6 +276,10 @@ function merge(d: Float64Array, e: Float64Array, zt: Float64Array, n: number, lo
   const n2 = m - n1;
   const kt = K1 + K2;
   const kb = K - K1;
+  if (heap) {
+    mergeProductSimd(heap, d, zt, n, lo, m, n1, K, K1, kt, kept, colpos, lambda, dd, dropped, dfl, stats);
+    return;
+  }
   const bt1 = ws.get('bt1', n1 * kt);
   const bt2 = ws.get('bt2', n2 * kb);
   for (let k = 0; k < K; k++) {
@@ -296,6 +312,53 @@ function merge(d: Float64Array, e: Float64Array, zt: Float64Array, n: number, lo
   const t0 = performance.now();
   gemmNT(K, n1, kt, U, 0, K, bt1, 0, kt, zt, rowOff, 0);
   gemmNT(K, n2, kb, U, K1, K, bt2, 0, kb, zt, rowOff, n1);
+  stats.gemmSeconds += (performance.now() - t0) / 1000;
+}
+
+/**
+ * The end of `merge` on the SIMD kernel (U already in its memory at 0, ld K): the kept rows of Q,
+ * untransposed, as B1 ((K1+K2) × n1: the rows of types 1 and 2, first n1 columns) and B2
+ * ((K2+K3) × n2: types 2 and 3, last n2 columns) in the kernel's memory beside U; the final order of
+ * the rows as `merge`; Q·U by `nn` in chunks of PRODUCT_ROWS rows, each copied to its rows of zt.
+ */
+function mergeProductSimd(heap: SimdHeap, d: Float64Array, zt: Float64Array, n: number, lo: number, m: number, n1: number, K: number, K1: number, kt: number, kept: number[], colpos: Int32Array, lambda: Float64Array, dd: Float64Array, dropped: number[], dfl: Float64Array, stats: DivideConquerStats): void {
+  const h = heap.heap;
+  const n2 = m - n1;
+  const kb = K - K1;
+  const b1 = n * n;
+  const b2 = b1 + kt * n1;
+  const c = b2 + kb * n2;
+  for (let k = 0; k < K; k++) {
+    const p = colpos[k];
+    const src = (lo + kept[k]) * n + lo;
+    if (p < kt) h.set(zt.subarray(src, src + n1), b1 + p * n1);
+    if (p >= K1) h.set(zt.subarray(src + n1, src + m), b2 + (p - K1) * n2);
+  }
+  const rowOff = new Int32Array(K);
+  const nd = dropped.length;
+  {
+    let a = 0;
+    let b = 0;
+    for (let pos = 0; pos < m; pos++) {
+      const row = (lo + pos) * n + lo;
+      if (b >= nd || (a < K && lambda[a] <= dd[dropped[b]])) {
+        d[lo + pos] = lambda[a];
+        rowOff[a++] = row;
+      } else {
+        d[lo + pos] = dd[dropped[b]];
+        zt.set(dfl.subarray(b * m, b * m + m), row);
+        b++;
+      }
+    }
+  }
+  const t0 = performance.now();
+  for (let j0 = 0; j0 < K; j0 += PRODUCT_ROWS) {
+    const rows = Math.min(PRODUCT_ROWS, K - j0);
+    h.fill(0, c, c + rows * m);
+    nnSlabs(heap, rows, n1, kt, j0 * K, K, b1, n1, c, m);
+    nnSlabs(heap, rows, n2, kb, j0 * K + K1, K, b2, n2, c + n1, m);
+    for (let j = 0; j < rows; j++) zt.set(h.subarray(c + j * m, c + j * m + m), rowOff[j0 + j]);
+  }
   stats.gemmSeconds += (performance.now() - t0) / 1000;
 }
 

@@ -14,6 +14,8 @@
  * returns null and the caller keeps the scalar kernel.
  */
 
+import { KERNEL_BYTES } from './wasm/kernels';
+
 const uleb = (v: number): number[] => {
   const o: number[] = [];
   do {
@@ -106,6 +108,7 @@ interface WasmApi {
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
+let compiledKernels: object | null | undefined;
 
 function simdModule(): object | null {
   if (compiled !== undefined) return compiled;
@@ -117,11 +120,34 @@ function simdModule(): object | null {
   return compiled;
 }
 
+/** The kernels compiled from C (engine/linalg/wasm/kernels.c), on the same memory. */
+function kernelModule(): object | null {
+  if (compiledKernels !== undefined) return compiledKernels;
+  try {
+    compiledKernels = wasm ? new wasm.Module(KERNEL_BYTES) : null;
+  } catch {
+    compiledKernels = null;
+  }
+  return compiledKernels;
+}
+
 export interface SimdHeap {
   /** The kernel's memory as doubles: operands are given as element offsets into it. */
   heap: Float64Array;
   /** heap[cOff + i·ldc + j] += Σ_p heap[aOff + i·lda + p] · heap[bOff + p·ldb + j], i < M, j < N, p < K. */
   nn(M: number, N: number, K: number, aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number): void;
+  /**
+   * heap[pOff + k] = Σ_c A[k][c] heap[vOff + c], k, c < m, for the symmetric A whose lower triangle
+   * is heap[aOff + r·lda + c], c ≤ r (engine/linalg/wasm/kernels.c `symv`; p must not overlap A or v).
+   */
+  symv(m: number, aOff: number, lda: number, vOff: number, pOff: number): void;
+  /**
+   * heap[yOff + k] −= Σ_(q<j) (heap[alphaOff + q] V_q[k] + heap[betaOff + q] W_q[k]), k < len, with
+   * V_q = heap[v0 + q·vs …], W_q = heap[w0 + q·ws …] (strides may be negative; kernels.c `panel_update`).
+   */
+  panelUpdate(len: number, j: number, yOff: number, v0: number, vs: number, w0: number, ws: number, alphaOff: number, betaOff: number): void;
+  /** heap[dvOff + q] = V_q · x, heap[dwOff + q] = W_q · x over k < len, x = heap[xOff …] (kernels.c `panel_dots`). */
+  panelDots(len: number, j: number, xOff: number, v0: number, vs: number, w0: number, ws: number, dvOff: number, dwOff: number): void;
 }
 
 /** A kernel instance with `doubles` float64 of its own memory, or null (no WebAssembly SIMD, or too large: ≤ 2 GB). */
@@ -137,9 +163,24 @@ export function simdHeap(doubles: number): SimdHeap | null {
     return null;
   }
   const kernel = new wasm!.Instance(mod, { env: { mem: memory } }).exports.nn as (...args: number[]) => void;
+  const kmod = kernelModule();
+  if (!kmod) return null;
+  const kexports = new wasm!.Instance(kmod, { env: { memory } }).exports;
+  const symv = kexports.symv as (...args: number[]) => void;
+  const panelUpdate = kexports.panel_update as (...args: number[]) => void;
+  const panelDots = kexports.panel_dots as (...args: number[]) => void;
   const heap = new Float64Array(memory.buffer, 0, doubles);
   return {
     heap,
+    panelUpdate(len, j, yOff, v0, vs, w0, ws, alphaOff, betaOff) {
+      if (len > 0 && j > 0) panelUpdate(len, j, yOff * 8, v0 * 8, vs, w0 * 8, ws, alphaOff * 8, betaOff * 8);
+    },
+    panelDots(len, j, xOff, v0, vs, w0, ws, dvOff, dwOff) {
+      if (j > 0) panelDots(len, j, xOff * 8, v0 * 8, vs, w0 * 8, ws, dvOff * 8, dwOff * 8);
+    },
+    symv(m, aOff, lda, vOff, pOff) {
+      if (m > 0) symv(m, aOff * 8, lda, vOff * 8, pOff * 8);
+    },
     nn(M, N, K, aOff, lda, bOff, ldb, cOff, ldc) {
       if (M <= 0 || N <= 0 || K <= 0) return;
       const M4 = M & ~3;
@@ -157,4 +198,15 @@ export function simdHeap(doubles: number): SimdHeap | null {
       }
     },
   };
+}
+
+/**
+ * heap.nn on cache-sized slabs: K in slabs of kc, N in slabs of nc (the kc × nc block of B stays in
+ * L2 while all M rows of A pass over it). Each C entry gets its slab sums added in order of the slabs.
+ */
+export function nnSlabs(heap: SimdHeap, M: number, N: number, K: number, aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number, kc = 512, nc = 128): void {
+  for (let p0 = 0; p0 < K; p0 += kc) {
+    const kk = Math.min(kc, K - p0);
+    for (let c0 = 0; c0 < N; c0 += nc) heap.nn(M, Math.min(nc, N - c0), kk, aOff + p0, lda, bOff + p0 * ldb + c0, ldb, cOff + c0, ldc);
+  }
 }

@@ -11,10 +11,16 @@
  *  - eigenvectors are held transposed (row k = eigenvector k), so a Givens rotation of QL combines
  *    two contiguous rows and the back-transformation is a product with blocks of reflectors from the
  *    right.
+ *
+ * The O(n³) work runs on WebAssembly SIMD kernels where the host has them (engine/linalg/simdGemm.ts,
+ * engine/linalg/wasm/kernels.c; docs/SPECTRUM.md, "WebAssembly SIMD kernels for the dense path"), on
+ * the JavaScript kernels otherwise or with `simd = false`; the results agree to rounding and are the
+ * same bits on every run.
  */
 import { tridiagonalDivideConquer, type DivideConquerStats } from './divideConquer';
 import { tridiagonalQL } from './tridiagonalQL';
 import { gemmNT } from './gemm';
+import { nnSlabs, simdHeap } from './simdGemm';
 
 export interface SymmetricEigen {
   /** Eigenvalues, ascending. */
@@ -181,23 +187,42 @@ function symmetricTimesVector(a: Float64Array, n: number, m: number, vOff: numbe
  * (the symmetric matrix–vector products) stay level 2, but the trailing matrix is read once per
  * reflector instead of twice, and the other half runs at matrix-product speed.
  * Only the lower triangle of `a` is read; `a` is overwritten (the reflectors end up in its strictly
- * lower part, its strictly upper part becomes scratch). Q = P_(n−1) P_(n−2) ⋯ P_2,
+ * lower part, its strictly upper part becomes scratch). With `simd` (and WebAssembly SIMD present)
+ * the reduction runs in a SIMD kernel's memory, `a` copied in and back: p = A v by `symv`, the
+ * panel's row update and correction by `panelUpdate`/`panelDots`, the trailing update by `nn`. Q = P_(n−1) P_(n−2) ⋯ P_2,
  * P_i = I − β_i v_i v_iᵀ with v_i supported on indices 0 … i−1 (row i, columns 0 … i−1).
  */
-export function householderTridiagonalize(a: Float64Array, n: number, block = TRIDIAGONAL_BLOCK): Tridiagonal {
-  if (a.length !== n * n) throw new RangeError(`matrix holds ${a.length} numbers, expected ${n}×${n}`);
+export function householderTridiagonalize(input: Float64Array, n: number, block = TRIDIAGONAL_BLOCK, simd = true): Tridiagonal {
+  if (input.length !== n * n) throw new RangeError(`matrix holds ${input.length} numbers, expected ${n}×${n}`);
   const diagonal = new Float64Array(n);
   const offDiagonal = new Float64Array(n);
   const betas = new Float64Array(n);
-  const p = new Float64Array(n);
+  let p: Float64Array = new Float64Array(n);
   const nb = Math.max(1, block);
   let i = n - 1;
+  let a: Float64Array = input;
   if (nb > 1 && n > TRIDIAGONAL_CROSSOVER) {
-    const wp = new Float64Array(nb * n); // row q: w of the q-th reflector of the panel (ld n)
-    const dv = new Float64Array(nb); // w_q · v
-    const vv = new Float64Array(nb); // v_q · v
-    const left = new Float64Array(n * 2 * nb); // row r: (−v_q[r])_q, (−w_q[r])_q
-    const right = new Float64Array(n * 2 * nb); // row c: (w_q[c])_q, (v_q[c])_q
+    // With the WebAssembly SIMD kernel the matrix is reduced in the kernel's memory (copied in here
+    // and back at the end), with the trailing update's operands beside it.
+    const heap = simd ? simdHeap(n * n + 5 * nb * n + n + 4 * nb) : null;
+    const leftOff = n * n; // heap: row r = (−v_q[r])_q, (−w_q[r])_q (m × 2nb)
+    const rightOff = leftOff + 2 * nb * n; // heap: rows w_q, then rows v_q (2nb × m, ld n)
+    const pOff = rightOff + 2 * nb * n; // heap: p
+    const wpOff = pOff + n; // heap: the W panel
+    const dvOff = wpOff + nb * n; // heap: dv, vv, and the coefficients of the row update
+    const vvOff = dvOff + nb;
+    const alphaOff = vvOff + nb;
+    const betaOff = alphaOff + nb;
+    if (heap) {
+      heap.heap.set(input);
+      a = heap.heap.subarray(0, n * n);
+      p = heap.heap.subarray(pOff, pOff + n);
+    }
+    const wp = heap ? heap.heap.subarray(wpOff, wpOff + nb * n) : new Float64Array(nb * n); // row q: w of the q-th reflector of the panel (ld n)
+    const dv = heap ? heap.heap.subarray(dvOff, dvOff + nb) : new Float64Array(nb); // w_q · v
+    const vv = heap ? heap.heap.subarray(vvOff, vvOff + nb) : new Float64Array(nb); // v_q · v
+    const left = heap ? heap.heap.subarray(leftOff, leftOff + 2 * nb * n) : new Float64Array(n * 2 * nb); // row r: (−v_q[r])_q, (−w_q[r])_q
+    const right = heap ? null : new Float64Array(n * 2 * nb); // row c: (w_q[c])_q, (v_q[c])_q
     const rowOff = Int32Array.from({ length: n }, (_, r) => r * n);
     while (i - nb >= TRIDIAGONAL_CROSSOVER) {
       const top = i;
@@ -205,12 +230,21 @@ export function householderTridiagonalize(a: Float64Array, n: number, block = TR
         const row = i * n;
         const l = i - 1;
         // Row i of A − V Wᵀ − W Vᵀ (columns 0 … i) over the panel so far.
-        for (let q = 0; q < j; q++) {
-          const vq = (top - q) * n;
-          const wq = q * n;
-          const vi = a[vq + i];
-          const wi = wp[wq + i];
-          for (let k = 0; k <= i; k++) a[row + k] -= vi * wp[wq + k] + wi * a[vq + k];
+        if (heap) {
+          const h = heap.heap;
+          for (let q = 0; q < j; q++) {
+            h[alphaOff + q] = wp[q * n + i];
+            h[betaOff + q] = a[(top - q) * n + i];
+          }
+          heap.panelUpdate(i + 1, j, row, top * n, -n, wpOff, n, alphaOff, betaOff);
+        } else {
+          for (let q = 0; q < j; q++) {
+            const vq = (top - q) * n;
+            const wq = q * n;
+            const vi = a[vq + i];
+            const wi = wp[wq + i];
+            for (let k = 0; k <= i; k++) a[row + k] -= vi * wp[wq + k] + wi * a[vq + k];
+          }
         }
         const wj = j * n;
         // Householder vector of x = a[i][0..l], as the unblocked step.
@@ -225,27 +259,33 @@ export function householderTridiagonalize(a: Float64Array, n: number, block = TR
         const beta = reflector.beta;
         betas[i] = beta;
         // p = A v over the leading (l+1) × (l+1) block of the not yet updated matrix (lower triangle).
-        symmetricTimesVector(a, n, l + 1, row, p);
+        if (heap) heap.symv(l + 1, 0, n, row, pOff);
+        else symmetricTimesVector(a, n, l + 1, row, p);
         // p −= V (Wᵀ v) + W (Vᵀ v) over the panel so far.
-        for (let q = 0; q < j; q++) {
-          const vq = (top - q) * n;
-          const wq = q * n;
-          let sw = 0;
-          let sv = 0;
-          for (let k = 0; k <= l; k++) {
-            const x = a[row + k];
-            sw += wp[wq + k] * x;
-            sv += a[vq + k] * x;
+        if (heap) {
+          heap.panelDots(l + 1, j, row, top * n, -n, wpOff, n, vvOff, dvOff);
+          heap.panelUpdate(l + 1, j, pOff, top * n, -n, wpOff, n, dvOff, vvOff);
+        } else {
+          for (let q = 0; q < j; q++) {
+            const vq = (top - q) * n;
+            const wq = q * n;
+            let sw = 0;
+            let sv = 0;
+            for (let k = 0; k <= l; k++) {
+              const x = a[row + k];
+              sw += wp[wq + k] * x;
+              sv += a[vq + k] * x;
+            }
+            dv[q] = sw;
+            vv[q] = sv;
           }
-          dv[q] = sw;
-          vv[q] = sv;
-        }
-        for (let q = 0; q < j; q++) {
-          const vq = (top - q) * n;
-          const wq = q * n;
-          const sw = dv[q];
-          const sv = vv[q];
-          for (let k = 0; k <= l; k++) p[k] -= a[vq + k] * sw + wp[wq + k] * sv;
+          for (let q = 0; q < j; q++) {
+            const vq = (top - q) * n;
+            const wq = q * n;
+            const sw = dv[q];
+            const sv = vv[q];
+            for (let k = 0; k <= l; k++) p[k] -= a[vq + k] * sw + wp[wq + k] * sv;
+          }
         }
         // w = β p − (β² vᵀp / 2) v
         let vp = 0;
@@ -259,6 +299,23 @@ export function householderTridiagonalize(a: Float64Array, n: number, block = TR
       // Trailing matrix (rows and columns 0 … i): A ← A − V Wᵀ − W Vᵀ as [−V −W] [W V]ᵀ.
       const m = i + 1;
       const kk = 2 * nb;
+      if (heap) {
+        const h = heap.heap;
+        for (let r = 0; r < m; r++) {
+          const lr = leftOff + r * kk;
+          for (let q = 0; q < nb; q++) {
+            h[lr + q] = -a[(top - q) * n + r];
+            h[lr + nb + q] = -wp[q * n + r];
+          }
+        }
+        for (let q = 0; q < nb; q++) {
+          h.set(wp.subarray(q * n, q * n + m), rightOff + q * n);
+          h.copyWithin(rightOff + (nb + q) * n, (top - q) * n, (top - q) * n + m);
+        }
+        // Column slabs c0 … c0+NC−1, rows c0 … m−1 (the few above the diagonal are scratch).
+        for (let c0 = 0; c0 < m; c0 += SIMD_NC) heap.nn(m - c0, Math.min(SIMD_NC, m - c0), kk, leftOff + c0 * kk, kk, rightOff + c0, n, c0 * n + c0, n);
+        continue;
+      }
       for (let r = 0; r < m; r++) {
         const lr = r * kk;
         for (let q = 0; q < nb; q++) {
@@ -266,21 +323,22 @@ export function householderTridiagonalize(a: Float64Array, n: number, block = TR
           const wr = wp[q * n + r];
           left[lr + q] = -vr;
           left[lr + nb + q] = -wr;
-          right[lr + q] = wr;
-          right[lr + nb + q] = vr;
+          right![lr + q] = wr;
+          right![lr + nb + q] = vr;
         }
       }
       for (let r0 = 0; r0 < m; r0 += TRAILING_ROWS) {
         const r1 = Math.min(m, r0 + TRAILING_ROWS);
         // rows r0 … r1−1, columns 0 … r1−1 (the few above the diagonal are scratch)
-        gemmNT(r1 - r0, r1, kk, left, r0 * kk, kk, right, 0, kk, a, rowOff.subarray(r0, r1), 0, true);
+        gemmNT(r1 - r0, r1, kk, left, r0 * kk, kk, right!, 0, kk, a, rowOff.subarray(r0, r1), 0, true);
       }
     }
   }
   reduceRowsUnblocked(a, n, i, offDiagonal, betas, p);
-  for (let k = 0; k < n; k++) diagonal[k] = a[k * n + k];
+  if (a !== input) input.set(a);
+  for (let k = 0; k < n; k++) diagonal[k] = input[k * n + k];
   offDiagonal[0] = 0;
-  return { diagonal, offDiagonal, reflectors: a, betas };
+  return { diagonal, offDiagonal, reflectors: input, betas };
 }
 
 /**
@@ -342,6 +400,10 @@ export function applyReflectorsToRowsUnblocked(t: Tridiagonal, n: number, xt: Fl
 
 /** Reflectors per compact-WY block of `applyReflectorsToRows` (bench/linalg.bench.ts). */
 export const BACK_TRANSFORM_BLOCK = 64;
+/** From this many entries of Xᵀ `applyReflectorsToRows` runs its products on the WebAssembly SIMD kernel. */
+const SIMD_MIN_ENTRIES = 4096;
+/** Column slab of the SIMD trailing update of `householderTridiagonalize` (the B operand's slab stays in L2). */
+const SIMD_NC = 128;
 /** Eigenvector rows per pass of `applyReflectorsToRows`, so that the W panel stays in cache. */
 const BACK_TRANSFORM_ROWS = 256;
 
@@ -351,51 +413,85 @@ const BACK_TRANSFORM_ROWS = 256;
  * time in the compact WY form P_i0 P_(i0+1) ⋯ P_(i0+nb−1) = I − V T Vᵀ (Schreiber & Van Loan, SIAM J.
  * Sci. Stat. Comput. 10, 53 (1989); LAPACK dlarft 'F','C' and dlarfb), V = [v_i0 … v_(i0+nb−1)],
  * T upper triangular, so that Xᵀ ← Xᵀ − ((Xᵀ V) T) Vᵀ is two matrix products (`gemmNT`) and a small
- * triangular one. ~2n³ flops for all n rows, as the level-2 sweep, at matrix-product speed.
+ * triangular one. ~2n³ flops for all n rows, as the level-2 sweep, at matrix-product speed. With
+ * `simd` (and WebAssembly SIMD present) all products, T's Gram matrix Vᵀ V and Uᵀ = −T Vᵀ included,
+ * run on the SIMD kernel in its own memory (Xᵀ copied in and back).
  */
-export function applyReflectorsToRows(t: Tridiagonal, n: number, xt: Float64Array, rows = xt.length / n, block = BACK_TRANSFORM_BLOCK): void {
+export function applyReflectorsToRows(t: Tridiagonal, n: number, xt: Float64Array, rows = xt.length / n, block = BACK_TRANSFORM_BLOCK, simd = true): void {
   const { reflectors: v, betas } = t;
   if (n < 3 || rows <= 0) return;
   const nb = Math.max(1, Math.min(block, n - 2));
   const chunk = Math.min(rows, BACK_TRANSFORM_ROWS);
   const vt = new Float64Array(nb * n); // Vᵀ: row j = v_(i0+j), zero-padded to len (ld = len)
-  const u = new Float64Array(n * nb); // U = −V Tᵀ (len × kb, ld nb)
   const tm = new Float64Array(nb * nb); // T, row-major, upper triangular
   const z = new Float64Array(nb);
+  // The WebAssembly SIMD kernel works on its own memory: Xᵀ (rows × n), V (len × kb, ld nb),
+  // Uᵀ = −T Vᵀ (kb × len, ld n) and W (chunk × kb, ld nb) live there; Xᵀ is copied in and out once.
+  const heap = simd && rows * n >= SIMD_MIN_ENTRIES ? simdHeap(rows * n + 3 * n * nb + chunk * nb + 2 * nb * nb) : null;
+  if (heap) {
+    const h = heap.heap;
+    const vOff = rows * n; // V (len × kb, ld nb)
+    const vtOff = vOff + n * nb; // Vᵀ (kb × len, ld n)
+    const utOff = vtOff + n * nb; // Uᵀ = −T Vᵀ (kb × len, ld n)
+    const wOff = utOff + n * nb; // W = Xᵀ V (chunk × kb, ld nb)
+    const gOff = wOff + chunk * nb; // G = Vᵀ V (kb × kb, ld nb)
+    const tOff = gOff + nb * nb; // −T (kb × kb, ld nb)
+    h.set(xt.subarray(0, rows * n));
+    for (let i0 = 2; i0 < n; i0 += nb) {
+      const kb = Math.min(nb, n - i0);
+      const len = i0 + kb - 1;
+      // Vᵀ and V; a reflector with β = 0 is the identity and packed as zero.
+      for (let j = 0; j < kb; j++) {
+        const i = i0 + j;
+        const dst = vtOff + j * n;
+        if (betas[i] === 0) h.fill(0, dst, dst + len);
+        else {
+          h.set(v.subarray(i * n, i * n + i), dst);
+          h.fill(0, dst + i, dst + len);
+        }
+      }
+      for (let k = 0; k < len; k++) {
+        const row = vOff + k * nb;
+        for (let j = 0; j < kb; j++) h[row + j] = h[vtOff + j * n + k];
+      }
+      // T (dlarft, forward, columnwise) from the Gram matrix G = Vᵀ V: T[j][j] = β_j,
+      // T[a][j] = −β_j Σ_(a≤b<j) T[a][b] G[b][j]; then Uᵀ = −T Vᵀ (row j = −Σ_(b≥j) T[j][b] v_b).
+      h.fill(0, gOff, gOff + kb * nb);
+      nnSlabs(heap, kb, kb, len, vtOff, n, vOff, nb, gOff, nb);
+      for (let j = 0; j < kb; j++) {
+        const beta = betas[i0 + j];
+        for (let a = 0; a < j; a++) {
+          const ta = a * nb;
+          let s = 0;
+          for (let b = a; b < j; b++) s += tm[ta + b] * h[gOff + b * nb + j];
+          tm[ta + j] = -beta * s;
+        }
+        tm[j * nb + j] = beta;
+        for (let a = j + 1; a < kb; a++) tm[a * nb + j] = 0;
+      }
+      for (let k = 0; k < kb * nb; k++) h[tOff + k] = -tm[k];
+      for (let j = 0; j < kb; j++) h.fill(0, utOff + j * n, utOff + j * n + len);
+      nnSlabs(heap, kb, len, kb, tOff, nb, vtOff, n, utOff, n);
+      for (let r0 = 0; r0 < rows; r0 += chunk) {
+        const m = Math.min(chunk, rows - r0);
+        const x0 = r0 * n;
+        // W = Xᵀ V, then Xᵀ += W Uᵀ = Xᵀ − Xᵀ V T Vᵀ
+        h.fill(0, wOff, wOff + m * nb);
+        nnSlabs(heap, m, kb, len, x0, n, vOff, nb, wOff, nb);
+        nnSlabs(heap, m, len, kb, wOff, nb, utOff, n, x0, n);
+      }
+    }
+    xt.set(h.subarray(0, rows * n));
+    return;
+  }
+  const u = new Float64Array(n * nb); // U = −V Tᵀ (len × kb, ld nb)
   const w = new Float64Array(chunk * nb);
   const wOff = Int32Array.from({ length: chunk }, (_, j) => j * nb);
   const xOff = Int32Array.from({ length: rows }, (_, j) => j * n);
   for (let i0 = 2; i0 < n; i0 += nb) {
     const kb = Math.min(nb, n - i0);
     const len = i0 + kb - 1; // v_(i0+j) is supported on 0 … i0+j−1
-    // Pack Vᵀ; a reflector with β = 0 is the identity and packed as zero.
-    vt.fill(0, 0, kb * len);
-    for (let j = 0; j < kb; j++) {
-      const i = i0 + j;
-      if (betas[i] === 0) continue;
-      const src = i * n;
-      const dst = j * len;
-      for (let k = 0; k < i; k++) vt[dst + k] = v[src + k];
-    }
-    // T (dlarft, forward, columnwise): T[j][j] = β_j, T[0:j][j] = −β_j T[0:j][0:j] (V[:,0:j]ᵀ v_j).
-    for (let j = 0; j < kb; j++) {
-      const beta = betas[i0 + j];
-      const vj = j * len;
-      for (let a = 0; a < j; a++) {
-        const va = a * len;
-        const support = i0 + a; // the shorter of v_a, v_j
-        let s = 0;
-        for (let k = 0; k < support; k++) s += vt[va + k] * vt[vj + k];
-        z[a] = s;
-      }
-      for (let a = 0; a < j; a++) {
-        const ta = a * nb;
-        let s = 0;
-        for (let b = a; b < j; b++) s += tm[ta + b] * z[b];
-        tm[ta + j] = -beta * s;
-      }
-      tm[j * nb + j] = beta;
-    }
+    packBlock(v, betas, n, i0, kb, len, vt, tm, z, nb);
     // U = −V Tᵀ, row k = −(Σ_(b≥j) T[j][b] v_b[k])_j, so that Xᵀ V T Vᵀ = −(Xᵀ V) Uᵀ.
     for (let k = 0; k < len; k++) {
       const row = k * nb;
@@ -413,6 +509,41 @@ export function applyReflectorsToRows(t: Tridiagonal, n: number, xt: Float64Arra
       gemmNT(m, kb, len, xt, r0 * n, n, vt, 0, len, w, wOff, 0);
       gemmNT(m, len, kb, w, 0, nb, u, 0, nb, xt, xOff.subarray(r0, r0 + m), 0, true);
     }
+  }
+}
+
+/**
+ * Vᵀ (kb × len, row j = v_(i0+j), zero-padded; β = 0 packed as zero) and T of the compact WY form
+ * (dlarft, forward, columnwise: T[j][j] = β_j, T[0:j][j] = −β_j T[0:j][0:j] (V[:,0:j]ᵀ v_j)).
+ */
+function packBlock(v: Float64Array, betas: Float64Array, n: number, i0: number, kb: number, len: number, vt: Float64Array, tm: Float64Array, z: Float64Array, nb: number): void {
+  // Pack Vᵀ; a reflector with β = 0 is the identity and packed as zero.
+  vt.fill(0, 0, kb * len);
+  for (let j = 0; j < kb; j++) {
+    const i = i0 + j;
+    if (betas[i] === 0) continue;
+    const src = i * n;
+    const dst = j * len;
+    for (let k = 0; k < i; k++) vt[dst + k] = v[src + k];
+  }
+  // T (dlarft, forward, columnwise): T[j][j] = β_j, T[0:j][j] = −β_j T[0:j][0:j] (V[:,0:j]ᵀ v_j).
+  for (let j = 0; j < kb; j++) {
+    const beta = betas[i0 + j];
+    const vj = j * len;
+    for (let a = 0; a < j; a++) {
+      const va = a * len;
+      const support = i0 + a; // the shorter of v_a, v_j
+      let s = 0;
+      for (let k = 0; k < support; k++) s += vt[va + k] * vt[vj + k];
+      z[a] = s;
+    }
+    for (let a = 0; a < j; a++) {
+      const ta = a * nb;
+      let s = 0;
+      for (let b = a; b < j; b++) s += tm[ta + b] * z[b];
+      tm[ta + j] = -beta * s;
+    }
+    tm[j * nb + j] = beta;
   }
 }
 
