@@ -9,8 +9,6 @@
  * same bits on every run; and, where clang is installed, the committed bytes against a fresh compile.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import {
   applyReflectorsToRows,
   applyReflectorsToRowsUnblocked,
@@ -270,12 +268,6 @@ describe('the dense stages on the SIMD kernels against the same stages on the Ja
     expect(orth).toBeLessThan(1e-13);
   });
 });
+// The committed bytes of engine/linalg/wasm/kernels.c (engine/linalg/denseKernelBytes.ts) are checked with
+// the other kernels' in tests/swap-kernel.test.ts (node scripts/build-wasm.mjs --check).
 
-describe('the committed kernel bytes (engine/linalg/wasm/kernels.ts)', () => {
-  const script = resolve(import.meta.dirname, '../scripts/build-wasm-kernels.mjs');
-  const hasClang = spawnSync(process.env.CLANG ?? 'clang', ['--version']).status === 0;
-  it.skipIf(!hasClang)('are what clang makes of engine/linalg/wasm/kernels.c now (node scripts/build-wasm-kernels.mjs --check)', () => {
-    const run = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
-    expect(run.status, run.stdout + run.stderr).toBe(0);
-  });
-});

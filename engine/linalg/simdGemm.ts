@@ -14,7 +14,8 @@
  * returns null and the caller keeps the scalar kernel.
  */
 
-import { KERNEL_BYTES } from './wasm/kernels';
+import { decodeBase64 } from '../wasm';
+import { DENSE_KERNELS_BASE64 } from './denseKernelBytes';
 
 const uleb = (v: number): number[] => {
   const o: number[] = [];
@@ -124,7 +125,7 @@ function simdModule(): object | null {
 function kernelModule(): object | null {
   if (compiledKernels !== undefined) return compiledKernels;
   try {
-    compiledKernels = wasm ? new wasm.Module(KERNEL_BYTES) : null;
+    compiledKernels = wasm ? new wasm.Module(decodeBase64(DENSE_KERNELS_BASE64)) : null;
   } catch {
     compiledKernels = null;
   }

@@ -1,6 +1,6 @@
 /*
- * WebAssembly SIMD (f64x2) kernels of the float64 dense eigensolver, compiled to the byte array of
- * engine/linalg/wasm/kernels.ts by scripts/build-wasm-kernels.mjs (clang --target=wasm32 -O3
+ * WebAssembly SIMD (f64x2) kernels of the float64 dense eigensolver, compiled to the bytes of
+ * engine/linalg/denseKernelBytes.ts by scripts/build-wasm.mjs (clang --target=wasm32 -O3
  * -msimd128; the memory is imported: the kernels run on the memory of engine/linalg/simdGemm.ts's
  * SimdHeap, beside its gemm). Leaf functions on caller-given addresses: no stack, no data, no libc.
  * IEEE float64 throughout (no fused multiply-add in wasm SIMD 1.0): only the order of the sums
