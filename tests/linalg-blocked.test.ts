@@ -12,7 +12,6 @@ import {
   BACK_TRANSFORM_BLOCK,
   householderTridiagonalize,
   householderTridiagonalizeUnblocked,
-  sortEigenpairs,
   TRIDIAGONAL_BLOCK,
   type Tridiagonal,
 } from '../engine/linalg/symmetricEigen';
@@ -20,13 +19,8 @@ import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
 import { gemmNN, gemmNT } from '../engine/linalg/gemm';
 import { simdHeap } from '../engine/linalg/simdGemm';
 import { centredUniform } from './helpers/reference';
+import { randomSymmetric, maxAbs, maxDiff, tridiagonalValues, reconstructionError, orthogonality } from './helpers/dense';
 
-function randomSymmetric(n: number, seed: number): Float64Array {
-  const rnd = centredUniform(seed);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rnd();
-  return a;
-}
 
 const BLOCK_SIZES = [37, 1, 50, 2, 13, 90, 1, 1, 29];
 
@@ -49,8 +43,6 @@ function blockDiagonalSymmetric(n: number, seed: number): { a: Float64Array; sta
   return { a, starts };
 }
 
-const maxAbs = (x: Float64Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-const maxDiff = (x: Float64Array, y: Float64Array) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
 
 function identity(n: number): Float64Array {
   const x = new Float64Array(n * n);
@@ -58,34 +50,9 @@ function identity(n: number): Float64Array {
   return x;
 }
 
-function tridiagonalValues(t: Tridiagonal, n: number): Float64Array {
-  const d = t.diagonal.slice();
-  tridiagonalQL(d, t.offDiagonal.slice());
-  sortEigenpairs(d, undefined, n);
-  return d;
-}
 
 /** max |A − Q T Qᵀ| with Qᵀ applied by the unblocked reference back-transformation. */
-function reconstructionError(a: Float64Array, t: Tridiagonal, n: number): number {
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    m[i * n + i] = t.diagonal[i];
-    if (i > 0) m[i * n + i - 1] = m[(i - 1) * n + i] = t.offDiagonal[i];
-  }
-  applyReflectorsToRowsUnblocked(t, n, m); // T Qᵀ
-  const mt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) mt[j * n + i] = m[i * n + j];
-  applyReflectorsToRowsUnblocked(t, n, mt); // (T Qᵀ)ᵀ Qᵀ = Q T Qᵀ
-  return maxDiff(mt, a);
-}
 
-function orthogonality(x: Float64Array, n: number, rows = n): number {
-  const g = new Float64Array(rows * rows);
-  gemmNT(rows, rows, n, x, 0, n, x, 0, n, g, Int32Array.from({ length: rows }, (_, j) => j * rows), 0);
-  let worst = 0;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < rows; j++) worst = Math.max(worst, Math.abs(g[i * rows + j] - (i === j ? 1 : 0)));
-  return worst;
-}
 
 describe('gemmNT (4 × 3 register tile)', () => {
   it('matches the naive triple loop for awkward shapes, with column offsets and accumulation', () => {

@@ -13,45 +13,18 @@ import {
   applyReflectorsToRows,
   applyReflectorsToRowsUnblocked,
   householderTridiagonalize,
-  sortEigenpairs,
   symmetricEigen,
   type Tridiagonal,
 } from '../engine/linalg/symmetricEigen';
 import { tridiagonalDivideConquer } from '../engine/linalg/divideConquer';
-import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
 import { nnSlabs, simdHeap } from '../engine/linalg/simdGemm';
 import { centredUniform } from './helpers/reference';
+import { randomSymmetric, maxAbs, maxDiff, tridiagonalValues, reconstructionError } from './helpers/dense';
 
-function randomSymmetric(n: number, seed: number): Float64Array {
-  const rnd = centredUniform(seed);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rnd();
-  return a;
-}
-const maxAbs = (x: Float64Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-const maxDiff = (x: Float64Array, y: Float64Array) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
 const sameBits = (x: Float64Array, y: Float64Array) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
 
-function tridiagonalValues(t: Tridiagonal, n: number): Float64Array {
-  const d = t.diagonal.slice();
-  tridiagonalQL(d, t.offDiagonal.slice());
-  sortEigenpairs(d, undefined, n);
-  return d;
-}
 
 /** max |A − Q T Qᵀ| with Qᵀ applied by the unblocked reference back-transformation. */
-function reconstructionError(a: Float64Array, t: Tridiagonal, n: number): number {
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    m[i * n + i] = t.diagonal[i];
-    if (i > 0) m[i * n + i - 1] = m[(i - 1) * n + i] = t.offDiagonal[i];
-  }
-  applyReflectorsToRowsUnblocked(t, n, m);
-  const mt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) mt[j * n + i] = m[i * n + j];
-  applyReflectorsToRowsUnblocked(t, n, mt);
-  return maxDiff(mt, a);
-}
 
 describe('symv (p = A v from the lower triangle, WebAssembly SIMD)', () => {
   it('matches the naive loop over the full symmetric matrix for every order mod 4, strided rows at offsets, and leaves the rest of the memory alone', () => {

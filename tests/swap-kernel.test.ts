@@ -5,20 +5,14 @@ import { makePairPotential, pairFactors, type Taper } from '../engine/model/pote
 import { randomConfiguration } from '../engine/pipeline/stages';
 import { fastMoves, lastRun, swapMonteCarlo, type MonteCarloParameters, type MonteCarloState } from '../engine/sim/swapMonteCarlo';
 import { swapMonteCarloReference } from '../engine/sim/swapMonteCarloReference';
+import { copyMonteCarloState } from '../engine/sim/moves';
 import { swapKernel, swapKernelAvailable } from '../engine/sim/swapKernel';
 import { decodeBase64 } from '../engine/wasm';
 import { distance2To } from '../engine/sim/monteCarloLists';
 import { createRng, deriveSeed, rejectionLimit, uniform } from '../engine/random';
 import type { Box } from '../engine/space/box';
 
-const copy = (s: MonteCarloState): MonteCarloState => ({
-  positions: s.positions.slice(),
-  diameters: s.diameters.slice(),
-  rng: { s: s.rng.s.slice() },
-  sweepsDone: s.sweepsDone,
-  attempted: { ...s.attempted },
-  accepted: { ...s.accepted },
-});
+const copy = copyMonteCarloState;
 
 /** Runs `sweeps` sweeps with the kernel (b) and with the TypeScript moves (a) from one state. */
 function kernelAndScript(a: MonteCarloState, b: MonteCarloState, box: Box, potential: ReturnType<typeof makePairPotential>, parameters: () => MonteCarloParameters, sweeps: number, afterSweep?: (s: MonteCarloState, p: MonteCarloParameters) => void): void {

@@ -293,26 +293,35 @@ function merge(d: Float64Array, e: Float64Array, zt: Float64Array, n: number, lo
   }
 
   // Final order: merge λ (ascending) with the deflated values (ascending).
-  const rowOff = new Int32Array(K);
-  {
-    let a = 0;
-    let b = 0;
-    for (let pos = 0; pos < m; pos++) {
-      const row = (lo + pos) * n + lo;
-      if (b >= nd || (a < K && lambda[a] <= dd[dropped[b]])) {
-        d[lo + pos] = lambda[a];
-        rowOff[a++] = row;
-      } else {
-        d[lo + pos] = dd[dropped[b]];
-        zt.set(dfl.subarray(b * m, b * m + m), row);
-        b++;
-      }
-    }
-  }
+  const rowOff = finalOrder(d, zt, n, lo, m, K, lambda, dd, dropped, dfl);
   const t0 = performance.now();
   gemmNT(K, n1, kt, U, 0, K, bt1, 0, kt, zt, rowOff, 0);
   gemmNT(K, n2, kb, U, K1, K, bt2, 0, kb, zt, rowOff, n1);
   stats.gemmSeconds += (performance.now() - t0) / 1000;
+}
+
+/**
+ * The final order of a merge: λ (ascending) merged with the deflated values (ascending) into
+ * d[lo …]; a deflated value's row of Q goes to its place in zt, and the rows of the K products
+ * Q·U are returned (their offsets in zt).
+ */
+function finalOrder(d: Float64Array, zt: Float64Array, n: number, lo: number, m: number, K: number, lambda: Float64Array, dd: Float64Array, dropped: number[], dfl: Float64Array): Int32Array {
+  const rowOff = new Int32Array(K);
+  const nd = dropped.length;
+  let a = 0;
+  let b = 0;
+  for (let pos = 0; pos < m; pos++) {
+    const row = (lo + pos) * n + lo;
+    if (b >= nd || (a < K && lambda[a] <= dd[dropped[b]])) {
+      d[lo + pos] = lambda[a];
+      rowOff[a++] = row;
+    } else {
+      d[lo + pos] = dd[dropped[b]];
+      zt.set(dfl.subarray(b * m, b * m + m), row);
+      b++;
+    }
+  }
+  return rowOff;
 }
 
 /**
@@ -334,23 +343,7 @@ function mergeProductSimd(heap: SimdHeap, d: Float64Array, zt: Float64Array, n: 
     if (p < kt) h.set(zt.subarray(src, src + n1), b1 + p * n1);
     if (p >= K1) h.set(zt.subarray(src + n1, src + m), b2 + (p - K1) * n2);
   }
-  const rowOff = new Int32Array(K);
-  const nd = dropped.length;
-  {
-    let a = 0;
-    let b = 0;
-    for (let pos = 0; pos < m; pos++) {
-      const row = (lo + pos) * n + lo;
-      if (b >= nd || (a < K && lambda[a] <= dd[dropped[b]])) {
-        d[lo + pos] = lambda[a];
-        rowOff[a++] = row;
-      } else {
-        d[lo + pos] = dd[dropped[b]];
-        zt.set(dfl.subarray(b * m, b * m + m), row);
-        b++;
-      }
-    }
-  }
+  const rowOff = finalOrder(d, zt, n, lo, m, K, lambda, dd, dropped, dfl);
   const t0 = performance.now();
   for (let j0 = 0; j0 < K; j0 += PRODUCT_ROWS) {
     const rows = Math.min(PRODUCT_ROWS, K - j0);
