@@ -10,6 +10,7 @@
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
 }
 export const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -41,16 +42,24 @@ export function decodeBase64(text: string): Uint8Array {
 
 const compiled = new Map<string, object | null>();
 
-/** The compiled module of these base64 bytes (cached), or null where WebAssembly or the compile is refused. */
-export function compileWasm(base64: string): object | null {
-  const cached = compiled.get(base64);
+/**
+ * The compiled module of the bytes `make` gives (made and compiled once per `key`, cached), or null
+ * where WebAssembly or the compile is refused.
+ */
+export function compileWasmBytes(key: string, make: () => Uint8Array): object | null {
+  const cached = compiled.get(key);
   if (cached !== undefined) return cached;
   let mod: object | null = null;
   try {
-    mod = wasmApi ? new wasmApi.Module(decodeBase64(base64)) : null;
+    mod = wasmApi ? new wasmApi.Module(make()) : null;
   } catch {
     mod = null;
   }
-  compiled.set(base64, mod);
+  compiled.set(key, mod);
   return mod;
+}
+
+/** The compiled module of these base64 bytes (cached), or null where WebAssembly or the compile is refused. */
+export function compileWasm(base64: string): object | null {
+  return compileWasmBytes(base64, () => decodeBase64(base64));
 }

@@ -55,13 +55,12 @@ export function pseudoInverseSolve(h: SparseHessian, rhs: Float64Array, toleranc
   const hp = new Float64Array(size);
   // H p by the WebAssembly SIMD kernel in 3D (the same bits as hessianMultiply, engine/hessian/hessianRows.ts).
   const product = hessianRowsOperator(h);
-  const hessianMultiply = (_: SparseHessian, v: Float64Array, out: Float64Array) => product(v, out, 1);
   let iterations = 0;
   let best = Infinity;
   let stalls = 0;
   for (;;) {
     // True residual r = b − H x, the start of a (re)started CG.
-    hessianMultiply(h, x, hp);
+    product(x, hp, 1);
     for (let k = 0; k < size; k++) r[k] = b[k] - hp[k];
     projectOutTranslations(r, d);
     const trueResidual = Math.sqrt(dot(r, r)) / bNorm;
@@ -79,7 +78,7 @@ export function pseudoInverseSolve(h: SparseHessian, rhs: Float64Array, toleranc
     let rr = dot(r, r);
     const restartAt = Math.max(20, Math.min(size, 2000));
     for (let it = 0; it < restartAt && iterations < budget; it++, iterations++) {
-      hessianMultiply(h, p, hp);
+      product(p, hp, 1);
       projectOutTranslations(hp, d);
       const php = dot(p, hp);
       if (!(php > 0)) break; // p in the null space (or H not positive): restart from the true residual

@@ -169,7 +169,6 @@ function readSpectrumFile(sample: LoadedSample, sampleId: string, file: string):
   return readNpy(path).data;
 }
 
-/** One sample's spectrum, its participation ratios, the rotational fraction of its stored modes, and ω_0. */
 /**
  * A sample's spectrum summary is kept per process, keyed by the sizes and times of the files it is
  * computed from: ω_0 needs the elastic moduli (four conjugate-gradient solves with H, ~2 min at
@@ -189,6 +188,7 @@ function filesStamp(folder: string, files: string[]): string {
     .join('|');
 }
 
+/** One sample's spectrum, its participation ratios, the rotational fraction of its stored modes, and ω_0. */
 export function sampleSpectrum(dir: string, sampleId: string): SampleSpectrum {
   const key = `${dir}\u0000${sampleId}`;
   const stamp = filesStamp(sampleDir(dir, sampleId), ['config.extxyz', 'eigenvalues.npy', 'participation.npy', 'modes.npy', 'meta.json']);

@@ -14,7 +14,7 @@
  * returns null and the caller keeps the scalar kernel.
  */
 
-import { decodeBase64 } from '../wasm';
+import { compileWasm, compileWasmBytes, wasmApi } from '../wasm';
 import { DENSE_KERNELS_BASE64 } from './denseKernelBytes';
 
 const uleb = (v: number): number[] => {
@@ -100,36 +100,14 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-/** The part of the WebAssembly JS API used here (the engine's type environment has no DOM lib). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
-let compiledKernels: object | null | undefined;
-
+/** The hand-assembled gemm module (cached). */
 function simdModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = wasm ? new wasm.Module(moduleBytes()) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  return compileWasmBytes('simdGemm nn', moduleBytes);
 }
 
 /** The kernels compiled from C (engine/linalg/wasm/kernels.c), on the same memory. */
 function kernelModule(): object | null {
-  if (compiledKernels !== undefined) return compiledKernels;
-  try {
-    compiledKernels = wasm ? new wasm.Module(decodeBase64(DENSE_KERNELS_BASE64)) : null;
-  } catch {
-    compiledKernels = null;
-  }
-  return compiledKernels;
+  return compileWasm(DENSE_KERNELS_BASE64);
 }
 
 export interface SimdHeap {
@@ -159,14 +137,14 @@ export function simdHeap(doubles: number): SimdHeap | null {
   if (pages > 32768) return null;
   let memory: { buffer: ArrayBuffer };
   try {
-    memory = new wasm!.Memory({ initial: pages });
+    memory = new wasmApi!.Memory({ initial: pages });
   } catch {
     return null;
   }
-  const kernel = new wasm!.Instance(mod, { env: { mem: memory } }).exports.nn as (...args: number[]) => void;
+  const kernel = new wasmApi!.Instance(mod, { env: { mem: memory } }).exports.nn as (...args: number[]) => void;
   const kmod = kernelModule();
   if (!kmod) return null;
-  const kexports = new wasm!.Instance(kmod, { env: { memory } }).exports;
+  const kexports = new wasmApi!.Instance(kmod, { env: { memory } }).exports;
   const symv = kexports.symv as (...args: number[]) => void;
   const panelUpdate = kexports.panel_update as (...args: number[]) => void;
   const panelDots = kexports.panel_dots as (...args: number[]) => void;

@@ -26,7 +26,7 @@ import { pairFactors, type PairFactors, type PairPotential } from '../model/pote
 import { type Box, wrapCoordinate } from '../space/box';
 import { copyRng, rejectionLimit, type RngState, uniform, uniformIntBelow } from '../random';
 import { drawBallPoint, drawSwapPair, metropolis, type MonteCarloParameters, type MonteCarloState } from './moves';
-import { addEnergy, createMonteCarloLists, distance2To, NEAR_SLOTS, relistIfDrifted, setEnergySum, type MonteCarloLists } from './monteCarloLists';
+import { addEnergy, createMonteCarloLists, distance2To, listDrift, NEAR_SLOTS, relistIfDrifted, setEnergySum, type MonteCarloLists } from './monteCarloLists';
 import { swapMonteCarloReference } from './swapMonteCarloReference';
 import { swapKernel } from './swapKernel';
 
@@ -48,11 +48,6 @@ export const lastRun = { relistings: 0, listCapacity: 0, kernel: false, kernelFa
  * benchmarks set this to compare them. `faultAtSweep` (tests) makes the kernel fail before that sweep.
  */
 export const fastMoves: { kernel: boolean; faultAtSweep?: number } = { kernel: true };
-
-/** The skin h of the lists for step δ (monteCarloLists.ts createMonteCarloLists' default). */
-function listDrift(delta: number): number {
-  return Math.min(0.3, 0.1 + delta);
-}
 
 /** Partial sums of new pair energies beyond before·(1 + ROUNDING) + this prove a rejection. */
 const BOUND_FACTOR = (1 + 1e-9) / (1 - ROUNDING);

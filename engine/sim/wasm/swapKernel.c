@@ -570,60 +570,64 @@ static void ensureTrial(void) {
   trialStampValue = 0;
 }
 
-static void swapMove(i32 i, i32 j, double limit) {
-  attemptedSwap++;
-  double ai = diameters[i];
-  double aj = diameters[j];
-  i32 bi = i * capacity;
-  i32 bj = j * capacity;
-  i32 ci = count[i];
-  i32 cj = count[j];
+/*
+ * A swap's first look at i's first shell (its partner j skipped) with i's new diameter aNew, adding to
+ * the partial sum `after` until it passes `bound` (then *rejected).
+ */
+static inline double firstShellWith(i32 i, i32 j, double aNew, double after, double bound, int *rejected) {
   const double *gs = geometryOf;
-  double bound = limit + (energySum[i] + energyError[i] + energySum[j] + energyError[j]) * (1 + ROUNDING);
-  int rejected = 0;
-  double after = 0;
-  for (i32 m = i * NEAR_SLOTS, end = m + nearCount[i]; m < end && !rejected; m++) {
+  i32 bi = i * capacity;
+  for (i32 m = i * NEAR_SLOTS, end = m + nearCount[i]; m < end; m++) {
     i32 k = nearIndex[m];
     if (k == j) continue;
-    after += amplitude(aj + diameters[k]) * gs[bi + near[m]];
-    rejected = after > bound;
+    after += amplitude(aNew + diameters[k]) * gs[bi + near[m]];
+    if (after > bound) {
+      *rejected = 1;
+      break;
+    }
   }
-  for (i32 m = j * NEAR_SLOTS, end = m + nearCount[j]; m < end && !rejected; m++) {
-    i32 k = nearIndex[m];
-    if (k == i) continue;
-    after += amplitude(ai + diameters[k]) * gs[bj + near[m]];
-    rejected = after > bound;
-  }
-  if (rejected) { rngFromPeek(); return; }
-  double newI = 0, newJ = 0, dV = 0;
-  for (i32 s = 0; s < ci; s++) {
+  return after;
+}
+
+/*
+ * The present and swapped pair energies of i's list (diameter aOld → aNew; the pair with partner j
+ * unchanged) into before/energies by slot, Σ (new − old) added to *dV term by term; returns Σ new.
+ */
+static inline double swappedList(i32 i, i32 j, double aOld, double aNew, double *before, double *energies, double *dV) {
+  const double *gs = geometryOf;
+  i32 bi = i * capacity;
+  double total = 0;
+  double change = *dV;
+  for (i32 s = 0, end = count[i]; s < end; s++) {
     double g = gs[bi + s];
     double e = 0, old = 0;
     if (g != 0) {
       i32 k = neighbours[bi + s];
       double dk = diameters[k];
-      old = amplitude(ai + dk) * g;
-      e = k == j ? old : amplitude(aj + dk) * g;
+      old = amplitude(aOld + dk) * g;
+      e = k == j ? old : amplitude(aNew + dk) * g;
     }
-    trialBefore[s] = old;
-    trialEnergy[s] = e;
-    newI += e;
-    dV += e - old;
+    before[s] = old;
+    energies[s] = e;
+    total += e;
+    change += e - old;
   }
-  for (i32 s = 0; s < cj; s++) {
-    double g = gs[bj + s];
-    double e = 0, old = 0;
-    if (g != 0) {
-      i32 k = neighbours[bj + s];
-      double dk = diameters[k];
-      old = amplitude(aj + dk) * g;
-      e = k == i ? old : amplitude(ai + dk) * g;
-    }
-    trialPartnerBefore[s] = old;
-    trialPartner[s] = e;
-    newJ += e;
-    dV += e - old;
-  }
+  *dV = change;
+  return total;
+}
+
+static void swapMove(i32 i, i32 j, double limit) {
+  attemptedSwap++;
+  double ai = diameters[i];
+  double aj = diameters[j];
+  double bound = limit + (energySum[i] + energyError[i] + energySum[j] + energyError[j]) * (1 + ROUNDING);
+  int rejected = 0;
+  double after = firstShellWith(i, j, aj, 0, bound, &rejected);
+  if (!rejected) after = firstShellWith(j, i, ai, after, bound, &rejected);
+  if (rejected) { rngFromPeek(); return; }
+  double dV = 0;
+  double newI = swappedList(i, j, ai, aj, trialBefore, trialEnergy, &dV);
+  double newJ = swappedList(j, i, aj, ai, trialPartnerBefore, trialPartner, &dV);
   if (metropolis(dV)) {
     diameters[i] = aj;
     diameters[j] = ai;
