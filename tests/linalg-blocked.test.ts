@@ -19,7 +19,7 @@ import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
 import { gemmNN, gemmNT } from '../engine/linalg/gemm';
 import { simdHeap } from '../engine/linalg/simdGemm';
 import { centredUniform } from './helpers/reference';
-import { randomSymmetric, maxAbs, maxDiff, tridiagonalValues, reconstructionError, orthogonality } from './helpers/dense';
+import { randomSymmetric, maxAbs, maxDiff, tridiagonalValues, reconstructionError, orthogonality, expectHeapProduct } from './helpers/dense';
 
 
 const BLOCK_SIZES = [37, 1, 50, 2, 13, 90, 1, 1, 29];
@@ -131,17 +131,7 @@ describe('the WebAssembly SIMD kernel (simdGemm: C += A·B in its own memory, th
       for (let i = 0; i < cOff + M * ldc + 8; i++) heap[i] = rnd();
       const before = heap.slice(0, cOff + M * ldc + 8);
       k!.nn(M, N, K, aOff, lda, bOff, ldb, cOff, ldc);
-      let worst = 0;
-      for (let i = 0; i < M; i++) {
-        for (let j = 0; j < N; j++) {
-          let s = before[cOff + i * ldc + j];
-          for (let p = 0; p < K; p++) s += before[aOff + i * lda + p] * before[bOff + p * ldb + j];
-          worst = Math.max(worst, Math.abs(heap[cOff + i * ldc + j] - s));
-        }
-        for (let j = N; j < ldc; j++) expect(heap[cOff + i * ldc + j]).toBe(before[cOff + i * ldc + j]);
-      }
-      for (let i = 0; i < cOff; i++) expect(heap[i]).toBe(before[i]);
-      expect(worst, `${M}×${N}×${K}`).toBeLessThan(1e-12);
+      expectHeapProduct(heap, before, M, N, K, aOff, lda, bOff, ldb, cOff, ldc, `${M}×${N}×${K}`);
     }
   });
 });

@@ -19,7 +19,7 @@ import {
 import { tridiagonalDivideConquer } from '../engine/linalg/divideConquer';
 import { nnSlabs, simdHeap } from '../engine/linalg/simdGemm';
 import { centredUniform } from './helpers/reference';
-import { randomSymmetric, maxAbs, maxDiff, tridiagonalValues, reconstructionError } from './helpers/dense';
+import { randomSymmetric, maxAbs, maxDiff, tridiagonalValues, reconstructionError, expectHeapProduct } from './helpers/dense';
 
 const sameBits = (x: Float64Array, y: Float64Array) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
 
@@ -118,17 +118,7 @@ describe('nnSlabs (C += A·B in K and N slabs on the SIMD kernel)', () => {
       for (let i = 0; i < end; i++) heap[i] = rnd();
       const before = heap.slice(0, end);
       nnSlabs(k, M, N, K, aOff, lda, bOff, ldb, cOff, ldc, kc, nc);
-      let worst = 0;
-      for (let i = 0; i < M; i++) {
-        for (let j = 0; j < N; j++) {
-          let s = before[cOff + i * ldc + j];
-          for (let p = 0; p < K; p++) s += before[aOff + i * lda + p] * before[bOff + p * ldb + j];
-          worst = Math.max(worst, Math.abs(heap[cOff + i * ldc + j] - s));
-        }
-        for (let j = N; j < ldc; j++) expect(heap[cOff + i * ldc + j]).toBe(before[cOff + i * ldc + j]);
-      }
-      for (let i = 0; i < cOff; i++) expect(heap[i]).toBe(before[i]);
-      expect(worst, `${M}×${N}×${K} (slabs ${kc} × ${nc})`).toBeLessThan(1e-12);
+      expectHeapProduct(heap, before, M, N, K, aOff, lda, bOff, ldb, cOff, ldc, `${M}×${N}×${K} (slabs ${kc} × ${nc})`);
     }
   });
 });

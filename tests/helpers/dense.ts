@@ -3,6 +3,7 @@
 import { gemmNT } from '../../engine/linalg/gemm';
 import { applyReflectorsToRowsUnblocked, sortEigenpairs, type Tridiagonal } from '../../engine/linalg/symmetricEigen';
 import { tridiagonalQL } from '../../engine/linalg/tridiagonalQL';
+import { expect } from 'vitest';
 import { centredUniform } from './reference';
 
 /** A random symmetric n × n matrix (entries uniform in [−1, 1)). */
@@ -45,4 +46,23 @@ export function orthogonality(x: Float64Array, n: number, rows = n): number {
   let worst = 0;
   for (let i = 0; i < rows; i++) for (let j = 0; j < rows; j++) worst = Math.max(worst, Math.abs(g[i * rows + j] - (i === j ? 1 : 0)));
   return worst;
+}
+
+/**
+ * Says that heap holds C + A·B where `before` held C (M × N at cOff, ld ldc; A M × K at aOff, ld
+ * lda; B K × N at bOff, ld ldb): to 1e-12 against the naive triple loop, with C's padding columns
+ * and everything before C untouched.
+ */
+export function expectHeapProduct(heap: Float64Array, before: Float64Array, M: number, N: number, K: number, aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number, label: string): void {
+  let worst = 0;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = before[cOff + i * ldc + j];
+      for (let p = 0; p < K; p++) s += before[aOff + i * lda + p] * before[bOff + p * ldb + j];
+      worst = Math.max(worst, Math.abs(heap[cOff + i * ldc + j] - s));
+    }
+    for (let j = N; j < ldc; j++) expect(heap[cOff + i * ldc + j]).toBe(before[cOff + i * ldc + j]);
+  }
+  for (let i = 0; i < cOff; i++) expect(heap[i]).toBe(before[i]);
+  expect(worst, label).toBeLessThan(1e-12);
 }
