@@ -12,7 +12,7 @@ import { hessianMultiplyRows, type SparseHessian } from './sparse';
 interface Kernel {
   memory: { buffer: ArrayBuffer };
   alloc(bytes: number): number;
-  multiply3(particles: number, pairs: number, blocks: number, pairI: number, pairJ: number, pairBlocks: number, x: number, y: number, count: number): void;
+  multiply3(particles: number, pairs: number, blocks: number, pairI: number, pairJ: number, packed: number, x: number, y: number, count: number, xw: number, yw: number): void;
 }
 
 export type RowsProduct = ((x: Float64Array, y: Float64Array, count: number) => void) & { kernel: boolean };
@@ -36,26 +36,43 @@ export function hessianRowsOperator(h: SparseHessian, useKernel = true): RowsPro
   const blocks = place(h.diagonalBlocks);
   const pairI = place(h.pairI);
   const pairJ = place(h.pairJ);
-  const pairBlocks = place(h.pairBlocks);
-  if (!blocks || (pairs > 0 && (!pairI || !pairJ || !pairBlocks))) return script;
+  // The pair blocks as their 6 distinct entries k00 k01 k11 k02 k12 k22 (the kernel's layout; the scalar code reads only those).
+  const packed = k.alloc(48 * pairs);
+  if (!blocks || (pairs > 0 && (!pairI || !pairJ || !packed))) return script;
+  const pb = h.pairBlocks;
+  const to = new Float64Array(k.memory.buffer, packed, 6 * pairs);
+  for (let q = 0; q < pairs; q++) {
+    const o = 9 * q;
+    const p = 6 * q;
+    to[p] = pb[o];
+    to[p + 1] = pb[o + 1];
+    to[p + 2] = pb[o + 4];
+    to[p + 3] = pb[o + 2];
+    to[p + 4] = pb[o + 5];
+    to[p + 5] = pb[o + 8];
+  }
   let capacity = 0;
   let xAt = 0;
   let yAt = 0;
+  let xwAt = 0;
+  let ywAt = 0;
   return Object.assign(
     (x: Float64Array, y: Float64Array, count: number) => {
       if (count > capacity) {
         const want = Math.max(count, 2 * capacity);
         const xa = k.alloc(8 * want * n);
         const ya = xa && k.alloc(8 * want * n);
-        if (!xa || !ya) {
+        const xw = ya && (want > 1 ? k.alloc(8 * want * n) : 1);
+        const yw = xw && (want > 1 ? k.alloc(8 * want * n) : 1);
+        if (!xa || !ya || !xw || !yw) {
           hessianMultiplyRows(h, x, y, count);
           return;
         }
-        [xAt, yAt, capacity] = [xa, ya, want];
+        [xAt, yAt, xwAt, ywAt, capacity] = [xa, ya, xw, yw, want];
       }
       const length = count * n;
       new Float64Array(k.memory.buffer, xAt, length).set(x.subarray(0, length));
-      k.multiply3(h.particles, pairs, blocks, pairI, pairJ, pairBlocks, xAt, yAt, count);
+      k.multiply3(h.particles, pairs, blocks, pairI, pairJ, packed, xAt, yAt, count, xwAt, ywAt);
       y.set(new Float64Array(k.memory.buffer, yAt, length));
     },
     { kernel: true },

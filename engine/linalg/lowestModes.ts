@@ -243,8 +243,19 @@ function randomRow(x: Float64Array, row: number, n: number, rng: RngState): void
  * z_c = Σ_l b[l][c] q_l of what was left after the projection. A row that vanishes (relative to
  * `scale`) gets b[c][c] = 0 and is replaced by a random vector orthogonal to everything before.
  */
-function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, deflation: Float64Array | undefined, scale: number, rng: RngState, b: Float64Array, coeff?: Float64Array, kernel?: BasisKernel): void {
+function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, cols: number, n: number, deflation: Float64Array | undefined, scale: number, rng: RngState, b: Float64Array, coeff?: Float64Array, kernel?: BasisKernel, local = 0): void {
   const c = new Float64Array(Math.max(1, rows) * cols);
+  if (local > 0 && rows > local) {
+    // The last `local` rows first (the Lanczos recurrence's own terms, where H q is mostly): what
+    // is left is then small against the rest of the basis, so one pass over the whole basis usually
+    // passes the criterion below and the second pass — a second read of the whole basis — is saved.
+    const l0 = rows - local;
+    const tail = v.subarray(l0 * n, rows * n);
+    const cl = new Float64Array(local * cols);
+    rowProductsOn(kernel, tail, local, z, cols, n, cl);
+    subtractRowsOn(kernel, tail, local, z, cols, n, cl);
+    if (coeff) for (let k = 0; k < local * cols; k++) coeff[l0 * cols + k] += cl[k];
+  }
   // Classical Gram–Schmidt against the basis, a second pass where the first cancelled much
   // ("twice is enough", with the criterion of Daniel, Gragg, Kaufman & Stewart, Math. Comp. 30, 772 (1976)).
   const before = new Float64Array(cols);
@@ -265,7 +276,7 @@ function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, col
     if (!again) break;
   }
   b.fill(0);
-  const one = new Float64Array(n);
+  let one: Float64Array | null = null;
   for (let k = 0; k < cols; k++) {
     const zo = k * n;
     // Against the earlier rows of this block, twice.
@@ -281,6 +292,7 @@ function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, col
     if (r <= 1e-12 * scale) {
       // Rank lost: an invariant subspace. Continue with a random direction orthogonal to everything.
       b[k * cols + k] = 0;
+      one ??= new Float64Array(n);
       for (let attempt = 0; ; attempt++) {
         randomRow(one, 0, n, rng);
         const cr = new Float64Array(Math.max(1, rows));
@@ -487,7 +499,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     krylov(v.subarray(qStart * n, j * n), z, bsize);
     products += bsize * productsPerStep;
     const coeff = new Float64Array(j * bsize);
-    orthonormaliseBlock(v, j, z, bsize, n, deflation, lambdaMax, rng, bmat, coeff, basisOps);
+    orthonormaliseBlock(v, j, z, bsize, n, deflation, lambdaMax, rng, bmat, coeff, basisOps, Math.min(j, 2 * bsize));
     for (let r = 0; r < j; r++) {
       for (let c = 0; c < bsize; c++) {
         const col = qStart + c;

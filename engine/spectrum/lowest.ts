@@ -72,9 +72,11 @@ export interface LowestOptions {
   clusterTolerance?: number;
   /** Chebyshev filter degree (default: chosen from the cut and the bound, see chebyshevDegree; 0: no filter). */
   degree?: number;
-  /** The cut is the crude Ritz value K + 1 + cutMargin (default 2); degree ≈ degreeFactor √(bound/cut) (default 6, measured). */
+  /** The cut is the crude Ritz value K + 1 + cutMargin (default 2); degreeFactor: degree ≈ degreeFactor √(bound/cut) instead of FILTER_DEGREE. */
   cutMargin?: number;
   degreeFactor?: number;
+  /** Largest Lanczos basis of the filtered solver (default: lowestModes' max(3(K+1), K+1+24b)). */
+  basis?: number;
   /**
    * The eigensolver; default 'slice' for K ≥ SLICE_FROM_K where the factor fits the budget, else
    * 'lanczos'. 'slice': one LDLᵀ of H − σI at a σ above λ_(K+1) (estimated from θ₁, corrected by
@@ -112,21 +114,39 @@ export function translationBasis(dim: number, particles: number): Float64Array {
 const now = () => performance.now() / 1000;
 
 /**
+ * Degree of the Chebyshev filter (default). The filter trades products (more per Ritz pair as the
+ * degree grows) against Lanczos steps, each of which reads the whole basis twice (its
+ * orthogonalisation, memory-bound: at N = 10^4 a step of the K = 30 basis costs ~3 products). Measured
+ * (docs/SPECTRUM.md, 2026-12-02): N = 10^4, K = 30: degree 2, 4, 8, 11 and no filter 9.2, 8.6, 10.0,
+ * 12.6 and 12.9 s; N = 1000, K = 30: degree 3, 4, 6, 10, 20 0.54, 0.49, 0.47, 0.54, 0.73 s; K = 50:
+ * degree 4, 6, 10, 16 0.81, 1.02, 1.47, 1.45 s.
+ */
+export const FILTER_DEGREE = 4;
+
+/**
+ * Steps of the crude Lanczos run that places the filter's cut (at least 2(K + margin) + 20): its Ritz
+ * value K + margin is an upper bound of λ_(K+margin) that comes down slowly with the steps at large N
+ * (N = 10^4, K = 30: 140 after 84 steps, 57 after 136, 27 after 200; the filtered run then needs
+ * ~5000 and ~3800 products).
+ */
+const CRUDE_STEPS = 200;
+
+/**
  * The Chebyshev filter of the solver: `cut` from one crude Rayleigh–Ritz (plain Lanczos, one basis,
  * no restart): its Ritz value K + margin is an upper bound of λ_(K+margin) (Cauchy interlacing),
  * so every wanted pair lies below the cut. `bound` = min(Gershgorin, 1.05 × the Lanczos upper
- * estimate of λ_max). Degree q ≈ 6 √(bound / cut) (q · acosh ξ(0) ≈ 12), within [4, 300]: measured fastest at N = 10^3 and 10^4 (docs/SPECTRUM.md).
+ * estimate of λ_max). Degree FILTER_DEGREE, or degreeFactor √(bound / cut) within [4, 300] where asked.
  */
 function chebyshevFilter(op: (x: Float64Array, y: Float64Array, c: number) => void, n: number, count: number, deflation: Float64Array, lm: { estimate: number; upper: number }, gershgorin: number, options: LowestOptions): { filter?: { cut: number; bound: number; degree: number }; products: number } {
   if (options.degree === 0) return { products: 0 };
   const margin = options.cutMargin ?? 2;
   const index = Math.min(count + margin, n - deflation.length / n - 1);
-  const basis = Math.min(n - deflation.length / n, 2 * index + 20);
+  const basis = Math.min(n - deflation.length / n, Math.max(2 * index + 20, CRUDE_STEPS));
   const crude = lowestModes(op, n, { count: index, deflation, maxProducts: basis, basis, lambdaMax: lm.estimate, tolerance: 1, seed: (options.seed ?? 1) + 3 });
   const cut = crude.values[Math.min(index, crude.values.length) - 1];
   const bound = Math.min(gershgorin, 1.05 * lm.upper);
   if (!(cut > 0) || !(cut < 0.5 * bound)) return { products: crude.products };
-  const degree = options.degree ?? Math.max(4, Math.min(300, Math.round((options.degreeFactor ?? 6) * Math.sqrt(bound / cut))));
+  const degree = options.degree ?? (options.degreeFactor !== undefined ? Math.max(4, Math.min(300, Math.round(options.degreeFactor * Math.sqrt(bound / cut)))) : FILTER_DEGREE);
   return { filter: { cut, bound, degree }, products: crude.products };
 }
 
@@ -236,8 +256,9 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     const filter = chebyshevFilter(op, n, count, deflation, lm, hessianGershgorinBound(h), options);
     products += filter.products;
     timings.filter += now() - t;
+    if (filter.filter) timings.degree = filter.filter.degree;
     t = now();
-    const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
+    const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, basis: options.basis, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
     result = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
     if (!result.converged && filter.filter) {
       // The filtered run did not confirm its residuals with H: the plain iteration decides.
