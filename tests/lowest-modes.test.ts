@@ -264,6 +264,35 @@ describe("spectrum.method 'lowest': the setting, the stage, analyses on a partia
     expect(() => validateSettings({ spectrum: { method: 'some' } })).toThrow(/spectrum\.method/);
     expect(() => validateSettings({ spectrum: { method: 'lowest', storedModes: 0 } })).toThrow(SettingsError);
     expect(() => validateSettings({ model: { dim: 2, particles: 100 }, spectrum: { method: 'lowest', storedModes: 199 } })).toThrow(/spectrum\.storedModes/);
+    expect(big.certify).toBe('auto');
+    expect(validateSettings({ spectrum: { certify: 'never' } }).spectrum.certify).toBe('never');
+    expect(() => validateSettings({ spectrum: { certify: 'sometimes' } })).toThrow(/spectrum\.certify/);
+  });
+
+  it('spectrum.certify never skips the inertia certificate and meta.json says so; always certifies', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createProject } = await import('../engine/io/project');
+    const { runProject } = await import('../engine/io/runner');
+    for (const certify of ['never', 'always'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'glassmodes-certify-'));
+      try {
+        createProject(dir, { model: { dim: 2, particles: 64 }, sampling: { parentTemperature: 'inf' }, spectrum: { method: 'lowest', storedModes: 10, certify }, samples: 1, seed: 3 });
+        expect((await runProject(dir, { inProcess: true })).done).toEqual(['s0000']);
+        const meta = JSON.parse(readFileSync(join(dir, 'samples/s0000/meta.json'), 'utf8'));
+        const c = meta.spectrum.lowest.certification;
+        if (certify === 'never') {
+          expect(c.certified).toBe(false);
+          expect(c.reason).toBe('not requested');
+        } else {
+          expect(c.certified).toBe(true);
+          expect(c.negatives).toBe(c.expected);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 
   it('the stage stores d + K eigenvalues and rows, meta.json says how; F(ω) is normalised by dN − d; band statistics say they need the full spectrum', async () => {

@@ -81,6 +81,12 @@ export interface SpectrumSettings {
   storedModes: number;
   /** gpu.js backend, or 'auto' (webgpu → webgl2 → webasm → cpu), or 'reference' (float64 dense). */
   backend: 'auto' | 'webgpu' | 'webgl2' | 'webasm' | 'cpu' | 'reference';
+  /**
+   * 'lowest' only: the Sylvester-inertia certificate that none of the K lowest was missed
+   * (engine/spectrum/lowest.ts). 'auto' (default): where its LDLᵀ fits CERTIFICATION_BUDGET (3D: up
+   * to N ≈ 10^4); 'always': whatever it costs; 'never': skipped (meta.json then says "not requested").
+   */
+  certify: 'auto' | 'always' | 'never';
 }
 
 export interface ProjectSettings {
@@ -118,7 +124,7 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
     sampleEvery: 1000,
   },
   quench: { method: 'lbfgs', forceTolerance: 1e-10, maxIterations: 1_000_000, memory: 10 },
-  spectrum: { enabled: true, method: 'full', storedModes: 300, backend: 'auto' },
+  spectrum: { enabled: true, method: 'full', storedModes: 300, backend: 'auto', certify: 'auto' },
   samples: 1,
   seed: 1,
 };
@@ -297,6 +303,7 @@ export function validateSettings(input: unknown = {}): ProjectSettings {
     method,
     storedModes,
     backend: choice(sp, 'backend', 'spectrum', d.spectrum.backend, ['auto', 'webgpu', 'webgl2', 'webasm', 'cpu', 'reference'] as const),
+    certify: choice(sp, 'certify', 'spectrum', d.spectrum.certify, ['auto', 'always', 'never'] as const),
   };
 
   const samples = number(input, 'samples', '', d.samples, 'an integer in [1, 100000]', (x) => Number.isInteger(x) && x >= 1 && x <= 100000);

@@ -111,7 +111,7 @@ export function referenceSpectrum(h: SparseHessian): { values: Float64Array; vec
 export async function computeSpectrum(
   glass: Glass,
   positions: Float64Array,
-  spectrum: Omit<SpectrumSettings, 'method'> & { method?: SpectrumSettings['method'] },
+  spectrum: Omit<SpectrumSettings, 'method' | 'certify'> & { method?: SpectrumSettings['method']; certify?: SpectrumSettings['certify'] },
   onProgress?: ProgressCallback,
   calibration?: SpectrumCalibration,
 ): Promise<SpectrumResult> {
@@ -121,7 +121,7 @@ export async function computeSpectrum(
   const particles = glass.diameters.length;
   const n = d * particles;
   const progress = (f: number, m: string) => onProgress?.(f, m);
-  if (spectrum.method === 'lowest') return lowestSpectrumResult(glass, positions, spectrum.storedModes, progress);
+  if (spectrum.method === 'lowest') return lowestSpectrumResult(glass, positions, spectrum.storedModes, progress, spectrum.certify);
   const choice = chooseSpectrumBackend(spectrum.backend, n, calibration);
 
   progress(0, 'sparse float64 Hessian');
@@ -213,7 +213,7 @@ export async function computeSpectrum(
  * The lowest-K path: d translations + the K lowest non-zero modes of the sparse float64 Hessian
  * (engine/spectrum/lowest.ts), never a dN × dN array; modes holds those d + K rows.
  */
-function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, progress: ProgressCallback): SpectrumResult {
+function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, progress: ProgressCallback, certify: SpectrumSettings['certify'] = 'auto'): SpectrumResult {
   const t0 = now();
   const d = glass.box.dim;
   const particles = glass.diameters.length;
@@ -224,7 +224,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   const hessianSeconds = now() - t;
   progress(0.05, `lowest ${k} modes: ${k >= SLICE_FROM_K ? 'spectrum slicing (block Lanczos on (H − σI)⁻¹), the same supernodal LDLᵀ\'s inertia as the certificate' : 'Chebyshev-filtered thick-restart Lanczos; inertia certificate by a supernodal LDLᵀ'}, translations deflated`);
   const side = glass.box.side;
-  const r = lowestSpectrum(h, positions, side, k, { onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
+  const r = lowestSpectrum(h, positions, side, k, { certify, onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();
   const participation = participationRatios(r.modes, d, n);
   // The d deflated translations lead the list; the one rule finds them (and any instability).
