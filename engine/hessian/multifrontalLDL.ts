@@ -334,8 +334,8 @@ export function factorShifted(h: SparseHessian, sigma: number, symbolic: Symboli
     let panel: Float64Array;
     if (store) {
       panelOffset[s] = nextPanel;
+      // A fresh memory (simdHeap), each panel at its own offset: already zero where the copy below leaves it.
       panel = store.heap.subarray(nextPanel, nextPanel + m * nc);
-      panel.fill(0);
       nextPanel += m * nc;
     } else panel = new Float64Array(m * nc);
     for (let i = 0; i < m; i++) panel.set(F.subarray(i * m, i * m + Math.min(nc, i + 1)), i * nc);
