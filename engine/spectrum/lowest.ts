@@ -60,7 +60,7 @@ export interface LowestSpectrum {
   converged: boolean;
   certification: Certification;
   /** Which eigensolver ran ('lanczos' or 'shift-invert') and why. */
-  path: { method: 'slice' | 'lanczos' | 'shift-invert'; reason: string; solves: number };
+  path: { method: 'slice' | 'lanczos' | 'shift-invert'; reason: string; solves: number; filter?: { cut: number; bound: number; degree: number } };
   timings: Record<string, number>;
 }
 
@@ -261,7 +261,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     const filter = chebyshevFilter(op, n, count, deflation, lm, hessianGershgorinBound(h), options);
     products += filter.products;
     timings.filter += now() - t;
-    if (filter.filter) timings.degree = filter.filter.degree;
+    if (filter.filter) path.filter = { ...filter.filter };
     t = now();
     const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, basis: options.basis, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
     result = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
