@@ -4,7 +4,9 @@
  * colour per particle from any field, a slab along x, y or z cut out with material clipping planes,
  * and picking of one particle by a ray through the InstancedMesh (its instanceId). Drawn on demand:
  * the view calls `render()` after a change of camera, colours or slab, so a still picture costs
- * nothing at any N.
+ * nothing at any N. Above DRAWN_PARTICLE_LIMIT particles in 3D only a subsample is drawn
+ * (subsample.ts configurationSubsample); colours, picking and positions still speak of the
+ * particles' own indices.
  */
 import * as THREE from 'three';
 import { wrapCoordinate } from '../../../engine/space/box';
@@ -12,6 +14,7 @@ import type { ConfigurationData } from '../../../main/ipc/contract';
 import type { ColourMapName } from './colourMaps';
 import { createPeriodicBox } from './periodicBox';
 import { createParticleMesh, sceneCoordinates } from './particles';
+import { configurationSubsample, drawnCentres, drawnRows, type DrawnParticles } from './subsample';
 import { addLights, createViewCamera, fitViewCamera } from './viewCamera';
 import type { Axis } from './vorticitySlice';
 
@@ -25,8 +28,13 @@ export interface Slab {
 export interface ConfigurationScene {
   readonly renderer: THREE.WebGLRenderer;
   readonly camera: THREE.PerspectiveCamera | THREE.OrthographicCamera;
+  /** The particles drawn (all, or a subsample above DRAWN_PARTICLE_LIMIT in 3D). */
+  readonly drawn: DrawnParticles;
+  /** Instances of the particles' InstancedMesh (what the GPU draws). */
+  readonly instances: number;
   render(): void;
   resize(width: number, height: number, pixelRatio?: number): void;
+  /** Colours by one value per particle (all N, in file order). */
   setColours(values: ArrayLike<number | null>, map: ColourMapName, range: readonly [number, number]): void;
   setSlab(slab: Slab | null): void;
   /** The particle under normalised device coordinates (x, y ∈ [−1, 1]), skipping what the slab cuts away. */
@@ -52,7 +60,9 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
   else scene.add(camera);
 
   const centres = sceneCoordinates(data.positions, dim, side);
-  const particles = createParticleMesh({ dim, centres, diameters: data.diameters });
+  const drawn = configurationSubsample(data.diameters.length, dim);
+  const shown = drawn.indices;
+  const particles = createParticleMesh({ dim, centres: drawn.subsampled ? drawnCentres(centres, shown) : centres, diameters: drawn.subsampled ? drawnRows(data.diameters, shown) : data.diameters });
   scene.add(particles.mesh);
   const box = createPeriodicBox(dim, side);
   scene.add(box);
@@ -82,6 +92,8 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
   return {
     renderer,
     camera,
+    drawn,
+    instances: particles.mesh.count,
     render() {
       placeRing();
       renderer.render(scene, camera);
@@ -92,7 +104,7 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
       fitViewCamera(camera, side, width / Math.max(1, height));
     },
     setColours(values, map, range) {
-      particles.setColours(values, map, range);
+      particles.setColours(drawn.subsampled ? drawnRows(values, shown) : values, map, range);
     },
     setSlab(slab) {
       if (!slab) {
@@ -117,7 +129,7 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
       const planes = particleMaterial.clippingPlanes ?? [];
       for (const hit of hits) {
         if (hit.instanceId === undefined) continue;
-        if (planes.every((p) => p.distanceToPoint(hit.point) >= 0)) return hit.instanceId;
+        if (planes.every((p) => p.distanceToPoint(hit.point) >= 0)) return shown[hit.instanceId];
       }
       return undefined;
     },
