@@ -1,6 +1,6 @@
 // Issue 15, item 4: which particles a 3D view draws above DRAWN_PARTICLE_LIMIT (renderer/src/three/subsample.ts).
 import { describe, expect, it } from 'vitest';
-import { configurationSubsample, drawnCentres, drawnRows, DRAWN_PARTICLE_LIMIT, evenlySpaced, modeSubsample, subsampleNote } from '../renderer/src/three/subsample';
+import { configurationSubsample, drawnCentres, drawnRows, DRAWN_PARTICLE_LIMIT, evenlySpaced, modeSubsample, slabSubsample, subsampleNote } from '../renderer/src/three/subsample';
 
 /** Amplitudes of a localised mode: a few large values among many small ones, in no index order. */
 function localisedAmplitudes(total: number, core: number, seed = 7): Float64Array {
@@ -63,6 +63,19 @@ describe('the particles a 3D view draws', () => {
     const flat = modeSubsample(new Float64Array(30).fill(1).map((v, i) => (i === 29 ? NaN : v)), 3, 6);
     // Of 30 equal |e_i| with a limit of 6: the first 3 by index, then every 9th of the 27 others (3, 12, 21); the NaN (29) is among the smallest.
     expect(Array.from(flat.indices)).toEqual([0, 1, 2, 3, 12, 21]);
+  });
+
+  it('with a slab kept are the particles whose spheres reach into it, all of them up to the limit', () => {
+    // 10 particles along x at 0, 1, …, 9 (scene coordinates), diameter 1: the slab [2.2, 4.6] is reached by 2 … 5.
+    const centres = Float32Array.from({ length: 30 }, (_, k) => (k % 3 === 0 ? k / 3 : 0));
+    const diameters = new Float64Array(10).fill(1);
+    const thin = slabSubsample(centres, diameters, 0, 2.2, 4.6, 8);
+    expect(Array.from(thin.indices)).toEqual([2, 3, 4, 5]);
+    expect(thin).toMatchObject({ total: 4, subsampled: false, slab: true });
+    expect(subsampleNote(thin)).toBeUndefined();
+    const thick = slabSubsample(centres, diameters, 0, -1, 20, 5);
+    expect(Array.from(thick.indices)).toEqual([0, 2, 4, 6, 8]);
+    expect(subsampleNote(thick)).toBe('showing 5 of 10 particles in the slab (subsampled for drawing; analysis uses all)');
   });
 
   it('carry their own rows of every per-particle array', () => {

@@ -125,6 +125,19 @@ describe('the 3D views above the drawing limit', () => {
     // The rest of the view speaks of all particles.
     await expect(page.locator('section').first().textContent()).resolves.toMatch(/N = 25000/);
     await screenshot(page, 'subsample-01-configuration-25000');
+    // A slab a fifth of the box thick is drawn from its own particles: all of them, and no note.
+    await page.selectOption('select[aria-label="Slab axis"]', '0');
+    await page.waitForFunction(() => Number(document.querySelector('.viewer')?.getAttribute('data-instances')) < 20000, undefined, { timeout: 60_000 });
+    const inSlab = Number(await view.getAttribute('data-instances'));
+    expect(inSlab).toBeGreaterThan(25_000 / 5);
+    expect(inSlab).toBeLessThan(25_000 / 2);
+    expect(await page.locator('.subsample-note').count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await drawnFraction(page, '.viewer canvas')).toBeGreaterThan(0.02);
+    await screenshot(page, 'subsample-02-configuration-25000-slab');
+    // The whole box again: the subsample and its note are back.
+    await page.selectOption('select[aria-label="Slab axis"]', 'none');
+    await page.waitForSelector('.viewer[data-instances="20000"] .subsample-note');
   });
 
   it('the Modes view of N = 25 000 draws 20 000 instances, says so, and reports the mode of all particles', async () => {
@@ -132,11 +145,13 @@ describe('the 3D views above the drawing limit', () => {
     await page.waitForSelector('.viewport .viewer[data-instances="20000"]', { timeout: 180_000 });
     expect(await page.locator('.viewport .viewer').first().getAttribute('data-particles')).toBe('25000');
     await expect(page.locator('.viewport .subsample-note').first().textContent()).resolves.toBe(NOTE);
+    // Still frames from here on: 20 000 animated spheres on software GL would slow the screenshot down.
+    await page.click('button:has-text("Pause")');
     await page.waitForTimeout(500);
     expect(await drawnFraction(page, '.viewport .viewer canvas')).toBeGreaterThan(0.02);
     // ω_0 comes from the stored elasticity section (no CG on this unquenched configuration).
     await expect(page.locator('section').first().textContent()).resolves.toMatch(/N = 25000/);
-    await screenshot(page, 'subsample-02-modes-25000');
+    await screenshot(page, 'subsample-03-modes-25000');
   });
 });
 

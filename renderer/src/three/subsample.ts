@@ -27,10 +27,12 @@ export const DRAWN_PARTICLE_LIMIT = 20_000;
 export interface DrawnParticles {
   /** Indices of the drawn particles, ascending (all N when nothing is left out). */
   indices: Uint32Array;
-  /** N, every particle of the configuration. */
+  /** The particles they are drawn from: N, or those of a slab. */
   total: number;
-  /** Whether some particles are not drawn (the view then says so). */
+  /** Whether some of those are not drawn (the view then says so). */
   subsampled: boolean;
+  /** Set when `total` counts the particles of a slab rather than all N. */
+  slab?: boolean;
 }
 
 /** `count` indices spread evenly over 0 … total − 1: ⌊j·total/count⌋, ascending, distinct. */
@@ -46,6 +48,23 @@ const all = (total: number): DrawnParticles => ({ indices: evenlySpaced(total, t
 export function configurationSubsample(total: number, dim: number, limit = DRAWN_PARTICLE_LIMIT): DrawnParticles {
   if (dim !== 3 || total <= limit) return all(total);
   return { indices: evenlySpaced(total, limit), total, subsampled: true };
+}
+
+/**
+ * The particles the Configuration view draws while a slab is kept (3D, N above `limit`): those
+ * whose sphere reaches into [low, high] along `axis` (scene coordinates, three per particle; the
+ * clipping planes cut the rest of them away), all of them up to `limit`, else evenly spaced among
+ * them — so a thin slab of a large box is drawn whole instead of thinned with the box.
+ */
+export function slabSubsample(centres: Float32Array, diameters: ArrayLike<number>, axis: number, low: number, high: number, limit = DRAWN_PARTICLE_LIMIT): DrawnParticles {
+  const inside: number[] = [];
+  for (let i = 0; i < diameters.length; i++) {
+    const x = centres[3 * i + axis];
+    const r = diameters[i] / 2;
+    if (x + r >= low && x - r <= high) inside.push(i);
+  }
+  if (inside.length <= limit) return { indices: Uint32Array.from(inside), total: inside.length, subsampled: false, slab: true };
+  return { indices: Uint32Array.from(evenlySpaced(inside.length, limit), (j) => inside[j]), total: inside.length, subsampled: true, slab: true };
 }
 
 /**
@@ -86,5 +105,5 @@ export function drawnCentres(centres: Float32Array, indices: ArrayLike<number>):
 export function subsampleNote(drawn: DrawnParticles): string | undefined {
   if (!drawn.subsampled) return undefined;
   const n = (x: number) => x.toLocaleString('en-US').replace(/,/g, ' ');
-  return `showing ${n(drawn.indices.length)} of ${n(drawn.total)} particles (subsampled for drawing; analysis uses all)`;
+  return `showing ${n(drawn.indices.length)} of ${n(drawn.total)} particles${drawn.slab ? ' in the slab' : ''} (subsampled for drawing; analysis uses all)`;
 }

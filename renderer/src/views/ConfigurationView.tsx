@@ -114,7 +114,11 @@ function Scene({ data, colouring, slab, picked, onPick }: { data: ConfigurationD
     render();
   }, [data, colouring]);
   useEffect(() => {
-    sceneRef.current?.setSlab(slab);
+    const scene = sceneRef.current;
+    if (!scene) return;
+    scene.setSlab(slab);
+    // Above the drawing limit a slab is drawn from its own particles (subsample.ts slabSubsample).
+    setDrawn({ particles: scene.drawn, instances: scene.instances });
     render();
   }, [data, slab?.axis, slab?.centre, slab?.thickness]);
   useEffect(() => {
