@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lowestPhononFrequency, meanShearModulus, shearPlanes, transverseSoundSpeed } from '../../engine/analysis/elasticity';
 import { elasticityRecord, fileDigest } from '../../engine/io/elasticityRecord';
-import { writeExtxyz, writeJsonAtomic, writeNpy } from '../../engine/io/files';
+import { readExtxyz, writeExtxyz, writeJsonAtomic, writeNpy } from '../../engine/io/files';
 import { createProject, openProject, projectStatus, sampleDir } from '../../engine/io/project';
 import { resultSettings, settingsDigest } from '../../engine/io/sampleCheck';
 import { boxSide } from '../../engine/model/settings';
@@ -135,6 +135,16 @@ describe('the 3D views above the drawing limit', () => {
     await page.waitForTimeout(500);
     expect(await drawnFraction(page, '.viewer canvas')).toBeGreaterThan(0.02);
     await screenshot(page, 'subsample-02-configuration-25000-slab');
+    // A click picks by the particle's own index: the particle picked at the centre lies in the slab.
+    const canvas = page.locator('.viewer canvas');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('[aria-label="Picked particle"] .picked-index', { timeout: 30_000 });
+    const picked = Number(await page.locator('[aria-label="Picked particle"]').getAttribute('data-index'));
+    const config = readExtxyz(join(sampleDir(large(), 's0000'), 'config.extxyz'));
+    const x = config.positions[3 * picked] - config.side * Math.floor(config.positions[3 * picked] / config.side);
+    const half = Math.min(config.side, Math.max(1, config.side / 5)) / 2 + config.diameters[picked] / 2;
+    expect(Math.abs(x - config.side / 2)).toBeLessThanOrEqual(half + 1e-9);
     // The whole box again: the subsample and its note are back.
     await page.selectOption('select[aria-label="Slab axis"]', 'none');
     await page.waitForSelector('.viewer[data-instances="20000"] .subsample-note');
