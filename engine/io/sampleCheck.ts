@@ -2,7 +2,8 @@
  * Every file of a sample checked against what it must be before it is used (issue 12, item 4):
  * meta.json against its schema and the settings it was computed with (a digest recorded with
  * each sample, so that settings edited in project.json after samples exist are refused instead
- * of re-analysing m = 2 spectra as m = 3), the configurations against N, d and the diameter range,
+ * of re-analysing m = 2 spectra as m = 3), its elasticity section (elasticityRecord.ts
+ * elasticityProblem) where it has one, the configurations against N, d and the diameter range,
  * the spectrum files against the shape and dtype the settings give (finite, ascending, no negative
  * eigenvalue that meta.json does not report), and a Monte Carlo checkpoint against its schema and
  * sizes. A sample that fails is "damaged": named with the file and the reason, never dropped or
