@@ -192,7 +192,7 @@ export interface ModuliOptions {
   tolerance?: number;
   /** Shear planes as [α, β] (default [0,1], [0,2], [1,2] in 3D; [0,1] in 2D). */
   planes?: [number, number][];
-  /** Called before each of the d(d−1)/2 + 1 solves (the shear planes, then the dilation), and at the end with fraction 1. */
+  /** Called before each of the d(d−1)/2 + 1 solves (the shear planes, then the dilation), with the fraction of them done. */
   onProgress?: (fraction: number, message: string) => void;
 }
 
@@ -229,7 +229,6 @@ export function elasticModuli(glass: Glass, positions: Float64Array, options: Mo
   const pressure = virialPressure(c, d, volume);
   const transverseSpeed = transverseSoundSpeed(shearModulus, n / volume);
   const omega0 = lowestPhononFrequency(transverseSpeed, L);
-  progress(1, `G = ${shearModulus.toPrecision(6)}, K = ${bulk.modulus.toPrecision(6)}, ω_0 = ${omega0.toPrecision(6)}`);
   return { shearModulus, planes, bulkModulus: bulk.modulus, bulkRelativeResidual: bulk.relativeResidual, pressure, transverseSpeed, omega0, volume };
 }
 
