@@ -257,9 +257,10 @@ describe('JobQueue', () => {
     expect(inf.parent).toBeLessThan(0.1);
     expect(inf.spectrum).toBe(0);
     const mc = stageWeights(validateSettings({ ...slow(1), spectrum: { enabled: true } }));
-    expect(mc.parent + mc.quench + mc.spectrum).toBeCloseTo(1, 12);
+    expect(mc.parent + mc.quench + mc.spectrum + mc.elasticity).toBeCloseTo(1, 12);
     expect(sampleFraction(mc, 'quench', 0)).toBeCloseTo(mc.parent, 12);
-    expect(sampleFraction(mc, 'spectrum', 1)).toBeCloseTo(1, 12);
+    expect(sampleFraction(mc, 'elasticity', 0)).toBeCloseTo(mc.parent + mc.quench + mc.spectrum, 12);
+    expect(sampleFraction(mc, 'elasticity', 1)).toBeCloseTo(1, 12);
     expect(estimateSecondsLeft(0, 500, 0, 0.5)).toBeUndefined(); // under a second: no estimate yet
     expect(estimateSecondsLeft(0, 10_000, 0.2, 0.6)).toBeCloseTo(10, 9);
   });

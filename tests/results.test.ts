@@ -75,11 +75,11 @@ describe('analysis/ read back', () => {
     const off = results.onAnalysisProgress((event) => progress.push(event));
     const analysed = await results.analyze(dir);
     off();
-    // Progress along the way: from 0, never backwards, through each sample's moduli, to 1.
+    // Progress along the way: from 0, never backwards, through each sample's moduli (stored by the run), to 1.
     expect(progress[0].fraction).toBe(0);
     expect(progress.at(-1)).toMatchObject({ fraction: 1, dir });
     for (let k = 1; k < progress.length; k++) expect(progress[k].fraction).toBeGreaterThanOrEqual(progress[k - 1].fraction);
-    expect(progress.map((p) => p.message)).toContain('elastic moduli of s0001 (2/2)');
+    expect(progress.map((p) => p.message)).toContain('elastic moduli of s0001 (2/2), stored by the run');
     expect(analysed.summary.samples).toBe(2);
     expect(analysed.summary.provenance?.samples).toEqual(['s0000', 's0001']);
     const again = await results.analysis(dir);

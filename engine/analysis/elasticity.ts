@@ -151,7 +151,7 @@ export function affineForceResponse(c: Contacts, dim: number, particles: number,
 }
 
 /** Ξᵀ H⁺ Ξ, the energy released by the non-affine relaxation. */
-export function nonAffineRelaxation(h: SparseHessian, xi: Float64Array, tolerance = 1e-14): { value: number; solve: SolveResult } {
+export function nonAffineRelaxation(h: SparseHessian, xi: Float64Array, tolerance = DEFAULT_MODULI_TOLERANCE): { value: number; solve: SolveResult } {
   const solve = pseudoInverseSolve(h, xi, tolerance);
   return { value: dot(xi, solve.solution), solve };
 }
@@ -173,6 +173,8 @@ export interface ElasticModuli {
   planes: ShearPlaneModulus[];
   /** K = V ∂²V/∂V², relaxed. */
   bulkModulus: number;
+  /** ‖b − Hx‖/‖b‖ of the dilation's non-affine solve. */
+  bulkRelativeResidual: number;
   /** Virial pressure P = −Σ r φ'(r) / (d V). */
   pressure: number;
   /** v_T = √(G/ρ), ρ = N/V (mass 1). */
@@ -182,11 +184,16 @@ export interface ElasticModuli {
   volume: number;
 }
 
+/** The CG tolerance on ‖b − Hx‖/‖b‖ that the moduli are computed with unless asked otherwise. */
+export const DEFAULT_MODULI_TOLERANCE = 1e-14;
+
 export interface ModuliOptions {
-  /** CG tolerance on ‖b − Hx‖/‖b‖ (default 1e-14). */
+  /** CG tolerance on ‖b − Hx‖/‖b‖ (default DEFAULT_MODULI_TOLERANCE). */
   tolerance?: number;
   /** Shear planes as [α, β] (default [0,1], [0,2], [1,2] in 3D; [0,1] in 2D). */
   planes?: [number, number][];
+  /** Called before each of the d(d−1)/2 + 1 solves (the shear planes, then the dilation), with the fraction of them done. */
+  onProgress?: (fraction: number, message: string) => void;
 }
 
 /** Default shear planes: α < β, x_α → x_α + γ x_β. */
@@ -204,18 +211,30 @@ export function elasticModuli(glass: Glass, positions: Float64Array, options: Mo
   const volume = L ** d;
   const c = contacts(glass, positions);
   const h = sparseHessian(glass, positions, c);
-  const tol = options.tolerance ?? 1e-14;
-  const planes = (options.planes ?? shearPlanes(d)).map(([alpha, beta]) => {
+  const tol = options.tolerance ?? DEFAULT_MODULI_TOLERANCE;
+  const progress = options.onProgress ?? (() => {});
+  const planeList = options.planes ?? shearPlanes(d);
+  const solves = planeList.length + 1;
+  const axis = 'xyz';
+  const planes = planeList.map(([alpha, beta], k) => {
+    progress(k / solves, `shear plane ${axis[alpha]}${axis[beta]} (solve ${k + 1}/${solves})`);
     const deformation: Deformation = { kind: 'shear', alpha, beta };
     const born = bornTerm(c, d, deformation);
     const relax = nonAffineRelaxation(h, affineForceResponse(c, d, n, deformation), tol);
     return { alpha, beta, born, nonAffine: relax.value, modulus: (born - relax.value) / volume, relativeResidual: relax.solve.relativeResidual };
   });
-  const shearModulus = planes.reduce((s, p) => s + p.modulus, 0) / planes.length;
-  const bulkModulus = bulkModulusOf(c, h, d, n, volume, tol);
+  const shearModulus = meanShearModulus(planes);
+  progress(planeList.length / solves, `dilation (solve ${solves}/${solves})`);
+  const bulk = bulkModulusOf(c, h, d, n, volume, tol);
   const pressure = virialPressure(c, d, volume);
   const transverseSpeed = transverseSoundSpeed(shearModulus, n / volume);
-  return { shearModulus, planes, bulkModulus, pressure, transverseSpeed, omega0: lowestPhononFrequency(transverseSpeed, L), volume };
+  const omega0 = lowestPhononFrequency(transverseSpeed, L);
+  return { shearModulus, planes, bulkModulus: bulk.modulus, bulkRelativeResidual: bulk.relativeResidual, pressure, transverseSpeed, omega0, volume };
+}
+
+/** G = mean of G_αβ over the shear planes. */
+export function meanShearModulus(planes: readonly { modulus: number }[]): number {
+  return planes.reduce((s, p) => s + p.modulus, 0) / planes.length;
 }
 
 /** Virial pressure P = −Σ_pairs r φ'(r) / (d V) = −∂V/∂V_box. */
@@ -229,10 +248,11 @@ export function virialPressure(c: Contacts, dim: number, volume: number): number
  * K = V ∂²V/∂V² for x → (1+ε)x, V_box = V(1+ε)^d:
  * ∂²V/∂ε² = d² V² V'' + d(d−1) V V', so K = [∂²V/∂ε²]_relaxed / (d² V) + (d−1) P / d.
  */
-function bulkModulusOf(c: Contacts, h: SparseHessian, dim: number, n: number, volume: number, tol: number): number {
+function bulkModulusOf(c: Contacts, h: SparseHessian, dim: number, n: number, volume: number, tol: number): { modulus: number; relativeResidual: number } {
   const born = bornTerm(c, dim, { kind: 'dilation' });
   const relax = nonAffineRelaxation(h, affineForceResponse(c, dim, n, { kind: 'dilation' }), tol);
-  return (born - relax.value) / (dim * dim * volume) + ((dim - 1) * virialPressure(c, dim, volume)) / dim;
+  const modulus = (born - relax.value) / (dim * dim * volume) + ((dim - 1) * virialPressure(c, dim, volume)) / dim;
+  return { modulus, relativeResidual: relax.solve.relativeResidual };
 }
 
 /** v_T = √(G/ρ) with mass 1. */

@@ -8,7 +8,7 @@
 import { contacts, makeGlass, totalEnergy } from '../model/glass';
 import { boxSide, type ProjectSettings, type Taper } from '../model/settings';
 import { ensembleIntegratedDos, densityOfStates, lowFrequencyExponent, pooledFrequencies, reducedDos, type ExponentEstimate } from './dos';
-import { elasticModuli, lowestPhononFrequency, transverseSoundSpeed } from './elasticity';
+import { DEFAULT_MODULI_TOLERANCE, elasticModuli, lowestPhononFrequency, transverseSoundSpeed, type ElasticModuli } from './elasticity';
 import { linearEdges, logEdges, meanAndError, meanWithError } from './histogram';
 import { GOE_MEAN_RATIO, POISSON_MEAN_RATIO, atasSurmise, levelSpacingRatios, meanRatioTilde, poissonRatioDensity, ratioHistogram, ratioWindows, type RatioWindowName } from './levelSpacing';
 import { gradientNeighbours, modeRotationalFractions } from './modeGeometry';
@@ -32,6 +32,11 @@ export interface SampleInput {
   diameters: Float64Array;
   settings: ProjectSettings;
   id?: string;
+  /**
+   * The moduli of this configuration as computed at run time (meta.json's elasticity section) and
+   * the CG tolerance they were computed with: used when that is the tolerance asked, else computed.
+   */
+  moduli?: ElasticModuli & { tolerance: number };
 }
 
 export interface AnalysisOptions {
@@ -208,9 +213,11 @@ export function ensembleStatistics(samples: SampleInput[], options: AnalysisOpti
   const glasses = samples.map((s) => makeGlass(s.settings.model, s.diameters));
   // The elastic moduli (CG solves) and the rotational fractions of the stored modes are most of the
   // work: progress counts them sample by sample, 60 % and 35 % of the whole.
+  const tolerance = options.moduliTolerance ?? DEFAULT_MODULI_TOLERANCE;
   const moduli = samples.map((s, k) => {
-    onProgress((0.6 * k) / samples.length, `elastic moduli of ${ids[k]} (${k + 1}/${samples.length})`);
-    return elasticModuli(glasses[k], s.positions, { tolerance: options.moduliTolerance });
+    const stored = s.moduli && s.moduli.tolerance === tolerance ? s.moduli : undefined;
+    onProgress((0.6 * k) / samples.length, `elastic moduli of ${ids[k]} (${k + 1}/${samples.length})${stored ? ', stored by the run' : ''}`);
+    return stored ?? elasticModuli(glasses[k], s.positions, { tolerance });
   });
   onProgress(0.6, 'densities of states, exponent, level statistics, stresses');
   const shear = meanWithError(moduli.map((m) => m.shearModulus));

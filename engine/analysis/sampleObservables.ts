@@ -7,7 +7,7 @@
  */
 import { contacts, particleEnergies, type Glass } from '../model/glass';
 import { frequencyOf, identifyZeroModes } from '../spectrum/zeroModes';
-import { elasticModuli } from './elasticity';
+import { elasticModuli, type ElasticModuli } from './elasticity';
 import { coarseGrainedVorticity, displacementGradients, gradientNeighbours, modeRotationalFractions, rotationalFraction, strainAndVorticity, type StrainVorticity, type VorticityGrid } from './modeGeometry';
 import { participationRatio } from '../spectrum/participation';
 import { localPressures, localShearStresses, particleStresses } from './stress';
@@ -25,8 +25,12 @@ export interface SpectrumObservables {
   omega0: number;
 }
 
-/** The spectrum of one sample as the app shows it: eigenvalues, their stored modes (K × dN), and the glass they belong to. */
-export function spectrumObservables(glass: Glass, positions: Float64Array, eigenvalues: Float64Array, modes: Float64Array): SpectrumObservables {
+/**
+ * The spectrum of one sample as the app shows it: eigenvalues, their stored modes (K × dN), and the
+ * glass they belong to; ω_0 from `moduli` when given (the run's stored moduli of this configuration),
+ * else from elasticModuli.
+ */
+export function spectrumObservables(glass: Glass, positions: Float64Array, eigenvalues: Float64Array, modes: Float64Array, moduli?: Pick<ElasticModuli, 'omega0'>): SpectrumObservables {
   const particles = glass.diameters.length;
   const pairs = gradientNeighbours(positions, glass.box, glass.potential.cutoff);
   return {
@@ -34,7 +38,7 @@ export function spectrumObservables(glass: Glass, positions: Float64Array, eigen
     zeroModes: identifyZeroModes(eigenvalues, glass.box.dim, modes, particles).indices,
     storedModes: Math.floor(modes.length / positions.length),
     rotationalFraction: modeRotationalFractions(positions, glass.box, modes, pairs),
-    omega0: elasticModuli(glass, positions).omega0,
+    omega0: (moduli ?? elasticModuli(glass, positions)).omega0,
   };
 }
 

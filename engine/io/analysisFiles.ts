@@ -11,6 +11,7 @@ import { seriesFromCsv, seriesToCsv, type Series } from '../series';
 import { APP_VERSION } from '../version';
 import { readExtxyz, readNpy, sweepTempFiles, writeFileAtomic, writeJsonAtomic } from './files';
 import { faultPoint } from './faults';
+import { storedElasticity } from './elasticityRecord';
 import { sweepProjectTempFiles } from './sweep';
 import { acquireLock, assertSettingsUnchanged, describeHolder, ProjectError, projectStatus, readLock, sampleDir, type ProjectFile } from './project';
 
@@ -43,6 +44,7 @@ export function loadEnsemble(dir: string, only?: string[]): LoadedEnsemble {
     const config = readExtxyz(join(folder, 'config.extxyz'));
     const eigen = readNpy(join(folder, 'eigenvalues.npy'));
     const modesPath = join(folder, 'modes.npy');
+    const moduli = storedElasticity(folder, s.meta);
     return {
       id: s.id,
       settings: project.settings,
@@ -50,6 +52,7 @@ export function loadEnsemble(dir: string, only?: string[]): LoadedEnsemble {
       diameters: config.diameters,
       eigenvalues: eigen.data,
       modes: existsSync(modesPath) ? finiteOrRefuse(readNpy(modesPath).data, `samples/${s.id}/modes.npy`, dir, s.id) : null,
+      ...(moduli ? { moduli } : {}),
     };
   });
   return { project, samples: loaded, missing };

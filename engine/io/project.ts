@@ -71,6 +71,8 @@ export interface SampleMeta {
   maxForce?: number;
   quench?: { method: string; iterations: number; evaluations: number; converged: boolean; reason: string; forceTolerance: number };
   spectrum?: Record<string, unknown>;
+  /** The elastic moduli of the inherent structure (engine/io/elasticityRecord.ts ElasticityRecord). */
+  elasticity?: unknown;
   failed?: { stage: string; reason: string };
   timings: Record<string, number>;
   host?: string;

@@ -44,7 +44,7 @@ export function prepareRedo(dir: string, project: ProjectFile, id: string, now =
       keepParent = true;
       const meta = readSampleMeta(dir, id);
       if (meta && !metaProblem(meta, entry)) {
-        const { quench: _q, spectrum: _s, failed: _f, energy: _e, energyPerParticle: _p, maxForce: _m, ...kept } = meta;
+        const { quench: _q, spectrum: _s, elasticity: _el, failed: _f, energy: _e, energyPerParticle: _p, maxForce: _m, ...kept } = meta;
         chainMeta = { ...kept, timings: { parent: meta.timings.parent ?? 0 } };
       } else chainMeta = { id, seed: entry.seed, version: project.provenance.version, timings: {} };
     }

@@ -18,7 +18,9 @@ import { frequencyOf } from '../spectrum/zeroModes';
 import { APP_VERSION } from '../version';
 import { analyzeProjectFolder, loadEnsemble, readAnalysis, type StoredSummary } from './analysisFiles';
 import { readExtxyz, readNpy } from './files';
-import { ProjectError, projectStatus, sampleDir, type ProjectFile } from './project';
+import { ProjectError, projectStatus, sampleDir, type ProjectFile, type SampleMeta } from './project';
+import { storedElasticity } from './elasticityRecord';
+import { DEFAULT_MODULI_TOLERANCE } from '../analysis/elasticity';
 
 /** A plotted series over JSON: arrays of numbers, NaN as null. */
 export interface SeriesData {
@@ -146,6 +148,7 @@ interface LoadedSample {
   folder: string;
   config: Configuration;
   glass: Glass;
+  meta?: SampleMeta;
 }
 
 function loadSample(dir: string, sampleId: string): LoadedSample {
@@ -157,7 +160,7 @@ function loadSample(dir: string, sampleId: string): LoadedSample {
   const configPath = join(folder, 'config.extxyz');
   if (!existsSync(configPath)) throw new ProjectError(`${sampleId} has no inherent structure yet (${status.state}): run the project first`);
   const config = readExtxyz(configPath);
-  return { project, folder, config, glass: makeGlass(project.settings.model, config.diameters) };
+  return { project, folder, config, glass: makeGlass(project.settings.model, config.diameters), meta: status.meta };
 }
 
 function readSpectrumFile(sample: LoadedSample, sampleId: string, file: string): Float64Array {
@@ -171,8 +174,10 @@ function readSpectrumFile(sample: LoadedSample, sampleId: string, file: string):
 
 /**
  * A sample's spectrum summary is kept per process, keyed by the sizes and times of the files it is
- * computed from: ω_0 needs the elastic moduli (four conjugate-gradient solves with H, ~2 min at
- * N = 10^5), which the Modes view would otherwise redo on every open.
+ * computed from: the rotational fractions of the stored modes, and — for a sample whose meta.json
+ * has no elasticity section (a project made before the run stored the moduli) — ω_0 from four
+ * conjugate-gradient solves with H (~5 min at N = 10^5 in 3D), which the Modes view would otherwise
+ * redo on every open.
  */
 const spectrumCache = new Map<string, { stamp: string; value: SampleSpectrum }>();
 const SPECTRUM_CACHE_SIZE = 16;
@@ -207,7 +212,8 @@ function computeSampleSpectrum(dir: string, sampleId: string): SampleSpectrum {
   const eigenvalues = readSpectrumFile(sample, sampleId, 'eigenvalues.npy');
   const participation = readSpectrumFile(sample, sampleId, 'participation.npy');
   const modes = readSpectrumFile(sample, sampleId, 'modes.npy');
-  const o = spectrumObservables(glass, config.positions, eigenvalues, modes);
+  // ω_0 from the moduli the run stored (meta.json's elasticity); computed here only for a sample without them.
+  const o = spectrumObservables(glass, config.positions, eigenvalues, modes, storedElasticity(sample.folder, sample.meta, DEFAULT_MODULI_TOLERANCE));
   return {
     sampleId,
     dim: glass.box.dim,

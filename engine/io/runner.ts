@@ -90,6 +90,7 @@ export function describeStopped(item: StoppedItem): string {
   }
   if (item.stage === 'quench') return `${item.id}: stopped in its quench, which restarts from parent.extxyz (kept)`;
   if (item.stage === 'spectrum') return `${item.id}: stopped in its spectrum, which restarts from config.extxyz (kept)`;
+  if (item.stage === 'elasticity') return `${item.id}: stopped before its elastic moduli (its spectrum is kept; the views and analyze compute the moduli where meta.json has none)`;
   return `${item.id}: stopped`;
 }
 

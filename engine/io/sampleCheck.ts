@@ -2,7 +2,8 @@
  * Every file of a sample checked against what it must be before it is used (issue 12, item 4):
  * meta.json against its schema and the settings it was computed with (a digest recorded with
  * each sample, so that settings edited in project.json after samples exist are refused instead
- * of re-analysing m = 2 spectra as m = 3), the configurations against N, d and the diameter range,
+ * of re-analysing m = 2 spectra as m = 3), its elasticity section (elasticityRecord.ts
+ * elasticityProblem) where it has one, the configurations against N, d and the diameter range,
  * the spectrum files against the shape and dtype the settings give (finite, ascending, no negative
  * eigenvalue that meta.json does not report), and a Monte Carlo checkpoint against its schema and
  * sizes. A sample that fails is "damaged": named with the file and the reason, never dropped or
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import type { ProjectSettings } from '../model/settings';
 import { decodeNpyHeader } from './npy';
 import { readExtxyz, readNpy } from './files';
+import { elasticityProblem } from './elasticityRecord';
 
 /** The settings a sample's result depends on: all but how often checkpoints are written and how many samples there are. */
 export function resultSettings(settings: ProjectSettings): unknown {
@@ -76,6 +78,13 @@ export function metaProblem(raw: unknown, entry: { id: string; seed: number }): 
   return undefined;
 }
 
+/** What is wrong with meta.json's elasticity section (elasticityRecord.ts elasticityProblem), or undefined; none is fine (a project made before it). */
+function elasticitySectionProblem(meta: Record<string, unknown>, settings: ProjectSettings): string | undefined {
+  if (!('elasticity' in meta)) return undefined;
+  const problem = elasticityProblem(meta.elasticity, settings);
+  return problem ? `its elasticity section is malformed: ${problem}` : undefined;
+}
+
 /** Reads and checks samples/<id>/meta.json: the meta, or the damage (undefined meta when absent). */
 export function readCheckedMeta(folder: string, rel: string, entry: { id: string; seed: number }, settings: ProjectSettings): { meta?: Record<string, unknown>; damage?: Damage } {
   const path = join(folder, 'meta.json');
@@ -87,7 +96,7 @@ export function readCheckedMeta(folder: string, rel: string, entry: { id: string
   } catch (error) {
     return { damage: { file, reason: `not valid JSON (${(error as Error).message})` } };
   }
-  const problem = metaProblem(raw, entry);
+  const problem = metaProblem(raw, entry) ?? elasticitySectionProblem(raw as Record<string, unknown>, settings);
   if (problem) return { damage: { file, reason: problem } };
   const meta = raw as Record<string, unknown>;
   if (typeof meta.settingsDigest === 'string' && meta.settingsDigest !== settingsDigest(settings)) {

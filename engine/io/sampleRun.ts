@@ -6,16 +6,18 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { monteCarloStateFromJson, monteCarloStateToJson, type MonteCarloState, type MonteCarloStateJson } from '../sim/moves';
-import { needsMonteCarlo, parentReport, randomConfiguration, runParentStage, runQuenchStage, runSpectrumStage } from '../pipeline/stages';
+import { needsMonteCarlo, parentReport, randomConfiguration, runElasticityStage, runParentStage, runQuenchStage, runSpectrumStage } from '../pipeline/stages';
 import { boxSide } from '../model/settings';
 import { APP_VERSION } from '../version';
 import { readExtxyz, sweepTempFiles, writeExtxyz, writeJsonAtomic, writeNpy } from './files';
 import { acquireSampleLock, readSampleMeta, sampleDir, sampleStatus, type ProjectFile, type SampleEntry, type SampleMeta } from './project';
 import { checkpointDamage, resultSettings, settingsDigest } from './sampleCheck';
 import { loadOrCalibrate } from './spectrumCalibration';
+import { elasticityRecord, fileDigest, storedElasticity } from './elasticityRecord';
+import { DEFAULT_MODULI_TOLERANCE } from '../analysis/elasticity';
 import type { ProjectSettings } from '../model/settings';
 
-export type Stage = 'parent' | 'quench' | 'spectrum';
+export type Stage = 'parent' | 'quench' | 'spectrum' | 'elasticity';
 
 /** This process's spectrum calibration, loaded (or measured) by the first sample that needs it. */
 let machineCalibration: ReturnType<typeof loadOrCalibrate> | undefined;
@@ -166,8 +168,10 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
       reason: result.reason,
       forceTolerance: settings.quench.forceTolerance,
     };
+    // A new inherent structure: moduli of an earlier one (if any) no longer belong to it.
+    const { elasticity: _earlier, ...before } = meta;
     meta = {
-      ...meta,
+      ...before,
       energy: result.energy,
       energyPerParticle: result.energy / settings.model.particles,
       maxForce: result.maxForce,
@@ -209,8 +213,29 @@ async function runStages(dir: string, project: ProjectFile, entry: SampleEntry, 
     writeNpy(join(folder, 'eigenvalues.npy'), result.eigenvalues, [stage.storedEigenvalues]);
     writeNpy(join(folder, 'modes.npy'), result.modes, [stage.storedModes, config.positions.length]);
     writeNpy(join(folder, 'participation.npy'), result.participationRatios, [result.participationRatios.length]);
-    writeJsonAtomic(join(folder, 'meta.json'), { ...meta, spectrum: stage.summary, timings: { ...meta.timings, spectrum: seconds(t0) } });
+    // A rerun of the spectrum rewrites the elasticity section too (stage 4 below).
+    const { elasticity: _earlier, ...before } = meta;
+    meta = { ...before, spectrum: stage.summary, timings: { ...meta.timings, spectrum: seconds(t0) } };
+    writeJsonAtomic(join(folder, 'meta.json'), meta);
     for (const line of stage.report) onProgress(1, line);
+  }
+
+  // Stage 4: the elastic moduli of the inherent structure, stored in meta.json's elasticity section
+  // (docs/PROJECT_FORMAT.md) for the views' ω_0 and `glassmodes analyze`. The sample is already
+  // done without it (as a project made before this stage): a run stopped here loses only the moduli,
+  // which consumers then compute themselves.
+  if (settings.spectrum.enabled && !storedElasticity(folder, meta, DEFAULT_MODULI_TOLERANCE)) {
+    if (stop()) return { status: 'stopped', stage: 'elasticity' };
+    const t0 = performance.now();
+    const config = readExtxyz(configPath);
+    const digest = fileDigest(configPath);
+    progress('elasticity', 0, 'elastic moduli');
+    const { moduli, tolerance } = runElasticityStage(settings, config.positions, config.diameters, (fraction, message) => progress('elasticity', fraction, message));
+    const took = seconds(t0);
+    meta = { ...meta, elasticity: elasticityRecord(moduli, tolerance, digest, took), timings: { ...meta.timings, elasticity: took } };
+    writeJsonAtomic(join(folder, 'meta.json'), meta);
+    const worst = Math.max(moduli.bulkRelativeResidual, ...moduli.planes.map((p) => p.relativeResidual));
+    progress('elasticity', 1, `G = ${moduli.shearModulus.toPrecision(6)}, K = ${moduli.bulkModulus.toPrecision(6)}, ω_0 = ${moduli.omega0.toPrecision(6)}; CG residual ≤ ${worst.toExponential(1)}`);
   }
   return { status: 'done' };
 }

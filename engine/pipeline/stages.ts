@@ -1,7 +1,7 @@
 /**
  * The stages of one sample, as pure functions of settings, seed and the previous stage's output
  * (docs/DESIGN.md "How data flows"): parent configuration at T* → inherent structure → spectrum
- * (runParentStage, runQuenchStage, runSpectrumStage).
+ * → elastic moduli (runParentStage, runQuenchStage, runSpectrumStage, runElasticityStage).
  * No files here: engine/io/ reads and writes what these return.
  */
 import { sampleDiameters } from '../model/diameters';
@@ -14,6 +14,7 @@ import { makePairPotential } from '../model/potential';
 import { phaseAcceptance, startTuning, tuneAfterSweep } from '../sim/stepSize';
 import type { SpectrumResult } from '../spectrum';
 import type { SpectrumCalibration } from '../spectrum/calibration';
+import { DEFAULT_MODULI_TOLERANCE, elasticModuli, type ElasticModuli } from '../analysis/elasticity';
 
 /** The δ a run starts from when δ = 'auto' (the paper's fixed value). */
 export const INITIAL_STEP = 0.2;
@@ -141,4 +142,19 @@ export async function runSpectrumStage(
   if (result.lowest) report.push(`lowest ${result.lowest.count} modes: residual ${result.residualMax.toExponential(1)} λ_max, ${result.lowest.certification.certified ? 'certified' : result.lowest.certification.reason}`);
   else report.push(`${result.backend}: λ_max = ${result.eigenvalues[size - 1].toFixed(3)}, residual ${result.residualMax.toExponential(1)}`);
   return { result, summary, storedModes, storedEigenvalues, report };
+}
+
+/**
+ * The elastic moduli of an inherent structure (engine/analysis/elasticity.ts elasticModuli: the
+ * shear planes and the dilation, one CG solve each, at DEFAULT_MODULI_TOLERANCE), computed once at
+ * run time so that ω_0 of the views and the moduli of the analysis are read, not recomputed.
+ */
+export function runElasticityStage(
+  settings: ProjectSettings,
+  positions: Float64Array,
+  diameters: Float64Array,
+  onProgress: (fraction: number, message: string) => void,
+): { moduli: ElasticModuli; tolerance: number } {
+  const tolerance = DEFAULT_MODULI_TOLERANCE;
+  return { moduli: elasticModuli(makeGlass(settings.model, diameters), positions, { tolerance, onProgress }), tolerance };
 }

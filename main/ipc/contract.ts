@@ -42,7 +42,7 @@ export type JobState = 'queued' | 'running' | 'pausing' | 'paused' | 'cancelling
 
 export interface SampleProgress {
   sampleId: string;
-  stage: 'parent' | 'quench' | 'spectrum';
+  stage: 'parent' | 'quench' | 'spectrum' | 'elasticity';
   /** Fraction of the current stage, 0..1. */
   fraction: number;
   message: string;

@@ -103,14 +103,17 @@ export function stageWeights(settings: ProjectSettings): Record<SampleProgress['
     parent: settings.sampling.parentTemperature === 'inf' || (settings.sampling.chains === 0 && settings.sampling.sweeps === 0) ? 0.05 : 3,
     quench: 1,
     spectrum: settings.spectrum.enabled ? 1 : 0,
+    // Four CG solves with the sparse Hessian (three in 2D: two), after the spectrum.
+    elasticity: settings.spectrum.enabled ? 0.5 : 0,
   };
-  const sum = raw.parent + raw.quench + raw.spectrum;
-  return { parent: raw.parent / sum, quench: raw.quench / sum, spectrum: raw.spectrum / sum };
+  const sum = raw.parent + raw.quench + raw.spectrum + raw.elasticity;
+  return { parent: raw.parent / sum, quench: raw.quench / sum, spectrum: raw.spectrum / sum, elasticity: raw.elasticity / sum };
 }
 
 /** Fraction of one sample done, from its current stage and that stage's fraction. */
 export function sampleFraction(weights: Record<SampleProgress['stage'], number>, stage: SampleProgress['stage'], fraction: number): number {
-  const before = stage === 'parent' ? 0 : stage === 'quench' ? weights.parent : weights.parent + weights.quench;
+  const order = ['parent', 'quench', 'spectrum', 'elasticity'] as const;
+  const before = order.slice(0, order.indexOf(stage)).reduce((s, k) => s + weights[k], 0);
   return Math.min(1, before + weights[stage] * Math.min(1, Math.max(0, fraction)));
 }
 
@@ -149,7 +152,7 @@ export class JobQueue {
       if (typeof stored?.id !== 'string' || typeof stored.project !== 'string') continue;
       // A job that was active when the last process stopped did not stop cleanly: it was interrupted.
       const state: JobState = ACTIVE.includes(stored.state) ? 'interrupted' : stored.state;
-      this.jobs.push({ ...stored, state, running: [], log: stored.log ?? [], progress: new Map(), weights: { parent: 0, quench: 1, spectrum: 0 } });
+      this.jobs.push({ ...stored, state, running: [], log: stored.log ?? [], progress: new Map(), weights: { parent: 0, quench: 1, spectrum: 0, elasticity: 0 } });
     }
     if (this.jobs.some((j) => j.state === 'interrupted')) this.persist();
   }

@@ -8,6 +8,7 @@
 import type { ModeData } from '../../../main/ipc/contract';
 import { excursionAmplitude } from '../../../engine/analysis/modeGeometry';
 import { createModeScene, type ParticleColouring } from '../three/modeScene';
+import { subsampleNote } from '../three/subsample';
 import { encodeMovie, type EncodedMovie, type MovieFormat } from './movie';
 
 export type ModeColouring = ParticleColouring;
@@ -117,7 +118,9 @@ export async function encodeModeMovie(
       { amplitude: sceneAmplitude(mode, settings.largestDisplacement), showArrows: settings.showArrows, showVorticity: settings.showVorticity, colourBy: settings.colourBy, background: white },
       { width: w, height },
     );
-    return { canvas, scene, width: w, label: modePanelLabel(mode) };
+    // A subsampled drawing (subsample.ts) says so in the movie too.
+    const note = subsampleNote(scene.drawn);
+    return { canvas, scene, width: w, label: note ? `${modePanelLabel(mode)} · ${note}` : modePanelLabel(mode) };
   });
   const frame = document.createElement('canvas');
   frame.width = width;

@@ -34,6 +34,8 @@ export interface ArrowMeshInput {
   lift?: number;
   /** When given, the anchors move with the particles (see displacement.ts). */
   displacement?: { vectors: ArrayLike<number>; uniform: DisplacementUniform };
+  /** The |v| the longest arrow stands for: default the largest of `vectors`; a subsample passes that of all particles. */
+  largest?: number;
 }
 
 export interface ArrowMesh {
@@ -59,6 +61,7 @@ export function createArrowMesh(input: ArrowMeshInput): ArrowMesh {
   const lengths = vectorMagnitudes(Float64Array.from(vectors, (v) => (v !== null && Number.isFinite(v) ? v : NaN)), components);
   let largest = 0;
   for (let i = 0; i < n; i++) if (lengths[i] > largest) largest = lengths[i];
+  if (input.largest !== undefined) largest = input.largest;
 
   const up = new THREE.Vector3(0, 1, 0);
   const direction = new THREE.Vector3();

@@ -4,7 +4,9 @@
  * colour per particle from any field, a slab along x, y or z cut out with material clipping planes,
  * and picking of one particle by a ray through the InstancedMesh (its instanceId). Drawn on demand:
  * the view calls `render()` after a change of camera, colours or slab, so a still picture costs
- * nothing at any N.
+ * nothing at any N. Above DRAWN_PARTICLE_LIMIT particles in 3D only a subsample is drawn
+ * (subsample.ts configurationSubsample; with a slab, slabSubsample: the slab's own particles, all
+ * of them up to the limit); colours, picking and positions still speak of the particles' own indices.
  */
 import * as THREE from 'three';
 import { wrapCoordinate } from '../../../engine/space/box';
@@ -12,6 +14,7 @@ import type { ConfigurationData } from '../../../main/ipc/contract';
 import type { ColourMapName } from './colourMaps';
 import { createPeriodicBox } from './periodicBox';
 import { createParticleMesh, sceneCoordinates } from './particles';
+import { configurationSubsample, DRAWN_PARTICLE_LIMIT, drawnCentres, drawnRows, slabSubsample, type DrawnParticles } from './subsample';
 import { addLights, createViewCamera, fitViewCamera } from './viewCamera';
 import type { Axis } from './vorticitySlice';
 
@@ -25,8 +28,13 @@ export interface Slab {
 export interface ConfigurationScene {
   readonly renderer: THREE.WebGLRenderer;
   readonly camera: THREE.PerspectiveCamera | THREE.OrthographicCamera;
+  /** The particles drawn (all, or a subsample above DRAWN_PARTICLE_LIMIT in 3D; it changes with the slab). */
+  readonly drawn: DrawnParticles;
+  /** Instances of the particles' InstancedMesh (what the GPU draws). */
+  readonly instances: number;
   render(): void;
   resize(width: number, height: number, pixelRatio?: number): void;
+  /** Colours by one value per particle (all N, in file order). */
   setColours(values: ArrayLike<number | null>, map: ColourMapName, range: readonly [number, number]): void;
   setSlab(slab: Slab | null): void;
   /** The particle under normalised device coordinates (x, y ∈ [−1, 1]), skipping what the slab cuts away. */
@@ -52,8 +60,32 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
   else scene.add(camera);
 
   const centres = sceneCoordinates(data.positions, dim, side);
-  const particles = createParticleMesh({ dim, centres, diameters: data.diameters });
+  // The particles drawn: a new InstancedMesh whenever the subsample changes (only above the limit, with a slab).
+  const subsampling = dim === 3 && data.diameters.length > DRAWN_PARTICLE_LIMIT;
+  let drawn = configurationSubsample(data.diameters.length, dim);
+  let shown = drawn.indices;
+  const all = !drawn.subsampled;
+  const makeMesh = () => createParticleMesh({ dim, centres: all ? centres : drawnCentres(centres, shown), diameters: all ? data.diameters : drawnRows(data.diameters, shown) });
+  let particles = makeMesh();
   scene.add(particles.mesh);
+  let colouring: { values: ArrayLike<number | null>; map: ColourMapName; range: readonly [number, number] } | undefined;
+  const applyColours = () => {
+    if (colouring) particles.setColours(all ? colouring.values : drawnRows(colouring.values, shown), colouring.map, colouring.range);
+  };
+  const redraw = (next: DrawnParticles) => {
+    if (next.indices.length === shown.length && next.indices.every((v, k) => v === shown[k])) return;
+    const material = particles.mesh.material as THREE.Material;
+    scene.remove(particles.mesh);
+    particles.dispose();
+    drawn = next;
+    shown = next.indices;
+    particles = createParticleMesh({ dim, centres: drawnCentres(centres, shown), diameters: drawnRows(data.diameters, shown) });
+    const fresh = particles.mesh.material as THREE.Material;
+    fresh.clippingPlanes = material.clippingPlanes;
+    fresh.side = material.side;
+    scene.add(particles.mesh);
+    applyColours();
+  };
   const box = createPeriodicBox(dim, side);
   scene.add(box);
 
@@ -67,7 +99,7 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
   let ringed: number | undefined;
 
   const clipping = [new THREE.Plane(), new THREE.Plane()];
-  const particleMaterial = particles.mesh.material as THREE.Material;
+  const particleMaterial = () => particles.mesh.material as THREE.Material;
   const raycaster = new THREE.Raycaster();
   const pointer = new THREE.Vector2();
 
@@ -82,6 +114,12 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
   return {
     renderer,
     camera,
+    get drawn() {
+      return drawn;
+    },
+    get instances() {
+      return particles.mesh.count;
+    },
     render() {
       placeRing();
       renderer.render(scene, camera);
@@ -92,32 +130,36 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
       fitViewCamera(camera, side, width / Math.max(1, height));
     },
     setColours(values, map, range) {
-      particles.setColours(values, map, range);
+      colouring = { values, map, range };
+      applyColours();
     },
     setSlab(slab) {
+      const material = particleMaterial();
       if (!slab) {
-        particleMaterial.clippingPlanes = null;
-        particleMaterial.side = THREE.FrontSide;
+        material.clippingPlanes = null;
+        material.side = THREE.FrontSide;
+        if (subsampling) redraw(configurationSubsample(data.diameters.length, dim));
       } else {
         const normal = new THREE.Vector3().setComponent(slab.axis, 1);
         const low = slab.centre - slab.thickness / 2 - side / 2;
         const high = slab.centre + slab.thickness / 2 - side / 2;
         clipping[0].set(normal, -low); // keeps x_axis ≥ low
         clipping[1].set(normal.clone().negate(), high); // keeps x_axis ≤ high
-        particleMaterial.clippingPlanes = clipping;
+        material.clippingPlanes = clipping;
         // A cut sphere shows its inside rather than a hole (the back faces are drawn only while cutting).
-        particleMaterial.side = THREE.DoubleSide;
+        material.side = THREE.DoubleSide;
+        if (subsampling) redraw(slabSubsample(centres, data.diameters, slab.axis, low, high));
       }
-      particleMaterial.needsUpdate = true;
+      particleMaterial().needsUpdate = true;
     },
     pick(x, y) {
       pointer.set(x, y);
       raycaster.setFromCamera(pointer, camera);
       const hits = raycaster.intersectObject(particles.mesh, false);
-      const planes = particleMaterial.clippingPlanes ?? [];
+      const planes = particleMaterial().clippingPlanes ?? [];
       for (const hit of hits) {
         if (hit.instanceId === undefined) continue;
-        if (planes.every((p) => p.distanceToPoint(hit.point) >= 0)) return hit.instanceId;
+        if (planes.every((p) => p.distanceToPoint(hit.point) >= 0)) return shown[hit.instanceId];
       }
       return undefined;
     },

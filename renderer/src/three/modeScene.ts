@@ -17,6 +17,10 @@
  *   field; 2D (η a scalar): disks coloured by η on a diverging map, over the whole coarse-grained grid.
  * While arrows are shown in 3D the spheres are drawn at half their diameter, and in 2D the disks at
  * 0.6 of theirs while the vorticity field is shown, so that what lies under them stays visible.
+ *
+ * Above DRAWN_PARTICLE_LIMIT particles in 3D the spheres and arrows are drawn for a subsample
+ * (subsample.ts modeSubsample: the largest |e_i| and an even spread of the rest); the colour bars'
+ * ranges and the arrows' scale stay those of all particles.
  */
 import * as THREE from 'three';
 import type { ModeData } from '../../../main/ipc/contract';
@@ -26,6 +30,7 @@ import { createArrowMesh, type ArrowMesh } from './arrows';
 import type { DisplacementUniform } from './displacement';
 import { createPeriodicBox } from './periodicBox';
 import { createParticleMesh, sceneCoordinates } from './particles';
+import { drawnCentres, drawnRows, modeSubsample, type DrawnParticles } from './subsample';
 import { addLights, createViewCamera, fitViewCamera, type ViewCamera } from './viewCamera';
 import { createVorticitySlice, type Axis, type VorticitySlice } from './vorticitySlice';
 
@@ -66,6 +71,10 @@ export interface ModeScene {
   legends(): { particles: ColourLegend; slice?: ColourLegend };
   /** The options now in force, with colourBy resolved. */
   options(): Required<ModeSceneOptions>;
+  /** The particles drawn (all, or a subsample above DRAWN_PARTICLE_LIMIT in 3D). */
+  readonly drawn: DrawnParticles;
+  /** Instances of the particles' InstancedMesh (what the GPU draws). */
+  readonly instances: number;
 }
 
 /** A default amplitude A: the particle that moves most moves 0.3 mean diameters at the turning points. */
@@ -102,16 +111,21 @@ export function createModeScene(
   if (dim === 3) addLights(scene, camera);
   else scene.add(camera);
 
-  const centres = sceneCoordinates(mode.positions, dim, side);
+  // Colour fields over all particles, computed once; what is drawn may be a subsample of them.
+  const amplitudes = vectorMagnitudes(mode.displacement, dim);
+  const drawn = modeSubsample(amplitudes, dim);
+  const shown = drawn.indices;
+  const rows = <T,>(values: ArrayLike<T>, components = 1): ArrayLike<T> => (drawn.subsampled ? drawnRows(values, shown, components) : values);
+
+  const allCentres = sceneCoordinates(mode.positions, dim, side);
+  const centres = drawn.subsampled ? drawnCentres(allCentres, shown) : allCentres;
   const uniform: DisplacementUniform = { value: 0 };
-  const moving = { vectors: mode.displacement, uniform };
-  const particles = createParticleMesh({ dim, centres, diameters: mode.diameters, displacement: moving });
+  const moving = { vectors: rows(mode.displacement, dim), uniform };
+  const particles = createParticleMesh({ dim, centres, diameters: rows(mode.diameters), displacement: moving });
   scene.add(particles.mesh);
   const box = createPeriodicBox(dim, side);
   scene.add(box);
 
-  // Colour fields, computed once.
-  const amplitudes = vectorMagnitudes(mode.displacement, dim);
   const vorticity = vorticityValues(mode);
   const vorticityLimit = (() => {
     const [lo, hi] = finiteRange(vorticity);
@@ -146,18 +160,18 @@ export function createModeScene(
 
     if (colourBy !== colouredBy) {
       const field = fields[colourBy];
-      particles.setColours(field.values, field.map, [field.min, field.max]);
+      particles.setColours(rows(field.values), field.map, [field.min, field.max]);
       colouredBy = colourBy;
     }
 
     if (current.showArrows && !displacementArrows) {
-      displacementArrows = createArrowMesh({ dim, centres, vectors: mode.displacement, components: dim, longest: longestArrow, colour: displacementArrowColour, lift: dim === 2 ? 0.3 : 0, displacement: moving });
+      displacementArrows = createArrowMesh({ dim, centres, vectors: rows(mode.displacement, dim), components: dim, longest: longestArrow, colour: displacementArrowColour, lift: dim === 2 ? 0.3 : 0, displacement: moving, largest: largestOf(amplitudes) });
       scene.add(displacementArrows.mesh);
     }
     if (displacementArrows) displacementArrows.mesh.visible = current.showArrows;
 
     if (current.showVorticity && dim === 3 && !vorticityArrows) {
-      vorticityArrows = createArrowMesh({ dim, centres, vectors: mode.vorticity, components: mode.vorticityComponents, longest: longestArrow, colour: vorticityArrowColour, displacement: moving });
+      vorticityArrows = createArrowMesh({ dim, centres, vectors: rows(mode.vorticity, mode.vorticityComponents), components: mode.vorticityComponents, longest: longestArrow, colour: vorticityArrowColour, displacement: moving, largest: largestOf(vorticity) });
       scene.add(vorticityArrows.mesh);
     }
     if (vorticityArrows) vorticityArrows.mesh.visible = current.showVorticity;
@@ -182,6 +196,8 @@ export function createModeScene(
   return {
     camera,
     renderer,
+    drawn,
+    instances: particles.mesh.count,
     gridNodes: mode.grid.nodes,
     renderFrame(phase: number) {
       if (disposed) return;
@@ -222,6 +238,16 @@ export function createModeScene(
       renderer.dispose();
     },
   };
+}
+
+/** The largest finite value (0 when none): what the longest arrow stands for, over all particles. */
+function largestOf(values: ArrayLike<number | null>): number {
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== null && Number.isFinite(v) && v > largest) largest = v;
+  }
+  return largest;
 }
 
 function rangeOf(values: ArrayLike<number | null>): { min: number; max: number } {

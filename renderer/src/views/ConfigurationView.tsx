@@ -9,6 +9,8 @@ import { useStore } from '../store';
 import { ColourBar } from '../three/ColourBar';
 import { finiteRange, type ColourMapName } from '../three/colourMaps';
 import { createConfigurationScene, type ConfigurationScene, type Slab } from '../three/configurationScene';
+import { SubsampleNote } from '../three/SubsampleNote';
+import type { DrawnParticles } from '../three/subsample';
 import { formatValue } from '../three/format';
 import { vectorMagnitudes } from '../../../engine/analysis/modeGeometry';
 import { createOrbitControls } from '../three/orbit';
@@ -53,12 +55,14 @@ function Scene({ data, colouring, slab, picked, onPick }: { data: ConfigurationD
   const requestRenderRef = useRef<() => void>(() => {});
   const onPickRef = useRef(onPick);
   onPickRef.current = onPick;
+  const [drawn, setDrawn] = useState<{ particles: DrawnParticles; instances: number }>();
 
   useEffect(() => {
     const element = host.current!;
     const canvas = canvasRef.current!;
     const scene = createConfigurationScene(canvas, data, { width: Math.max(1, element.clientWidth), height: Math.max(1, element.clientHeight), pixelRatio: window.devicePixelRatio });
     sceneRef.current = scene;
+    setDrawn({ particles: scene.drawn, instances: scene.instances });
     const controls = createOrbitControls(scene.camera, canvas, data.dim);
     // Drawn on demand: one frame per camera move, none while nothing changes.
     let pending = 0;
@@ -110,7 +114,11 @@ function Scene({ data, colouring, slab, picked, onPick }: { data: ConfigurationD
     render();
   }, [data, colouring]);
   useEffect(() => {
-    sceneRef.current?.setSlab(slab);
+    const scene = sceneRef.current;
+    if (!scene) return;
+    scene.setSlab(slab);
+    // Above the drawing limit a slab is drawn from its own particles (subsample.ts slabSubsample).
+    setDrawn({ particles: scene.drawn, instances: scene.instances });
     render();
   }, [data, slab?.axis, slab?.centre, slab?.thickness]);
   useEffect(() => {
@@ -119,8 +127,9 @@ function Scene({ data, colouring, slab, picked, onPick }: { data: ConfigurationD
   }, [data, picked]);
 
   return (
-    <div ref={host} className="viewer" aria-label="Configuration view" data-particles={data.diameters.length}>
+    <div ref={host} className="viewer" aria-label="Configuration view" data-particles={data.diameters.length} data-instances={drawn?.instances ?? ''}>
       <canvas ref={canvasRef} />
+      <SubsampleNote drawn={drawn?.particles} />
     </div>
   );
 }

@@ -19,7 +19,7 @@ function Bar({ fraction, label, small }: { fraction: number; label: string; smal
   );
 }
 
-const stageName = { parent: 'parent (T*)', quench: 'quench', spectrum: 'spectrum' } as const;
+const stageName = { parent: 'parent (T*)', quench: 'quench', spectrum: 'spectrum', elasticity: 'elastic moduli' } as const;
 
 /**
  * A line of y against x in a small inline SVG (no axes: the numbers sit beside it). The y range is

@@ -7,6 +7,8 @@ import { ColourBar } from '../three/ColourBar';
 import { formatValue } from '../three/format';
 import { excursionAmplitude } from '../../../engine/analysis/modeGeometry';
 import { createModeScene, type ModeScene, type ModeSceneOptions, type ParticleColouring } from '../three/modeScene';
+import { SubsampleNote } from '../three/SubsampleNote';
+import type { DrawnParticles } from '../three/subsample';
 import { createOrbitControls, linkCameras } from '../three/orbit';
 import { axisNames, type Axis } from '../three/vorticitySlice';
 import '../three/views.css';
@@ -57,6 +59,7 @@ function ModeViewport({ mode, options, slice, onHandle, label }: { mode: ModeDat
   const latest = useRef({ options, slice });
   latest.current = { options, slice };
   const [legends, setLegends] = useState<ReturnType<ModeScene['legends']>>();
+  const [drawn, setDrawn] = useState<{ particles: DrawnParticles; instances: number }>();
 
   useEffect(() => {
     const element = host.current!;
@@ -74,6 +77,7 @@ function ModeViewport({ mode, options, slice, onHandle, label }: { mode: ModeDat
     resize.observe(element);
     handleRef.current = handle;
     setLegends(scene.legends());
+    setDrawn({ particles: scene.drawn, instances: scene.instances });
     onHandle(handle);
     return () => {
       onHandle(undefined);
@@ -97,8 +101,9 @@ function ModeViewport({ mode, options, slice, onHandle, label }: { mode: ModeDat
 
   return (
     <div className="viewport" aria-label={label}>
-      <div ref={host} className="viewer" data-mode={mode.index}>
+      <div ref={host} className="viewer" data-mode={mode.index} data-particles={mode.diameters.length} data-instances={drawn?.instances ?? ''}>
         <canvas ref={canvasRef} />
+        <SubsampleNote drawn={drawn?.particles} />
       </div>
       {legends ? (
         <div className="legends">
