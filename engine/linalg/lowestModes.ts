@@ -75,6 +75,12 @@ export interface LowestModesOptions {
   relativeResidual?: boolean;
   /** The basis operations in the WebAssembly SIMD kernel (default true; false: the TypeScript loops). */
   kernel?: boolean;
+  /**
+   * Only the Ritz values of the first full basis (the eigenvalues of T = Vᵀ A V: upper bounds of the
+   * lowest eigenvalues by Cauchy interlacing), without vectors, restarts or the final products: the
+   * crude runs that place a filter's cut or a shift. `vectors` and `residuals` come back empty.
+   */
+  valuesOnly?: boolean;
   /** Called after every convergence check with the products so far and the number converged. */
   onCheck?: (products: number, converged: number, want: number) => void;
 }
@@ -518,6 +524,13 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     const full = j + bsize > m;
     if (!full && products < maxProducts) continue;
 
+    if (options.valuesOnly) {
+      const tv = new Float64Array(j * j);
+      for (let r = 0; r < j; r++) for (let c = 0; c < j; c++) tv[r * j + c] = t[r * m + c];
+      const values = symmetricEigen(tv, j, { vectors: false }).values;
+      const k = Math.min(count, j);
+      return { values: values.slice(0, k), vectors: new Float64Array(0), residuals: new Float64Array(0), next: j > k ? values[k] : NaN, nextResidual: NaN, lambdaMax, lambdaMaxUpper: lm.upper, extension: 0, top: values[j - 1], products, restarts: 0, converged: false };
+    }
     // Rayleigh–Ritz on the basis: T = Y Θ Yᵀ; residual of pair i: ‖B y_i(last block)‖.
     const tj = new Float64Array(j * j);
     for (let r = 0; r < j; r++) for (let c = 0; c < j; c++) tj[r * j + c] = t[r * m + c];

@@ -147,7 +147,7 @@ function chebyshevFilter(op: (x: Float64Array, y: Float64Array, c: number) => vo
   const margin = options.cutMargin ?? 2;
   const index = Math.min(count + margin, n - deflation.length / n - 1);
   const basis = Math.min(n - deflation.length / n, Math.max(2 * index + 20, CRUDE_STEPS));
-  const crude = lowestModes(op, n, { count: index, deflation, maxProducts: basis, basis, lambdaMax: lm.estimate, tolerance: 1, seed: (options.seed ?? 1) + 3 });
+  const crude = lowestModes(op, n, { count: index, deflation, maxProducts: basis, basis, lambdaMax: lm.estimate, tolerance: 1, valuesOnly: true, seed: (options.seed ?? 1) + 3 });
   const cut = crude.values[Math.min(index, crude.values.length) - 1];
   const bound = Math.min(gershgorin, 1.05 * lm.upper);
   if (!(cut > 0) || !(cut < 0.5 * bound)) return { products: crude.products };
@@ -442,7 +442,7 @@ function prepareFactor(h: SparseHessian, positions: Float64Array, side: number, 
 function shiftInvert(h: SparseHessian, op: (x: Float64Array, y: Float64Array, c: number) => void, f: ReturnType<typeof prepareFactor>, count: number, deflation: Float64Array, lm: { estimate: number; upper: number }, clusterTolerance: number, options: LowestOptions, onCheck?: (p: number, done: number, w: number) => void) {
   const n = h.dim * h.particles;
   const tolerance = options.tolerance ?? 1e-10;
-  const crude = lowestModes(op, n, { count: 1, deflation, maxProducts: 20, basis: 20, lambdaMax: lm.estimate, tolerance: 1, seed: (options.seed ?? 1) + 5 });
+  const crude = lowestModes(op, n, { count: 1, deflation, maxProducts: 20, basis: 20, lambdaMax: lm.estimate, tolerance: 1, valuesOnly: true, seed: (options.seed ?? 1) + 5 });
   const sigma = -0.1 * crude.values[0];
   const t = now();
   const factor = factorShifted(h, sigma, f.symbolic.factor!, f.supernodes!);
@@ -537,7 +537,7 @@ function slice(h: SparseHessian, op: (x: Float64Array, y: Float64Array, c: numbe
   const tolerance = options.tolerance ?? 1e-10;
   const seed = options.seed ?? 1;
   const steps = Math.min(80, available);
-  const crude = lowestModes(op, n, { count: 1, deflation, maxProducts: steps, basis: steps, lambdaMax: lm.estimate, tolerance: 1, seed: seed + 5, guard: false });
+  const crude = lowestModes(op, n, { count: 1, deflation, maxProducts: steps, basis: steps, lambdaMax: lm.estimate, tolerance: 1, valuesOnly: true, seed: seed + 5, guard: false });
   let products = crude.products;
   const base = { sigma: NaN, below: 0, factors: 0, factorSeconds: 0, products, solves: 0, restarts: 0 };
   const theta1 = crude.values[0];
