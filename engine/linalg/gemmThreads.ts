@@ -1,0 +1,61 @@
+/**
+ * A second thread for the SIMD gemm (engine/linalg/simdGemm.ts): large C += A·B calls split C's
+ * rows between the calling thread and one helper thread that runs the same WebAssembly module on the
+ * same shared memory. Every C entry gets exactly the operations (and their order) it gets on one
+ * thread, so results are the same bits with and without the helper.
+ *
+ * The engine has no threads of its own (its hosts differ: Node worker threads, a browser's workers,
+ * none): a host installs a factory here (engine/io/gemmWorker.ts for Node), which the first heap large
+ * enough to split calls once. Without one, or where shared memory is missing, every call stays on
+ * the caller (the unshared memory and modules of before).
+ */
+
+/** The WebAssembly memory the helper gets: its buffer is a SharedArrayBuffer. */
+export interface SharedWasmMemory {
+  buffer: ArrayBufferLike;
+}
+
+/** A helper thread that runs one gemm task at a time, synchronously for the caller. */
+export interface GemmThread {
+  /**
+   * Starts `nn(...args)` of an instance of `module` (the hand-assembled gemm, imports env.mem) on
+   * `memory` in the helper thread and returns at once (the helper instantiates the module on a new
+   * memory once, before its first task on it). `args` are the export's byte arguments.
+   */
+  start(module: object, memory: SharedWasmMemory, args: readonly number[]): void;
+  /** Returns once the task started last is done; throws if it failed. */
+  wait(): void;
+  /** Stops the helper (later calls to start throw; the heaps fall back to one thread). */
+  close(): void;
+}
+
+/**
+ * Calls split only above this many flops (2 M N K): below it the helper's wake-up (tens of µs) and
+ * the caller's wait cost more than the half of the product they save. Measured on the N = 1000 dense
+ * path (docs/BENCHMARKS.md, 2026-12-02).
+ */
+export const GEMM_SPLIT_FLOPS = 2e6;
+
+let factory: (() => GemmThread | null) | null = null;
+let thread: GemmThread | null | undefined;
+
+/**
+ * Installs (or with null removes) the host's helper-thread factory. The factory runs at most once,
+ * when a heap first asks for the helper; a helper already started is closed when the factory changes.
+ */
+export function setGemmThreadFactory(make: (() => GemmThread | null) | null): void {
+  if (thread) thread.close();
+  thread = undefined;
+  factory = make;
+}
+
+/** The helper thread (started on first call by the installed factory), or null: one thread only. */
+export function gemmThread(): GemmThread | null {
+  if (thread === undefined) thread = factory ? factory() : null;
+  return thread;
+}
+
+/** How many threads the SIMD gemm has run on (for a spectrum's meta): 2 once a helper started, else 1. */
+export function gemmThreadCount(): number {
+  return thread ? 2 : 1;
+}
