@@ -15,8 +15,11 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { setGemmThreadFactory, type GemmThread, type SharedWasmMemory } from '../linalg/gemmThreads';
 
-// Control block (Int32): the caller's task count, the command, the worker's done count, its status, nn's 9 arguments.
-const SEQ = 0, CMD = 1, DONE = 2, STATUS = 3, ARGS = 4;
+// Control block (Int32): the caller's task count, the command, the worker's done count, its status,
+// its start (1 once it waits for tasks), nn's 9 arguments.
+const SEQ = 0, CMD = 1, DONE = 2, STATUS = 3, READY = 4, ARGS = 5;
+/** How long a caller waits for the worker to start before it gives up on it (one thread then). */
+const START_TIMEOUT_MS = 20000;
 const RUN = 0, ATTACH = 1, EXIT = 2;
 
 const WORKER_SOURCE = `
@@ -25,6 +28,8 @@ const ctrl = new Int32Array(workerData.control);
 const port = workerData.port;
 let nn = null;
 let seq = 0;
+Atomics.store(ctrl, ${READY}, 1);
+Atomics.notify(ctrl, ${READY});
 for (;;) {
   Atomics.wait(ctrl, ${SEQ}, seq);
   seq = Atomics.load(ctrl, ${SEQ});
@@ -67,7 +72,8 @@ export function startGemmWorker(): GemmThread | null {
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, port: port2 }, transferList: [port2] });
+    // No execArgv: the code is plain CommonJS (not the parent's --import tsx or --input-type=module).
+    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { control, port: port2 }, transferList: [port2] });
   } catch {
     port1.close();
     return null;
@@ -108,9 +114,19 @@ export function startGemmWorker(): GemmThread | null {
     const status = ctrl[STATUS];
     if (status !== 0) throw new Error(status === 2 ? 'the gemm helper thread could not instantiate its module' : 'the gemm helper thread failed (nn trapped)');
   };
-  return {
+  let ready = false;
+  const helper: GemmThread = {
     start(module, memory, args) {
       if (closed) throw new Error('the gemm helper thread is closed');
+      if (!ready) {
+        // A worker that failed to start never answers: give up on it rather than wait for ever.
+        Atomics.wait(ctrl, READY, 0, START_TIMEOUT_MS);
+        if (Atomics.load(ctrl, READY) !== 1) {
+          helper.close();
+          throw new Error('the gemm helper thread did not start');
+        }
+        ready = true;
+      }
       if (memory !== memoryNow?.deref() || module !== moduleNow) {
         memoryNow = null;
         token++;
@@ -134,6 +150,7 @@ export function startGemmWorker(): GemmThread | null {
       port1.close();
     },
   };
+  return helper;
 }
 
 let installed = false;

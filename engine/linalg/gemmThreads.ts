@@ -36,6 +36,29 @@ export interface GemmThread {
  */
 export const GEMM_SPLIT_FLOPS = 2e6;
 
+let splitFlops = GEMM_SPLIT_FLOPS;
+let splits = 0;
+
+/** The flop threshold now (GEMM_SPLIT_FLOPS unless set: the tests split small products too). */
+export function gemmSplitFlops(): number {
+  return splitFlops;
+}
+
+/** Sets the flop threshold of a split (a test's knob; GEMM_SPLIT_FLOPS restores it). */
+export function setGemmSplitFlops(flops: number): void {
+  splitFlops = flops;
+}
+
+/** How many nn calls have split with the helper in this thread so far. */
+export function gemmSplitCount(): number {
+  return splits;
+}
+
+/** Counts one split call (simdGemm.ts). */
+export function noteGemmSplit(): void {
+  splits++;
+}
+
 let factory: (() => GemmThread | null) | null = null;
 let thread: GemmThread | null | undefined;
 

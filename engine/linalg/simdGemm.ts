@@ -17,7 +17,7 @@
 import { compileWasm, compileWasmBytes, wasmApi } from '../wasm';
 import { DENSE_KERNELS_BASE64 } from './denseKernelBytes';
 import { DENSE_KERNELS_SHARED_BASE64 } from './denseKernelSharedBytes';
-import { gemmThread, GEMM_SPLIT_FLOPS, type GemmThread } from './gemmThreads';
+import { gemmSplitFlops, gemmThread, noteGemmSplit, type GemmThread } from './gemmThreads';
 
 const uleb = (v: number): number[] => {
   const o: number[] = [];
@@ -154,7 +154,7 @@ export interface SimdHeap {
  * A kernel instance with `doubles` float64 of its own memory, or null (no WebAssembly SIMD, or too
  * large: ≤ 2 GB). Where a helper thread is installed (engine/linalg/gemmThreads.ts) and shared
  * memory exists, and `threads` is not false, the memory is shared and nn calls of at least
- * GEMM_SPLIT_FLOPS split their rows with the helper (the same bits); otherwise everything runs here.
+ * GEMM_SPLIT_FLOPS (gemmThreads.ts) split their rows with the helper (the same bits); otherwise everything runs here.
  */
 export function simdHeap(doubles: number, threads = true): SimdHeap | null {
   if (!simdModule(false)) return null;
@@ -198,11 +198,12 @@ export function simdHeap(doubles: number, threads = true): SimdHeap | null {
       const N4 = N & ~3;
       // With the helper: it takes the last rows of the 4-aligned block (a multiple of 4, so the same
       // 4 × 4 tiles), the caller the first rows and then the remainders; disjoint parts of C.
-      let helped = split !== null && M4 >= 8 && N4 > 0 && 2 * M4 * N4 * K >= GEMM_SPLIT_FLOPS;
+      let helped = split !== null && M4 >= 8 && N4 > 0 && 2 * M4 * N4 * K >= gemmSplitFlops();
       let mine = helped ? (M4 >> 3) << 2 : M4;
       if (helped) {
         try {
           split!.thread.start(mod, memory, [M4 - mine, N4, K, (aOff + mine * lda) * 8, lda * 8, bOff * 8, ldb * 8, (cOff + mine * ldc) * 8, ldc * 8]);
+          noteGemmSplit();
         } catch {
           helped = false; // the helper is gone (closed): all rows here
           mine = M4;
