@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { installGemmWorker, startGemmWorker } from '../engine/io/gemmWorker';
+import { gemmThreadsFor } from '../engine/io/runner';
 import { GEMM_SPLIT_FLOPS, gemmSplitCount, gemmThread, setGemmSplitFlops, setGemmThreadFactory } from '../engine/linalg/gemmThreads';
 import { simdHeap } from '../engine/linalg/simdGemm';
 import { symmetricEigen } from '../engine/linalg/symmetricEigen';
@@ -166,6 +167,25 @@ describe('without shared memory or a helper', () => {
     try {
       expect(installGemmWorker()).toBe(false);
       expect(simdHeap(50000)!.threads).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env.GLASSMODES_THREADS;
+      else process.env.GLASSMODES_THREADS = saved;
+    }
+  });
+});
+
+describe('the runner gives its workers a helper thread only where there is a core for it', () => {
+  it('one worker on two cores gets one, two workers on two cores none, and GLASSMODES_THREADS=1 none', () => {
+    expect(gemmThreadsFor(1, 10, 2)).toBe(true);
+    expect(gemmThreadsFor(undefined, 1, 2)).toBe(true); // one item: one worker
+    expect(gemmThreadsFor(2, 10, 2)).toBe(false);
+    expect(gemmThreadsFor(undefined, 10, 2)).toBe(false);
+    expect(gemmThreadsFor(4, 10, 8)).toBe(true);
+    expect(gemmThreadsFor(1, 10, 1)).toBe(false);
+    const saved = process.env.GLASSMODES_THREADS;
+    process.env.GLASSMODES_THREADS = '1';
+    try {
+      expect(gemmThreadsFor(1, 10, 16)).toBe(false);
     } finally {
       if (saved === undefined) delete process.env.GLASSMODES_THREADS;
       else process.env.GLASSMODES_THREADS = saved;
