@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { installGemmWorker, startGemmWorker } from '../engine/io/gemmWorker';
 import { gemmThreadsFor } from '../engine/io/runner';
-import { GEMM_SPLIT_FLOPS, gemmSplitCount, gemmThread, setGemmSplitFlops, setGemmThreadFactory } from '../engine/linalg/gemmThreads';
+import { GEMM_SPLIT_FLOPS, gemmHelperChunks, gemmSplitCount, gemmThread, setGemmSplitFlops, setGemmThreadFactory } from '../engine/linalg/gemmThreads';
 import { simdHeap } from '../engine/linalg/simdGemm';
 import { symmetricEigen } from '../engine/linalg/symmetricEigen';
 import { sparseHessian } from '../engine/hessian/sparse';
@@ -99,8 +99,10 @@ describe('the dense eigensolver and the supernodal factor with the helper thread
   it('symmetricEigen (divide and conquer, order 420): the same eigenvalue and eigenvector bits with and without the helper', () => {
     const n = 420;
     const a = randomSymmetric(n, 42);
+    const chunks = gemmHelperChunks();
     const { two, one, splits } = withAndWithout(() => symmetricEigen(a, n, { method: 'divide-and-conquer' }));
     expect(splits).toBeGreaterThan(10);
+    expect(gemmHelperChunks()).toBeGreaterThan(chunks); // the helper did some of the work
     expect(sameBits(two.values, one.values)).toBe(true);
     expect(sameBits(two.vectors!, one.vectors!)).toBe(true);
   });
@@ -120,8 +122,10 @@ describe('the dense eigensolver and the supernodal factor with the helper thread
       solveShifted(f, b, x, 2);
       return { pivots: f.pivots.slice(), panels: f.panels.map((p) => p.slice()), inertia: [f.negative, f.zero, f.positive], x };
     };
+    const chunks = gemmHelperChunks();
     const { two, one, splits } = withAndWithout(run, 2e5);
     expect(splits).toBeGreaterThan(0);
+    expect(gemmHelperChunks()).toBeGreaterThan(chunks);
     expect(two.inertia).toEqual(one.inertia);
     expect(sameBits(two.pivots, one.pivots)).toBe(true);
     expect(two.panels.every((p, s) => sameBits(p, one.panels[s]))).toBe(true);

@@ -15,29 +15,38 @@ export interface SharedWasmMemory {
   buffer: ArrayBufferLike;
 }
 
-/** A helper thread that runs one gemm task at a time, synchronously for the caller. */
+/**
+ * A helper thread that shares one gemm task at a time with its caller, synchronously for the caller.
+ * The task's rows are cut into chunks (a multiple of 4 rows each, so the same 4 × 4 tiles) that
+ * either thread claims one at a time: when the helper wakes late or is descheduled (other work on
+ * the cores), the caller does more of the chunks instead of waiting for a fixed half.
+ */
 export interface GemmThread {
   /**
-   * Starts `nn(...args)` of an instance of `module` (the hand-assembled gemm, imports env.mem) on
-   * `memory` in the helper thread and returns at once (the helper instantiates the module on a new
-   * memory once, before its first task on it). `args` are the export's byte arguments.
+   * Posts `nn(rows, ...)` of an instance of `module` (the hand-assembled gemm, imports env.mem) on
+   * `memory` as `chunks` chunks of `chunkRows` rows (the last may be shorter) and returns at once;
+   * the helper instantiates the module on a new memory once, before its first task on it. `args`:
+   * the export's nine byte arguments for all the rows (M, N, K, a, lda, b, ldb, c, ldc).
    */
-  start(module: object, memory: SharedWasmMemory, args: readonly number[]): void;
-  /** Returns once the task started last is done; throws if it failed. */
-  wait(): void;
+  start(module: object, memory: SharedWasmMemory, args: readonly number[], chunkRows: number): number;
+  /** The next unclaimed chunk of the task for the caller to run itself, or −1 when none is left. */
+  claim(): number;
+  /** Returns once the helper has finished the chunks it claimed (their number); throws if one failed. */
+  wait(): number;
   /** Stops the helper (later calls to start throw; the heaps fall back to one thread). */
   close(): void;
 }
 
 /**
  * Calls split only above this many flops (2 M N K): below it the helper's wake-up (tens of µs) and
- * the caller's wait cost more than the half of the product they save. Measured on the N = 1000 dense
+ * the caller's wait cost more than the share of the product they save. Measured on the N = 1000 dense
  * path (docs/BENCHMARKS.md, 2026-12-02).
  */
 export const GEMM_SPLIT_FLOPS = 2e6;
 
 let splitFlops = GEMM_SPLIT_FLOPS;
 let splits = 0;
+let helperChunks = 0;
 
 /** The flop threshold now (GEMM_SPLIT_FLOPS unless set: the tests split small products too). */
 export function gemmSplitFlops(): number {
@@ -54,9 +63,19 @@ export function gemmSplitCount(): number {
   return splits;
 }
 
+/** How many chunks of split calls the helper thread has run so far (the rest ran on the callers). */
+export function gemmHelperChunks(): number {
+  return helperChunks;
+}
+
 /** Counts one split call (simdGemm.ts). */
 export function noteGemmSplit(): void {
   splits++;
+}
+
+/** Counts the chunks the helper ran of one split call (simdGemm.ts). */
+export function noteHelperChunks(chunks: number): void {
+  helperChunks += chunks;
 }
 
 let factory: (() => GemmThread | null) | null = null;

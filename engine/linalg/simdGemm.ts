@@ -17,7 +17,7 @@
 import { compileWasm, compileWasmBytes, wasmApi } from '../wasm';
 import { DENSE_KERNELS_BASE64 } from './denseKernelBytes';
 import { DENSE_KERNELS_SHARED_BASE64 } from './denseKernelSharedBytes';
-import { gemmSplitFlops, gemmThread, noteGemmSplit, type GemmThread } from './gemmThreads';
+import { gemmSplitFlops, gemmThread, noteGemmSplit, noteHelperChunks, type GemmThread } from './gemmThreads';
 
 const uleb = (v: number): number[] => {
   const o: number[] = [];
@@ -196,21 +196,21 @@ export function simdHeap(doubles: number, threads = true): SimdHeap | null {
       if (M <= 0 || N <= 0 || K <= 0) return;
       const M4 = M & ~3;
       const N4 = N & ~3;
-      // With the helper: it takes the last rows of the 4-aligned block (a multiple of 4, so the same
-      // 4 × 4 tiles), the caller the first rows and then the remainders; disjoint parts of C.
-      let helped = split !== null && M4 >= 8 && N4 > 0 && 2 * M4 * N4 * K >= gemmSplitFlops();
-      let mine = helped ? (M4 >> 3) << 2 : M4;
+      // With the helper: the 4-aligned block's rows in chunks (multiples of 4: the same 4 × 4 tiles)
+      // that either thread claims; the caller first does the remainders (disjoint entries of C).
+      const helped = split !== null && M4 >= 8 && N4 > 0 && 2 * M4 * N4 * K >= gemmSplitFlops();
+      let chunks = 0;
+      const chunkRows = helped ? Math.max(4, (Math.ceil(M4 / CHUNKS) + 3) & ~3) : M4;
       if (helped) {
         try {
-          split!.thread.start(mod, memory, [M4 - mine, N4, K, (aOff + mine * lda) * 8, lda * 8, bOff * 8, ldb * 8, (cOff + mine * ldc) * 8, ldc * 8]);
+          chunks = split!.thread.start(mod, memory, [M4, N4, K, aOff * 8, lda * 8, bOff * 8, ldb * 8, cOff * 8, ldc * 8], chunkRows);
           noteGemmSplit();
         } catch {
-          helped = false; // the helper is gone (closed): all rows here
-          mine = M4;
+          chunks = 0; // the helper is gone (closed): all rows here
         }
       }
       try {
-        if (mine > 0 && N4 > 0) kernel(mine, N4, K, aOff * 8, lda * 8, bOff * 8, ldb * 8, cOff * 8, ldc * 8);
+        if (chunks === 0 && M4 > 0 && N4 > 0) kernel(M4, N4, K, aOff * 8, lda * 8, bOff * 8, ldb * 8, cOff * 8, ldc * 8);
         // The remainders: the last N % 4 columns of the first M4 rows, then the last M % 4 rows.
         for (let i = 0; i < M; i++) {
           const a0 = aOff + i * lda;
@@ -221,12 +221,19 @@ export function simdHeap(doubles: number, threads = true): SimdHeap | null {
             heap[c0 + j] += s;
           }
         }
+        for (let c = chunks > 0 ? split!.thread.claim() : -1; c >= 0; c = split!.thread.claim()) {
+          const r0 = c * chunkRows;
+          kernel(Math.min(chunkRows, M4 - r0), N4, K, (aOff + r0 * lda) * 8, lda * 8, bOff * 8, ldb * 8, (cOff + r0 * ldc) * 8, ldc * 8);
+        }
       } finally {
-        if (helped) split!.thread.wait();
+        if (chunks > 0) noteHelperChunks(split!.thread.wait());
       }
     },
   };
 }
+
+/** A split call's rows go in about this many chunks (claimed one at a time by either thread). */
+const CHUNKS = 16;
 
 /** Heaps below this many doubles (256 KB) never split a call: their memory stays unshared. */
 const SPLIT_MIN_DOUBLES = 32768;
