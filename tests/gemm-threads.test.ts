@@ -85,9 +85,9 @@ describe('nn split between the caller and the helper thread', () => {
       const h = simdHeap(60000)!;
       expect(h.threads).toBe(2);
       const before = gemmSplitCount();
-      h.nn(64, 64, 64, 0, 64, 4096, 64, 8192, 64); // 5·10^5 flops: below GEMM_SPLIT_FLOPS
+      h.nn(128, 64, 128, 0, 128, 16384, 64, 24576, 64); // 2·10^6 flops: below GEMM_SPLIT_FLOPS
       expect(gemmSplitCount()).toBe(before);
-      h.nn(128, 64, 128, 0, 128, 16384, 64, 24576, 64); // 2·10^6 flops
+      h.nn(128, 128, 128, 0, 128, 16384, 128, 32768, 128); // 4·10^6 flops
       expect(gemmSplitCount()).toBe(before + 1);
     } finally {
       installGemmWorker({ enabled: false });

@@ -38,11 +38,12 @@ export interface GemmThread {
 }
 
 /**
- * Calls split only above this many flops (2 M N K): below it the helper's wake-up (tens of µs) and
- * the caller's wait cost more than the share of the product they save. Measured on the N = 1000 dense
- * path (docs/BENCHMARKS.md, 2026-12-02).
+ * Calls split only from this many flops (2 M N K): below it the helper's wake-up and the claims cost
+ * more than the share of the product they save. Measured (docs/BENCHMARKS.md, 2026-12-02, with only
+ * one core free): a split costs the caller ~0.03–0.05 ms (128 × 64 × 128, 2·10^6 flops: 0.16 against
+ * 0.12 ms), so 4·10^6 flops (~0.25 ms on one core) leaves the helper room to win.
  */
-export const GEMM_SPLIT_FLOPS = 2e6;
+export const GEMM_SPLIT_FLOPS = 4e6;
 
 let splitFlops = GEMM_SPLIT_FLOPS;
 let splits = 0;
