@@ -11,7 +11,9 @@
  * The module is assembled here from its bytes (no build step, no file): one exported function
  * nn(M, N, K, a, lda, b, ldb, c, ldc), byte addresses and strides, M and N multiples of 4; the
  * remainders are done in JS on the same memory. Where WebAssembly or its SIMD is missing, simdHeap
- * returns null and the caller keeps the scalar kernel.
+ * returns null and the caller keeps the scalar kernel. Where the host installed a helper thread
+ * (engine/linalg/gemmThreads.ts), large nn calls share their rows with it on a shared memory: the
+ * same tiles on the same rows, the same bits.
  */
 
 import { compileWasm, compileWasmBytes, wasmApi } from '../wasm';
