@@ -16,6 +16,9 @@
  * Accuracy: max ‖Hv − λv‖/λ_max (sparse float64 Hessian), max |VVᵀ − I|, the largest eigenvalue
  * difference from the first path run, and the lowest 200 non-zero eigenvalues against numpy's.
  *
+ * The SIMD gemm splits its large products with a helper thread (engine/io/gemmWorker.ts) unless
+ * GLASSMODES_THREADS=1: the SIMD rows and symmetricEigen say how many gemm threads ran.
+ *
  *   node --import tsx bench/linalg.bench.ts [--sizes 125,512,1000] [--skip-ql 1000] [--skip-unblocked 1000] [--skip-js 1000] [--no-numpy] [--cold]
  */
 import { join, resolve } from 'node:path';
@@ -33,6 +36,12 @@ import { applyReflectorsToRows, applyReflectorsToRowsUnblocked, householderTridi
 import { nnSlabs, simdHeap } from '../engine/linalg/simdGemm';
 import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
 import { gemmNT, tridiagonalDivideConquer } from '../engine/linalg/divideConquer';
+import { installGemmWorker } from '../engine/io/gemmWorker';
+import { gemmSplitCount, gemmThreadCount } from '../engine/linalg/gemmThreads';
+
+installGemmWorker();
+/** ", 2 gemm threads (n split calls)" once the helper ran, else ", 1 gemm thread". */
+const threadNote = (splitsBefore: number) => (gemmThreadCount() > 1 ? `, 2 gemm threads (${gemmSplitCount() - splitsBefore} split products)` : ', 1 gemm thread');
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
@@ -170,6 +179,7 @@ for (const particles of sizes) {
   const divideAndConquer = (label: string, tri: Tridiagonal, tTri: number, back: (t: Tridiagonal, n: number, zt: Float64Array) => void, simd: boolean) => {
     const d = tri.diagonal.slice();
     const zt = new Float64Array(n * n);
+    const splits = gemmSplitCount();
     let t0 = now();
     const stats = tridiagonalDivideConquer(d, tri.offDiagonal, zt, { simd });
     const tSolve = now() - t0;
@@ -177,7 +187,7 @@ for (const particles of sizes) {
     back(tri, n, zt);
     const tBack = now() - t0;
     const acc = accuracy(h, n, d, zt);
-    rows.push(`| ${particles} | ${n} | ${label} + divide & conquer (${stats.deflated} deflated, Q·U ${sec(stats.gemmSeconds)} s) | ${sec(tTri)} | ${sec(tSolve)} | ${sec(tBack)} | ${sec(tTri + tSolve + tBack)} | ${fmt(acc.residual)} | ${fmt(acc.orth)} | ${deltaLambda(d)} |`);
+    rows.push(`| ${particles} | ${n} | ${label} + divide & conquer (${stats.deflated} deflated, Q·U ${sec(stats.gemmSeconds)} s${simd ? threadNote(splits) : ''}) | ${sec(tTri)} | ${sec(tSolve)} | ${sec(tBack)} | ${sec(tTri + tSolve + tBack)} | ${fmt(acc.residual)} | ${fmt(acc.orth)} | ${deltaLambda(d)} |`);
     console.error(rows.at(-1));
     reference ??= d;
     return d;
@@ -213,11 +223,12 @@ for (const particles of sizes) {
     console.error(rows.at(-1));
   }
   // The production call end to end, then LAPACK on the same matrix.
+  const splits = gemmSplitCount();
   t0 = now();
   const eig = symmetricEigen(dense, n);
   const tEngine = now() - t0;
   const acc = accuracy(h, n, eig.values, eig.vectors!);
-  rows.push(`| ${particles} | ${n} | symmetricEigen (end to end${cold ? ', first call in the process' : ''}) | | | | ${sec(tEngine)} | ${fmt(acc.residual)} | ${fmt(acc.orth)} | ${deltaLambda(eig.values)} |`);
+  rows.push(`| ${particles} | ${n} | symmetricEigen (end to end${cold ? ', first call in the process' : ''}${threadNote(splits)}) | | | | ${sec(tEngine)} | ${fmt(acc.residual)} | ${fmt(acc.orth)} | ${deltaLambda(eig.values)} |`);
   console.error(rows.at(-1));
   if (withNumpy) {
     for (const threads of [undefined, 1]) {
@@ -228,7 +239,7 @@ for (const particles of sizes) {
       const lmax = Math.max(Math.abs(np.values[0]), Math.abs(np.values[n - 1]));
       let all = 0;
       for (let k = 0; k < n; k++) all = Math.max(all, Math.abs(eig.values[k] - np.values[k]) / lmax);
-      notes.push(`N = ${particles} (dN = ${n}): numpy ${np.numpy} eigh (${python}${threads ? `, OPENBLAS_NUM_THREADS=${threads}` : ', OpenBLAS default threads'}) ${sec(np.seconds)} s; symmetricEigen ${sec(tEngine)} s = **${(tEngine / np.seconds).toFixed(2)}×**; symmetricEigen vs eigh: lowest 200 non-zero eigenvalues ${fmt(lowest)} relative, all ${fmt(all)} λ_max`);
+      notes.push(`N = ${particles} (dN = ${n}): numpy ${np.numpy} eigh (${python}${threads ? `, OPENBLAS_NUM_THREADS=${threads}` : ', OpenBLAS default threads'}) ${sec(np.seconds)} s; symmetricEigen${threadNote(splits)} ${sec(tEngine)} s = **${(tEngine / np.seconds).toFixed(2)}×**; symmetricEigen vs eigh: lowest 200 non-zero eigenvalues ${fmt(lowest)} relative, all ${fmt(all)} λ_max`);
       console.error(notes.at(-1));
     }
   }

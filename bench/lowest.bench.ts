@@ -20,6 +20,10 @@ import { boxSide, validateSettings } from '../engine/model/settings';
 import { randomConfiguration, runQuenchStage } from '../engine/pipeline/stages';
 import { referenceSpectrum } from '../engine/spectrum';
 import { lowestSpectrum } from '../engine/spectrum/lowest';
+import { installGemmWorker } from '../engine/io/gemmWorker';
+
+// The SIMD gemm's helper thread, as in the CLI (GLASSMODES_THREADS=1: one thread).
+installGemmWorker();
 
 const cache = join(tmpdir(), 'glassmodes-bench-lowest');
 mkdirSync(cache, { recursive: true });

@@ -19,6 +19,10 @@ import { denseHessian, sparseHessian } from '../engine/hessian/sparse';
 import { computeSpectrum, measureContract } from '../engine/spectrum';
 import { openDevice } from '../engine/compute/device';
 import { createPairKernels, neighbourTable } from '../engine/compute/pairKernels';
+import { installGemmWorker } from '../engine/io/gemmWorker';
+
+// The SIMD gemm's helper thread, as in the CLI (GLASSMODES_THREADS=1: one thread).
+installGemmWorker();
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);

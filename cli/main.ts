@@ -14,6 +14,7 @@ import { reproduceCommand, REPRODUCE_USAGE } from './commands/reproduce';
 import { exportModesCommand, EXPORT_MODES_USAGE, importCommand, IMPORT_USAGE } from './commands/exchange';
 import { slurmCommand, SLURM_USAGE } from './commands/slurm';
 import { modesCommand, MODES_USAGE } from './commands/modes';
+import { installGemmWorker } from '../engine/io/gemmWorker';
 
 type Command = { usage: string; summary: string; run: (args: string[]) => number | Promise<number> };
 
@@ -56,6 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(APP_VERSION);
     return EXIT.ok;
   }
+  // The SIMD gemm of the dense path and the certificate's factor may split its large products with a
+  // helper thread (started when first needed; GLASSMODES_THREADS=1: one thread).
+  installGemmWorker();
   const command = COMMANDS[name];
   if (!command) {
     console.error(`glassmodes: unknown command '${name}'\n\n${help()}`);

@@ -17,6 +17,7 @@ import { chainDir } from './chainRun';
 import { runSample, type SampleOutcome, type Stage } from './sampleRun';
 import { chainEntries, type ChainEntry, type ChainReport } from '../pipeline/chain';
 import { runChain, type ChainOutcome } from './chainRun';
+import { threadsDisabled } from './gemmWorker';
 
 export type RunEvent =
   | { type: 'progress'; sampleId: string; stage: Stage; fraction: number; message: string }
@@ -143,6 +144,16 @@ export function workerEntry(name: 'sampleWorker'): URL {
   return new URL(`./${name}.${import.meta.url.endsWith('.ts') ? 'ts' : 'mjs'}`, import.meta.url);
 }
 
+/**
+ * Whether each of the pool's workers may start a helper thread for its SIMD gemm
+ * (engine/io/gemmWorker.ts): only where the workers leave a core each for it, and not under
+ * GLASSMODES_THREADS=1.
+ */
+export function gemmThreadsFor(jobs: number | undefined, items: number, cores = availableParallelism()): boolean {
+  const workers = Math.max(1, Math.min(jobs ?? cores, items));
+  return !threadsDisabled() && 2 * workers <= cores;
+}
+
 /** A worker for the script: TypeScript sources go through tsWorkerBootstrap.mjs, which registers tsx. */
 export function startWorker(script: string | URL): Worker {
   const href = typeof script === 'string' ? pathToFileURL(script).href : script.href;
@@ -234,7 +245,7 @@ export async function runProject(dir: string, options: RunOptions = {}): Promise
   await workerPool(queue, options, summary, emit, {
     start: (worker, s, stop) => {
       emit({ type: 'sample-start', sampleId: s.id });
-      worker.postMessage({ type: 'run', dir, index: s.index, stop });
+      worker.postMessage({ type: 'run', dir, index: s.index, stop, gemmThreads: gemmThreadsFor(options.jobs, queue.length) });
     },
     message: (s, m) => {
       if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
@@ -313,7 +324,7 @@ async function runChains(dir: string, project: ProjectFile, options: RunOptions)
   }
 
   await workerPool(queue, options, summary, emit, {
-    start: (worker, chain, stop) => worker.postMessage({ type: 'run-chain', dir, chain: chain.index, stop }),
+    start: (worker, chain, stop) => worker.postMessage({ type: 'run-chain', dir, chain: chain.index, stop, gemmThreads: gemmThreadsFor(options.jobs, queue.length) }),
     message: (chain, m) => {
       if (m.type === 'progress') emit({ type: 'progress', sampleId: m.sampleId, stage: m.stage, fraction: m.fraction, message: m.message });
       else if (m.type === 'sample-outcome') recordSample(m.sampleId, m.outcome as SampleOutcome);

@@ -1,6 +1,7 @@
 /**
  * Worker-thread entry: runs one sample (or one chain) at a time for the runner and reports progress.
- * Messages in: { type: 'run', dir, index, stop? } | { type: 'run-chain', dir, chain, stop? } | { type: 'stop' }.
+ * Messages in: { type: 'run', dir, index, stop?, gemmThreads? } | { type: 'run-chain', dir, chain, stop?, gemmThreads? } | { type: 'stop' }
+ * (gemmThreads: the SIMD gemm may split its large products with a helper thread, engine/io/gemmWorker.ts).
  * `stop` is a SharedArrayBuffer of one Int32 that the runner sets to 1 to ask for a stop: the
  * Monte Carlo and the quench are synchronous loops, during which no message reaches this thread,
  * but they poll the flag between sweeps and iterations, write their checkpoint and return.
@@ -12,6 +13,7 @@ import { openProject } from './project';
 import { runSample } from './sampleRun';
 import { runChain } from './chainRun';
 import { chainEntries } from '../pipeline/chain';
+import { installGemmWorker } from './gemmWorker';
 
 if (!parentPort) throw new Error('sampleWorker must run in a worker thread');
 const port = parentPort;
@@ -19,7 +21,8 @@ let stopRequested = false;
 let stopFlag: Int32Array | undefined;
 const shouldStop = () => stopRequested || (stopFlag !== undefined && Atomics.load(stopFlag, 0) === 1);
 
-type Message = { type: 'run'; dir: string; index: number; stop?: SharedArrayBuffer } | { type: 'run-chain'; dir: string; chain: number; stop?: SharedArrayBuffer } | { type: 'stop' };
+// gemmThreads: whether this worker may start a helper thread for its SIMD gemm (the runner's gemmThreadsFor).
+type Message = { type: 'run'; dir: string; index: number; stop?: SharedArrayBuffer; gemmThreads?: boolean } | { type: 'run-chain'; dir: string; chain: number; stop?: SharedArrayBuffer; gemmThreads?: boolean } | { type: 'stop' };
 
 port.on('message', async (message: Message) => {
   if (message.type === 'stop') {
@@ -28,6 +31,7 @@ port.on('message', async (message: Message) => {
   }
   stopRequested = false;
   stopFlag = message.stop ? new Int32Array(message.stop) : undefined;
+  installGemmWorker({ enabled: message.gemmThreads === true });
   if (message.type === 'run-chain') {
     const project = openProject(message.dir);
     const chain = chainEntries(project.settings)[message.chain];

@@ -11,11 +11,15 @@
  * The module is assembled here from its bytes (no build step, no file): one exported function
  * nn(M, N, K, a, lda, b, ldb, c, ldc), byte addresses and strides, M and N multiples of 4; the
  * remainders are done in JS on the same memory. Where WebAssembly or its SIMD is missing, simdHeap
- * returns null and the caller keeps the scalar kernel.
+ * returns null and the caller keeps the scalar kernel. Where the host installed a helper thread
+ * (engine/linalg/gemmThreads.ts), large nn calls share their rows with it on a shared memory: the
+ * same tiles on the same rows, the same bits.
  */
 
 import { compileWasm, compileWasmBytes, wasmApi } from '../wasm';
 import { DENSE_KERNELS_BASE64 } from './denseKernelBytes';
+import { DENSE_KERNELS_SHARED_BASE64 } from './denseKernelSharedBytes';
+import { gemmSplitFlops, gemmThread, noteGemmSplit, noteHelperChunks, type GemmThread } from './gemmThreads';
 
 const uleb = (v: number): number[] => {
   const o: number[] = [];
@@ -42,8 +46,12 @@ const sleb = (v: number): number[] => {
 const vec = (x: number[]): number[] => [...uleb(x.length), ...x];
 const name = (s: string): number[] => vec(Array.from(s, (c) => c.charCodeAt(0)));
 
-/** The module's bytes (WebAssembly 1.0 with the fixed-width SIMD proposal). */
-function moduleBytes(): Uint8Array {
+/**
+ * The module's bytes (WebAssembly 1.0 with the fixed-width SIMD proposal). `shared`: the memory
+ * import is declared shared (limits flag 3, at most 65536 pages; the threads proposal), for a memory
+ * that a helper thread runs the same module on (engine/linalg/gemmThreads.ts). The same code.
+ */
+function moduleBytes(shared: boolean): Uint8Array {
   // Parameters 0–8: M, N, K, a, lda, b, ldb, c, ldc (bytes). i32 locals 9–17, v128 locals 18–28.
   const I = 9, J = 10, P = 11, PA = 12, PB = 16, PC = 17, ACC = 18, BV0 = 26, BV1 = 27, X = 28;
   const get = (l: number) => [0x20, ...uleb(l)];
@@ -93,26 +101,41 @@ function moduleBytes(): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     0x01, ...vec([1, 0x60, 9, ...new Array(9).fill(0x7f), 0]),
-    0x02, ...vec([1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
+    0x02, ...vec([1, ...name('env'), ...name('mem'), 0x02, ...(shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1])]),
     0x03, ...vec([1, 0]),
     0x07, ...vec([1, ...name('nn'), 0x00, 0]),
     0x0a, ...vec([1, ...code]),
   ]);
 }
 
-/** The hand-assembled gemm module (cached). */
-function simdModule(): object | null {
-  return compileWasmBytes('simdGemm nn', moduleBytes);
+/** The hand-assembled gemm module (cached), for an unshared or a shared memory. */
+function simdModule(shared: boolean): object | null {
+  return compileWasmBytes(shared ? 'simdGemm nn shared' : 'simdGemm nn', () => moduleBytes(shared));
 }
 
 /** The kernels compiled from C (engine/linalg/wasm/kernels.c), on the same memory. */
-function kernelModule(): object | null {
-  return compileWasm(DENSE_KERNELS_BASE64);
+function kernelModule(shared: boolean): object | null {
+  return compileWasm(shared ? DENSE_KERNELS_SHARED_BASE64 : DENSE_KERNELS_BASE64);
+}
+
+/** A shared memory of `pages` pages and the helper thread, or null (no helper, no shared memory, or its modules refused). */
+function sharedMemory(pages: number, threads: boolean): { memory: { buffer: ArrayBufferLike }; thread: GemmThread } | null {
+  if (!threads || typeof SharedArrayBuffer === 'undefined') return null;
+  const thread = gemmThread();
+  if (!thread || !simdModule(true) || !kernelModule(true)) return null;
+  try {
+    const memory = new wasmApi!.Memory({ initial: pages, maximum: pages, shared: true });
+    return memory.buffer instanceof SharedArrayBuffer ? { memory, thread } : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface SimdHeap {
   /** The kernel's memory as doubles: operands are given as element offsets into it. */
   heap: Float64Array;
+  /** 2 where large nn calls split their rows with the helper thread (a shared memory), else 1. */
+  threads: number;
   /** heap[cOff + i·ldc + j] += Σ_p heap[aOff + i·lda + p] · heap[bOff + p·ldb + j], i < M, j < N, p < K. */
   nn(M: number, N: number, K: number, aOff: number, lda: number, bOff: number, ldb: number, cOff: number, ldc: number): void;
   /**
@@ -129,20 +152,30 @@ export interface SimdHeap {
   panelDots(len: number, j: number, xOff: number, v0: number, vs: number, w0: number, ws: number, dvOff: number, dwOff: number): void;
 }
 
-/** A kernel instance with `doubles` float64 of its own memory, or null (no WebAssembly SIMD, or too large: ≤ 2 GB). */
-export function simdHeap(doubles: number): SimdHeap | null {
-  const mod = simdModule();
-  if (!mod) return null;
+/**
+ * A kernel instance with `doubles` float64 of its own memory, or null (no WebAssembly SIMD, or too
+ * large: ≤ 2 GB). Where a helper thread is installed (engine/linalg/gemmThreads.ts) and shared
+ * memory exists, and `threads` is not false, the memory is shared and nn calls of at least
+ * GEMM_SPLIT_FLOPS (gemmThreads.ts) split their rows with the helper (the same bits); otherwise everything runs here.
+ */
+export function simdHeap(doubles: number, threads = true): SimdHeap | null {
+  if (!simdModule(false)) return null;
   const pages = Math.max(1, Math.ceil((doubles * 8) / 65536));
   if (pages > 32768) return null;
-  let memory: { buffer: ArrayBuffer };
-  try {
-    memory = new wasmApi!.Memory({ initial: pages });
-  } catch {
-    return null;
+  const split = doubles >= SPLIT_MIN_DOUBLES ? sharedMemory(pages, threads) : null;
+  const shared = split !== null;
+  let memory: { buffer: ArrayBufferLike };
+  if (split) memory = split.memory;
+  else {
+    try {
+      memory = new wasmApi!.Memory({ initial: pages });
+    } catch {
+      return null;
+    }
   }
+  const mod = simdModule(shared)!;
   const kernel = new wasmApi!.Instance(mod, { env: { mem: memory } }).exports.nn as (...args: number[]) => void;
-  const kmod = kernelModule();
+  const kmod = kernelModule(shared);
   if (!kmod) return null;
   const kexports = new wasmApi!.Instance(kmod, { env: { memory } }).exports;
   const symv = kexports.symv as (...args: number[]) => void;
@@ -151,6 +184,7 @@ export function simdHeap(doubles: number): SimdHeap | null {
   const heap = new Float64Array(memory.buffer, 0, doubles);
   return {
     heap,
+    threads: shared ? 2 : 1,
     panelUpdate(len, j, yOff, v0, vs, w0, ws, alphaOff, betaOff) {
       if (len > 0 && j > 0) panelUpdate(len, j, yOff * 8, v0 * 8, vs, w0 * 8, ws, alphaOff * 8, betaOff * 8);
     },
@@ -164,20 +198,47 @@ export function simdHeap(doubles: number): SimdHeap | null {
       if (M <= 0 || N <= 0 || K <= 0) return;
       const M4 = M & ~3;
       const N4 = N & ~3;
-      if (M4 > 0 && N4 > 0) kernel(M4, N4, K, aOff * 8, lda * 8, bOff * 8, ldb * 8, cOff * 8, ldc * 8);
-      // The remainders: the last N % 4 columns of the first M4 rows, then the last M % 4 rows.
-      for (let i = 0; i < M; i++) {
-        const a0 = aOff + i * lda;
-        const c0 = cOff + i * ldc;
-        for (let j = i < M4 ? N4 : 0; j < N; j++) {
-          let s = 0;
-          for (let p = 0; p < K; p++) s += heap[a0 + p] * heap[bOff + p * ldb + j];
-          heap[c0 + j] += s;
+      // With the helper: the 4-aligned block's rows in chunks (multiples of 4: the same 4 × 4 tiles)
+      // that either thread claims; the caller first does the remainders (disjoint entries of C).
+      const helped = split !== null && M4 >= 8 && N4 > 0 && 2 * M4 * N4 * K >= gemmSplitFlops();
+      let chunks = 0;
+      const chunkRows = helped ? Math.max(4, (Math.ceil(M4 / CHUNKS) + 3) & ~3) : M4;
+      if (helped) {
+        try {
+          chunks = split!.thread.start(mod, memory, [M4, N4, K, aOff * 8, lda * 8, bOff * 8, ldb * 8, cOff * 8, ldc * 8], chunkRows);
+          noteGemmSplit();
+        } catch {
+          chunks = 0; // the helper is gone (closed): all rows here
         }
+      }
+      try {
+        if (chunks === 0 && M4 > 0 && N4 > 0) kernel(M4, N4, K, aOff * 8, lda * 8, bOff * 8, ldb * 8, cOff * 8, ldc * 8);
+        // The remainders: the last N % 4 columns of the first M4 rows, then the last M % 4 rows.
+        for (let i = 0; i < M; i++) {
+          const a0 = aOff + i * lda;
+          const c0 = cOff + i * ldc;
+          for (let j = i < M4 ? N4 : 0; j < N; j++) {
+            let s = 0;
+            for (let p = 0; p < K; p++) s += heap[a0 + p] * heap[bOff + p * ldb + j];
+            heap[c0 + j] += s;
+          }
+        }
+        for (let c = chunks > 0 ? split!.thread.claim() : -1; c >= 0; c = split!.thread.claim()) {
+          const r0 = c * chunkRows;
+          kernel(Math.min(chunkRows, M4 - r0), N4, K, (aOff + r0 * lda) * 8, lda * 8, bOff * 8, ldb * 8, (cOff + r0 * ldc) * 8, ldc * 8);
+        }
+      } finally {
+        if (chunks > 0) noteHelperChunks(split!.thread.wait());
       }
     },
   };
 }
+
+/** A split call's rows go in about this many chunks (claimed one at a time by either thread). */
+const CHUNKS = 16;
+
+/** Heaps below this many doubles (256 KB) never split a call: their memory stays unshared. */
+const SPLIT_MIN_DOUBLES = 32768;
 
 /**
  * heap.nn on cache-sized slabs: K in slabs of kc, N in slabs of nc (the kc × nc block of B stays in

@@ -15,6 +15,7 @@ import { phaseAcceptance, startTuning, tuneAfterSweep } from '../sim/stepSize';
 import type { SpectrumResult } from '../spectrum';
 import type { SpectrumCalibration } from '../spectrum/calibration';
 import { DEFAULT_MODULI_TOLERANCE, elasticModuli, type ElasticModuli } from '../analysis/elasticity';
+import { gemmThreadCount } from '../linalg/gemmThreads';
 
 /** The δ a run starts from when δ = 'auto' (the paper's fixed value). */
 export const INITIAL_STEP = 0.2;
@@ -136,6 +137,8 @@ export async function runSpectrumStage(
     lowestEigenvalue: result.eigenvalues[0],
     largestEigenvalue: result.method === 'full' ? result.eigenvalues[size - 1] : null,
     storedEigenvalues,
+    // Threads of the SIMD gemm (engine/linalg/gemmThreads.ts): 2 once its helper thread ran in this process.
+    gemmThreads: gemmThreadCount(),
   };
   const report: string[] = [];
   if (result.unstable) report.push(`UNSTABLE: an eigenvalue below −${result.zeroTolerance.toExponential(1)} besides the ${result.zeroModes} zero modes`);

@@ -1,0 +1,232 @@
+/**
+ * The Node helper thread of the SIMD gemm (engine/linalg/gemmThreads.ts): one worker thread that
+ * waits on a control block in shared memory and runs the gemm module's nn on the caller's shared
+ * memory, the rows the caller gives it. The engine's calls are synchronous, so no messages flow while
+ * it works: the caller writes the task into the control block, Atomics.notify wakes the worker
+ * (blocked in Atomics.wait), both claim the task's chunks of rows one at a time (compare-and-swap)
+ * until none is left, and the caller Atomics.waits for the worker's finished count. A new memory (and the
+ * module to run on it) goes by a MessagePort, which the worker reads synchronously
+ * (receiveMessageOnPort) when the control block says so; it keeps only the last memory.
+ *
+ * The worker's code is plain JavaScript started with eval (no file: the same in a checkout under
+ * tsx, in dist/ and in the app's bundle); it is unref'd, so it never keeps a process alive.
+ * GLASSMODES_THREADS=1 (or 0) turns it off: everything on one thread, for A/B measurements.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { setGemmThreadFactory, type GemmThread, type SharedWasmMemory } from '../linalg/gemmThreads';
+
+// Control block (Int32):
+//   TASK: (task count << 2) | command, one word, so the worker reads both at once;
+//   DONE: the TASK word of the last ATTACH the worker has done (the caller waits for it);
+//   STATUS: 0, or 1 when a chunk trapped, 2 when a module did not instantiate;
+//   READY: 1 once the worker waits for tasks;
+//   NEXT: (task count & 0xffff) << 16 | the next chunk to claim: a claim (compare-and-swap) only
+//     succeeds for the task that is current, so a worker that wakes late cannot take a chunk of a
+//     newer task with the arguments of an older one;
+//   FIN: chunks the worker has finished of the current task; CHUNKS, ROWS: the task's chunks and
+//   rows per chunk; then nn's 9 byte arguments for all the task's rows.
+const TASK = 0, DONE = 1, STATUS = 2, READY = 3, NEXT = 4, FIN = 5, CHUNKS = 6, ROWS = 7, ARGS = 8;
+const RUN = 0, ATTACH = 1, EXIT = 2;
+/** How long a caller waits for the worker to start before it gives up on it (one thread then). */
+const START_TIMEOUT_MS = 20000;
+
+/** Claims the next chunk of the task `count` (low 16 bits) in `ctrl`, or −1: the caller's and the worker's code. */
+function claimChunk(ctrl: Int32Array, count: number): number {
+  const tag = (count & 0xffff) << 16;
+  for (;;) {
+    const v = Atomics.load(ctrl, NEXT);
+    if ((v & ~0xffff) !== tag) return -1;
+    const c = v & 0xffff;
+    if (c >= ctrl[CHUNKS]) return -1;
+    if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) === v) return c;
+  }
+}
+
+const WORKER_SOURCE = `
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const ctrl = new Int32Array(workerData.control);
+const port = workerData.port;
+// claimChunk above, written out (a function's source text is not stable under bundlers and minifiers).
+function claimChunk(ctrl, count) {
+  const tag = (count & 0xffff) << 16;
+  for (;;) {
+    const v = Atomics.load(ctrl, ${NEXT});
+    if ((v & ~0xffff) !== tag) return -1;
+    const c = v & 0xffff;
+    if (c >= ctrl[${CHUNKS}]) return -1;
+    if (Atomics.compareExchange(ctrl, ${NEXT}, v, v + 1) === v) return c;
+  }
+}
+let nn = null;
+let word = 0;
+Atomics.store(ctrl, ${READY}, 1);
+Atomics.notify(ctrl, ${READY});
+for (;;) {
+  Atomics.wait(ctrl, ${TASK}, word);
+  word = Atomics.load(ctrl, ${TASK});
+  const cmd = word & 3;
+  const count = word >>> 2;
+  if (cmd === ${EXIT}) break;
+  if (cmd === ${ATTACH}) {
+    let status = 0;
+    nn = null;
+    try {
+      const got = receiveMessageOnPort(port);
+      if (got && got.message.memory) {
+        nn = new WebAssembly.Instance(got.message.module, { env: { mem: got.message.memory } }).exports.nn;
+        if (typeof nn !== 'function') status = 2;
+      }
+    } catch (error) {
+      status = 2;
+    }
+    ctrl[${STATUS}] = status;
+    Atomics.store(ctrl, ${DONE}, word);
+    Atomics.notify(ctrl, ${DONE});
+    continue;
+  }
+  for (let c = claimChunk(ctrl, count); c >= 0; c = claimChunk(ctrl, count)) {
+    // The arguments are read after the claim: they are this task's (the caller waits for its chunks).
+    const a = ctrl.subarray(${ARGS}, ${ARGS + 9});
+    const rows = ctrl[${ROWS}];
+    const r0 = c * rows;
+    try {
+      nn(Math.min(rows, a[0] - r0), a[1], a[2], a[3] + r0 * a[4], a[4], a[5], a[6], a[7] + r0 * a[8], a[8]);
+    } catch (error) {
+      ctrl[${STATUS}] = 1;
+    }
+    Atomics.add(ctrl, ${FIN}, 1);
+    Atomics.notify(ctrl, ${FIN});
+  }
+}
+port.close();
+`;
+
+/** Whether the environment asks for one thread only (GLASSMODES_THREADS=1 or 0). */
+export function threadsDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.GLASSMODES_THREADS?.trim();
+  return v === '1' || v === '0';
+}
+
+/** Starts a helper thread (a Node worker) for the SIMD gemm, or null where shared memory is missing. */
+export function startGemmWorker(): GemmThread | null {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return null;
+  const control = new SharedArrayBuffer(4 * (ARGS + 9));
+  const ctrl = new Int32Array(control);
+  const { port1, port2 } = new MessageChannel();
+  let worker: Worker;
+  try {
+    // No execArgv: the code is plain CommonJS (not the parent's --import tsx or --input-type=module).
+    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { control, port: port2 }, transferList: [port2] });
+  } catch {
+    port1.close();
+    return null;
+  }
+  worker.unref();
+  port1.unref();
+  worker.on('error', () => {}); // a failure shows in the task's status; it must not take the process down
+  let count = 0;
+  // The memory the worker holds (weakly here: once the engine drops its heap, the worker is told to
+  // drop it too, so a 750 MB factor memory does not outlive its factor).
+  let memoryNow: WeakRef<SharedWasmMemory> | null = null;
+  let moduleNow: object | null = null;
+  let token = 0;
+  let closed = false;
+  let ready = false;
+  let mine = 0;
+  const post = (cmd: number) => {
+    count = (count + 1) & 0x1fffffff;
+    const word = (count << 2) | cmd;
+    Atomics.store(ctrl, TASK, word);
+    Atomics.notify(ctrl, TASK);
+    return word;
+  };
+  const attach = (message: object) => {
+    port1.postMessage(message);
+    const word = post(ATTACH);
+    for (let done = Atomics.load(ctrl, DONE); done !== word; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
+    if (ctrl[STATUS] !== 0) throw new Error('the gemm helper thread could not instantiate its module');
+  };
+  const released = new FinalizationRegistry<number>((t) => {
+    if (closed || t !== token) return;
+    memoryNow = null;
+    try {
+      attach({}); // drop it
+    } catch {
+      // nothing to drop
+    }
+  });
+  const helper: GemmThread = {
+    start(module, memory, args, chunkRows) {
+      if (closed) throw new Error('the gemm helper thread is closed');
+      if (!ready) {
+        // A worker that failed to start never answers: give up on it rather than wait for ever.
+        Atomics.wait(ctrl, READY, 0, START_TIMEOUT_MS);
+        if (Atomics.load(ctrl, READY) !== 1) {
+          helper.close();
+          throw new Error('the gemm helper thread did not start');
+        }
+        ready = true;
+      }
+      if (memory !== memoryNow?.deref() || module !== moduleNow) {
+        memoryNow = null;
+        token++;
+        attach({ module, memory });
+        memoryNow = new WeakRef(memory);
+        moduleNow = module;
+        released.register(memory, token);
+      }
+      const chunks = Math.ceil(args[0] / chunkRows);
+      for (let k = 0; k < 9; k++) ctrl[ARGS + k] = args[k];
+      ctrl[CHUNKS] = chunks;
+      ctrl[ROWS] = chunkRows;
+      ctrl[STATUS] = 0;
+      Atomics.store(ctrl, FIN, 0);
+      mine = 0;
+      // The claim word for the new task count, then the task itself.
+      Atomics.store(ctrl, NEXT, (((count + 1) & 0xffff) << 16) | 0);
+      post(RUN);
+      return chunks;
+    },
+    claim() {
+      const c = claimChunk(ctrl, count);
+      if (c >= 0) mine++;
+      return c;
+    },
+    wait() {
+      // Every chunk is claimed (the caller claims until none is left): wait for the worker's.
+      const theirs = ctrl[CHUNKS] - mine;
+      for (let fin = Atomics.load(ctrl, FIN); fin < theirs; fin = Atomics.load(ctrl, FIN)) Atomics.wait(ctrl, FIN, fin);
+      if (ctrl[STATUS] !== 0) throw new Error('the gemm helper thread failed (nn trapped)');
+      return theirs;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      memoryNow = moduleNow = null;
+      post(EXIT);
+      void worker.terminate();
+      port1.close();
+    },
+  };
+  return helper;
+}
+
+let installed = false;
+
+/**
+ * Installs the Node helper thread as the engine's gemm helper (started when first needed), unless
+ * GLASSMODES_THREADS=1 or this machine has one core. Returns whether it did. For the CLI process,
+ * the sample workers that run the spectrum stage, and the benches.
+ */
+export function installGemmWorker(options: { enabled?: boolean } = {}): boolean {
+  const enabled = options.enabled ?? (!threadsDisabled() && availableParallelism() >= 2);
+  if (!enabled) {
+    if (installed) setGemmThreadFactory(null);
+    installed = false;
+    return false;
+  }
+  if (!installed) setGemmThreadFactory(startGemmWorker);
+  installed = true;
+  return true;
+}
