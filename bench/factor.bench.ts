@@ -6,15 +6,12 @@
  *
  *   node --import tsx bench/factor.bench.ts [--particles 10000] [--sigma 0.6] [--repeats 1]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sparseHessian } from '../engine/hessian/sparse';
 import { factorShifted, supernodalCost, supernodesOf } from '../engine/hessian/multifrontalLDL';
 import { nestedDissectionOrder, symbolicFactor } from '../engine/hessian/sparseLDL';
 import { makeGlass } from '../engine/model/glass';
-import { boxSide, validateSettings } from '../engine/model/settings';
-import { randomConfiguration, runQuenchStage } from '../engine/pipeline/stages';
+import { boxSide } from '../engine/model/settings';
+import { benchGlass } from './benchGlass';
 import { installGemmWorker } from '../engine/io/gemmWorker';
 import { gemmSplitCount } from '../engine/linalg/gemmThreads';
 
@@ -25,24 +22,7 @@ const arg = (name: string, fallback: string) => {
 const particles = Number(arg('--particles', '10000'));
 const sigma = Number(arg('--sigma', '0.6'));
 const repeats = Number(arg('--repeats', '1'));
-const cache = join(tmpdir(), 'glassmodes-bench-lowest');
-mkdirSync(cache, { recursive: true });
-
-const settings = validateSettings({ model: { dim: 3, particles, taper: 2 }, sampling: { parentTemperature: 'inf' }, seed: 1 });
-const file = join(cache, `glass_${particles}.json`);
-let positions: Float64Array;
-let diameters: Float64Array;
-if (existsSync(file)) {
-  const g = JSON.parse(readFileSync(file, 'utf8'));
-  positions = Float64Array.from(g.positions);
-  diameters = Float64Array.from(g.diameters);
-} else {
-  const start = randomConfiguration(settings, 1);
-  const q = runQuenchStage(settings, start.positions, start.diameters);
-  positions = q.positions;
-  diameters = start.diameters;
-  writeFileSync(file, JSON.stringify({ positions: Array.from(positions), diameters: Array.from(diameters) }));
-}
+const { settings, positions, diameters } = benchGlass(particles);
 const h = sparseHessian(makeGlass(settings.model, diameters), positions);
 const symbolic = symbolicFactor(h, nestedDissectionOrder(h, positions, boxSide(settings.model)), { maxFlops: Infinity, maxBlocks: Infinity }).factor!;
 const sn = supernodesOf(symbolic);

@@ -11,43 +11,25 @@
  * Quenched glasses are cached in $TMPDIR/glassmodes-bench-lowest (the N = 10^5 quench is long).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sparseHessian, type SparseHessian } from '../engine/hessian/sparse';
 import { makeGlass } from '../engine/model/glass';
-import { boxSide, validateSettings } from '../engine/model/settings';
-import { randomConfiguration, runQuenchStage } from '../engine/pipeline/stages';
+import { boxSide } from '../engine/model/settings';
 import { referenceSpectrum } from '../engine/spectrum';
 import { lowestSpectrum } from '../engine/spectrum/lowest';
 import { installGemmWorker } from '../engine/io/gemmWorker';
+import { BENCH_GLASS_CACHE, benchGlass } from './benchGlass';
 
 // The SIMD gemm's helper thread, as in the CLI (GLASSMODES_THREADS=1: one thread).
 installGemmWorker();
 
-const cache = join(tmpdir(), 'glassmodes-bench-lowest');
-mkdirSync(cache, { recursive: true });
+const cache = BENCH_GLASS_CACHE;
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 
 function glassOf(particles: number) {
-  const settings = validateSettings({ model: { dim: 3, particles, taper: 2 }, sampling: { parentTemperature: 'inf' }, seed: 1, spectrum: { method: 'lowest', storedModes: 30 } });
-  const file = join(cache, `glass_${particles}.json`);
-  let positions: Float64Array;
-  let diameters: Float64Array;
-  if (existsSync(file)) {
-    const g = JSON.parse(readFileSync(file, 'utf8'));
-    positions = Float64Array.from(g.positions);
-    diameters = Float64Array.from(g.diameters);
-  } else {
-    const start = randomConfiguration(settings, 1);
-    const t = performance.now();
-    const q = runQuenchStage(settings, start.positions, start.diameters);
-    console.log(`  (quench N = ${particles}: ${((performance.now() - t) / 1000).toFixed(1)} s, max|f| ${q.maxForce.toExponential(1)})`);
-    positions = q.positions;
-    diameters = start.diameters;
-    writeFileSync(file, JSON.stringify({ positions: Array.from(positions), diameters: Array.from(diameters) }));
-  }
+  const { settings, positions, diameters } = benchGlass(particles);
   const glass = makeGlass(settings.model, diameters);
   return { h: sparseHessian(glass, positions), positions, side: boxSide(settings.model) };
 }
