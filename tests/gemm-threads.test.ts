@@ -178,6 +178,41 @@ describe('without shared memory or a helper', () => {
   });
 });
 
+describe('a helper thread that dies mid-run', () => {
+  it('is taken for dead after its stall timeout: the product is finished on the caller, right, and nothing waits for ever', async () => {
+    let worker: { terminate(): Promise<number> } | null = null;
+    const helper = startGemmWorker({ stallTimeoutMs: 300, onWorker: (w) => (worker = w) })!;
+    setGemmThreadFactory(() => helper);
+    setGemmSplitFlops(0);
+    try {
+      const first = simdHeap(100000)!;
+      expect(first.threads).toBe(2);
+      first.nn(200, 100, 100, 0, 100, 20000, 100, 30000, 100); // the helper starts and attaches
+      await worker!.terminate();
+      // A new memory: the dead helper would have to attach it. The attach times out, the helper is
+      // closed and the caller does every row (a helper that died holding claimed rows instead fails
+      // the product with "made no progress": its rows of C may be half written).
+      const second = simdHeap(100000)!;
+      const rng = createRng(9);
+      for (let i = 0; i < 40000; i++) second.heap[i] = normal(rng);
+      const expected = second.heap.slice(30000, 50000);
+      for (let i = 0; i < 200; i++) for (let j = 0; j < 100; j++) {
+        let sum = 0;
+        for (let p = 0; p < 100; p++) sum += second.heap[i * 100 + p] * second.heap[20000 + p * 100 + j];
+        expected[i * 100 + j] += sum;
+      }
+      const before = gemmSplitCount();
+      second.nn(200, 100, 100, 0, 100, 20000, 100, 30000, 100);
+      expect(gemmSplitCount()).toBe(before);
+      expect(Array.from(second.heap.subarray(30000, 50000)).every((v, i) => Math.abs(v - expected[i]) <= 1e-12 * (1 + Math.abs(expected[i])))).toBe(true);
+      expect(() => helper.start({}, {} as never, [8, 4, 4, 0, 0, 0, 0, 0, 0], 4)).toThrow(/closed/);
+    } finally {
+      setGemmSplitFlops(GEMM_SPLIT_FLOPS);
+      setGemmThreadFactory(null);
+    }
+  });
+});
+
 describe('the runner gives its workers a helper thread only where there is a core for it', () => {
   it('one worker on two cores gets one, two workers on two cores none, and GLASSMODES_THREADS=1 none', () => {
     expect(gemmThreadsFor(1, 10, 2)).toBe(true);

@@ -30,6 +30,13 @@ const TASK = 0, DONE = 1, STATUS = 2, READY = 3, NEXT = 4, FIN = 5, CHUNKS = 6, 
 const RUN = 0, ATTACH = 1, EXIT = 2;
 /** How long a caller waits for the worker to start before it gives up on it (one thread then). */
 const START_TIMEOUT_MS = 20000;
+/**
+ * How long a caller waits for the worker's next step (a chunk of rows, ≤ ~0.1 s at the sizes here;
+ * an attach) before it takes the worker for dead and fails the computation with that said, rather
+ * than waiting for ever (a worker killed mid-task never answers; its exit event cannot reach a caller
+ * blocked in Atomics.wait). The wait's clock is monotonic, so a suspended laptop does not trip it.
+ */
+const STALL_TIMEOUT_MS = 120000;
 
 /** Claims the next chunk of the task `count` (low 16 bits) in `ctrl`, or −1: the caller's and the worker's code. */
 function claimChunk(ctrl: Int32Array, count: number): number {
@@ -109,7 +116,8 @@ export function threadsDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /** Starts a helper thread (a Node worker) for the SIMD gemm, or null where shared memory is missing. */
-export function startGemmWorker(): GemmThread | null {
+export function startGemmWorker(options: { stallTimeoutMs?: number; onWorker?: (worker: Worker) => void } = {}): GemmThread | null {
+  const stallMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return null;
   const control = new SharedArrayBuffer(4 * (ARGS + 9));
   const ctrl = new Int32Array(control);
@@ -124,6 +132,7 @@ export function startGemmWorker(): GemmThread | null {
   }
   worker.unref();
   port1.unref();
+  options.onWorker?.(worker);
   worker.on('error', () => {}); // a failure shows in the task's status; it must not take the process down
   let count = 0;
   // The memory the worker holds (weakly here: once the engine drops its heap, the worker is told to
@@ -144,8 +153,14 @@ export function startGemmWorker(): GemmThread | null {
   const attach = (message: object) => {
     port1.postMessage(message);
     const word = post(ATTACH);
-    for (let done = Atomics.load(ctrl, DONE); done !== word; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
+    for (let done = Atomics.load(ctrl, DONE); done !== word; done = Atomics.load(ctrl, DONE)) stalled(Atomics.wait(ctrl, DONE, done, stallMs));
     if (ctrl[STATUS] !== 0) throw new Error('the gemm helper thread could not instantiate its module');
+  };
+  // A wait that timed out: the worker made no step in STALL_TIMEOUT_MS. Closed, and the computation fails saying so.
+  const stalled = (outcome: string) => {
+    if (outcome !== 'timed-out') return;
+    helper.close();
+    throw new Error(`the gemm helper thread made no progress in ${stallMs / 1000} s and was stopped (GLASSMODES_THREADS=1 runs on one thread)`);
   };
   const released = new FinalizationRegistry<number>((t) => {
     if (closed || t !== token) return;
@@ -196,7 +211,7 @@ export function startGemmWorker(): GemmThread | null {
     wait() {
       // Every chunk is claimed (the caller claims until none is left): wait for the worker's.
       const theirs = ctrl[CHUNKS] - mine;
-      for (let fin = Atomics.load(ctrl, FIN); fin < theirs; fin = Atomics.load(ctrl, FIN)) Atomics.wait(ctrl, FIN, fin);
+      for (let fin = Atomics.load(ctrl, FIN); fin < theirs; fin = Atomics.load(ctrl, FIN)) stalled(Atomics.wait(ctrl, FIN, fin, stallMs));
       if (ctrl[STATUS] !== 0) throw new Error('the gemm helper thread failed (nn trapped)');
       return theirs;
     },
