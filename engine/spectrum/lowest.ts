@@ -222,6 +222,10 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
       path.reason = `${asked}, but ${f.reason}: Chebyshev-filtered Lanczos on H instead`;
       return null;
     }
+    if (options.path === undefined && f.factorFlops > SLICE_MAX_FLOPS) {
+      path.reason = `${asked}, but its factor (${f.factorFlops.toExponential(2)} flops) is above SLICE_MAX_FLOPS: Chebyshev-filtered Lanczos on H, then the certificate`;
+      return null;
+    }
     const t0 = now();
     const r = run(f);
     timings.factor = r.factorSeconds;
@@ -511,6 +515,14 @@ const SLICE_ACCEPT = 100;
  * (2.2–3.8 s against 2.6–3.4 s); K = 50 the filtered Lanczos faster (3.0–5.9 s against 4.1–9.8 s).
  */
 export const SLICE_FROM_K = 80;
+
+/**
+ * The slice is the default only where its factor is at most this many flops (N = 1000 in 3D: 1.9·10^9,
+ * measured). Beyond (N = 10^4: 2.6·10^11 flops, 753 MB) every solve reads the whole factor twice, and
+ * the slice's hundreds of solves are not measured against the filtered Lanczos + one factor for the
+ * certificate; so the certificate's budget (CERTIFICATION_BUDGET) does not make it the default there.
+ */
+export const SLICE_MAX_FLOPS = 3e10;
 
 /** σ moves to the middle of its gap when the eigenvalue above it is nearer than this fraction of the distance to the one below (see slice). */
 const SLICE_PLACEMENT = 0.3;
