@@ -271,6 +271,7 @@ describe.skipIf(skipReason !== '')(skipReason || 'glassmodes slurm on a real slu
     delete m.timings; // wall seconds of each stage
     delete m.host; // the machine that ran it
     if (m.spectrum) delete m.spectrum.timings;
+    if (m.spectrum) delete m.spectrum.gemmThreads; // how many gemm threads ran there (the bits are the same: tests/gemm-threads.test.ts)
     if (m.elasticity) delete m.elasticity.seconds; // wall seconds of the moduli
     return m;
   };
