@@ -62,9 +62,10 @@ export function hessianRowsOperator(h: SparseHessian, useKernel = true): RowsPro
         const want = Math.max(count, 2 * capacity);
         const xa = k.alloc(8 * want * n);
         const ya = xa && k.alloc(8 * want * n);
-        const xw = ya && (want > 1 ? k.alloc(8 * want * n) : 1);
-        const yw = xw && (want > 1 ? k.alloc(8 * want * n) : 1);
-        if (!xa || !ya || !xw || !yw) {
+        // The interleaved work arrays of the kernel's count > 1 path (unused for one vector).
+        const xw = want > 1 && ya ? k.alloc(8 * want * n) : 0;
+        const yw = xw ? k.alloc(8 * want * n) : 0;
+        if (!xa || !ya || (want > 1 && !yw)) {
           hessianMultiplyRows(h, x, y, count);
           return;
         }

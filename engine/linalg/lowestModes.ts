@@ -524,16 +524,14 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     const full = j + bsize > m;
     if (!full && products < maxProducts) continue;
 
-    if (options.valuesOnly) {
-      const tv = new Float64Array(j * j);
-      for (let r = 0; r < j; r++) for (let c = 0; c < j; c++) tv[r * j + c] = t[r * m + c];
-      const values = symmetricEigen(tv, j, { vectors: false }).values;
-      const k = Math.min(count, j);
-      return { values: values.slice(0, k), vectors: new Float64Array(0), residuals: new Float64Array(0), next: j > k ? values[k] : NaN, nextResidual: NaN, lambdaMax, lambdaMaxUpper: lm.upper, extension: 0, top: values[j - 1], products, restarts: 0, converged: false };
-    }
     // Rayleigh–Ritz on the basis: T = Y Θ Yᵀ; residual of pair i: ‖B y_i(last block)‖.
     const tj = new Float64Array(j * j);
     for (let r = 0; r < j; r++) for (let c = 0; c < j; c++) tj[r * j + c] = t[r * m + c];
+    if (options.valuesOnly) {
+      const values = symmetricEigen(tj, j, { vectors: false }).values;
+      const k = Math.min(count, j);
+      return { values: values.slice(0, k), vectors: new Float64Array(0), residuals: new Float64Array(0), next: j > k ? values[k] : NaN, nextResidual: NaN, lambdaMax, lambdaMaxUpper: lm.upper, extension: 0, top: values[j - 1], products, restarts: 0, converged: false };
+    }
     const e = symmetricEigen(tj, j);
     theta = e.values;
     // Y with column k = eigenvector k: symmetricEigen's rows are eigenvectors.

@@ -70,13 +70,11 @@ export interface LowestOptions {
   block?: number;
   /** Relative gap below which the pair K + 1 joins the set (default 1e-6). */
   clusterTolerance?: number;
-  /** Chebyshev filter degree (default: chosen from the cut and the bound, see chebyshevDegree; 0: no filter). */
+  /** Chebyshev filter degree (default FILTER_DEGREE, or from degreeFactor; 0: no filter). */
   degree?: number;
   /** The cut is the crude Ritz value K + 1 + cutMargin (default 2); degreeFactor: degree ≈ degreeFactor √(bound/cut) instead of FILTER_DEGREE. */
   cutMargin?: number;
   degreeFactor?: number;
-  /** Largest Lanczos basis of the filtered solver (default: lowestModes' max(3(K+1), K+1+24b)). */
-  basis?: number;
   /**
    * The eigensolver; default 'slice' for K ≥ SLICE_FROM_K where the factor fits the budget, else
    * 'lanczos'. 'slice': one LDLᵀ of H − σI at a σ above λ_(K+1) (estimated from θ₁, corrected by
@@ -267,7 +265,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     timings.filter += now() - t;
     if (filter.filter) path.filter = { ...filter.filter };
     t = now();
-    const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, basis: options.basis, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
+    const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
     result = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
     if (!result.converged && filter.filter) {
       // The filtered run did not confirm its residuals with H: the plain iteration decides.
