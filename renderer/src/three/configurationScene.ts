@@ -79,7 +79,7 @@ export function createConfigurationScene(canvas: HTMLCanvasElement, data: Config
     particles.dispose();
     drawn = next;
     shown = next.indices;
-    particles = createParticleMesh({ dim, centres: drawnCentres(centres, shown), diameters: drawnRows(data.diameters, shown) });
+    particles = makeMesh();
     const fresh = particles.mesh.material as THREE.Material;
     fresh.clippingPlanes = material.clippingPlanes;
     fresh.side = material.side;
