@@ -6,7 +6,8 @@
 //          engine/hessian/wasm/hessianRows.c → engine/hessian/hessianRowsBytes.ts (WebAssembly SIMD),
 //          engine/linalg/wasm/basis.c → engine/linalg/basisBytes.ts (WebAssembly SIMD),
 //          engine/linalg/wasm/kernels.c → engine/linalg/denseKernelBytes.ts (WebAssembly SIMD, imported memory)
-//          and → engine/linalg/denseKernelSharedBytes.ts (the same on an imported shared memory)
+//          and → engine/linalg/denseKernelSharedBytes.ts (the same on an imported shared memory),
+//          engine/hessian/wasm/lanczos.c → engine/hessian/lanczosBytes.ts (WebAssembly SIMD, imported shared memory)
 // Needs clang with the wasm32 target and wasm-ld (Debian: apt-get install clang lld).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ export const KERNELS = [
   // The same kernels on a shared memory (engine/linalg/gemmThreads.ts: the gemm's rows split with a helper
   // thread): the memory import declared shared, up to 2 GiB (simdHeap's largest memory). The same code.
   { source: 'engine/linalg/wasm/kernels.c', module: 'engine/linalg/denseKernelSharedBytes.ts', name: 'DENSE_KERNELS_SHARED', args: ['--target=wasm32', '-O3', '-msimd128', '-matomics', '-mbulk-memory', '-fno-builtin', '-nostdlib', '-Wl,--no-entry', '-Wl,--export-dynamic', '-Wl,--import-memory', '-Wl,--shared-memory', '-Wl,--max-memory=2147483648', '-Wl,--strip-all', '-Wl,-z,stack-size=0', '-Wl,--initial-memory=65536'] },
+  // The Lanczos step in parts for two threads (engine/hessian/lanczosKernel.ts): a shared memory laid out by the caller, no stack.
+  { source: 'engine/hessian/wasm/lanczos.c', module: 'engine/hessian/lanczosBytes.ts', name: 'LANCZOS', args: ['--target=wasm32', '-O3', '-msimd128', '-matomics', '-mbulk-memory', '-fno-builtin', '-nostdlib', '-Wall', '-Werror', '-Wl,--no-entry', '-Wl,--export-dynamic', '-Wl,--import-memory', '-Wl,--shared-memory', '-Wl,--max-memory=2147483648', '-Wl,--strip-all', '-Wl,-z,stack-size=0', '-Wl,--initial-memory=65536'] },
 ];
 const clangArgs = (kernel) => kernel.args ?? [...CLANG_FLAGS, ...kernel.flags];
 export const CLANG_FLAGS = ['--target=wasm32', '-O3', '-mbulk-memory', '-nostdlib', '-Wall', '-Werror', '-Wl,--no-entry', '-Wl,--export-dynamic', '-Wl,--strip-all'];

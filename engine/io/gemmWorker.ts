@@ -27,7 +27,14 @@ import { setGemmThreadFactory, type GemmThread, type SharedWasmMemory } from '..
 //   FIN: chunks the worker has finished of the current task; CHUNKS, ROWS: the task's chunks and
 //   rows per chunk; then nn's 9 byte arguments for all the task's rows.
 const TASK = 0, DONE = 1, STATUS = 2, READY = 3, NEXT = 4, FIN = 5, CHUNKS = 6, ROWS = 7, ARGS = 8;
-const RUN = 0, ATTACH = 1, EXIT = 2;
+const RUN = 0, ATTACH = 1, EXIT = 2, PART = 3;
+// After the arguments: WSLEEP, 1 while the worker sleeps in Atomics.wait for a task; CSLEEP, 1 while
+// the caller sleeps for the worker's chunks. Each side spins a little (SPIN loads, tens of µs)
+// before it sleeps, and the other side calls Atomics.notify (a futex wake, costly against a short
+// task: the Lanczos step posts a dozen tasks of ~0.1–5 ms) only when it sleeps. Both sides store
+// their word and then load the other's (sequentially consistent), so a wake-up is never lost.
+const WSLEEP = ARGS + 9, CSLEEP = ARGS + 10, CONTROL_WORDS = ARGS + 11;
+const SPIN = 20000;
 /** How long a caller waits for the worker to start before it gives up on it (one thread then). */
 const START_TIMEOUT_MS = 20000;
 /**
@@ -66,11 +73,17 @@ function claimChunk(ctrl, count) {
   }
 }
 let nn = null;
+let part = null;
 let word = 0;
 Atomics.store(ctrl, ${READY}, 1);
 Atomics.notify(ctrl, ${READY});
 for (;;) {
-  Atomics.wait(ctrl, ${TASK}, word);
+  for (let s = 0; s < ${SPIN} && Atomics.load(ctrl, ${TASK}) === word; s++);
+  if (Atomics.load(ctrl, ${TASK}) === word) {
+    Atomics.store(ctrl, ${WSLEEP}, 1);
+    Atomics.wait(ctrl, ${TASK}, word);
+    Atomics.store(ctrl, ${WSLEEP}, 0);
+  }
   word = Atomics.load(ctrl, ${TASK});
   const cmd = word & 3;
   const count = word >>> 2;
@@ -78,11 +91,15 @@ for (;;) {
   if (cmd === ${ATTACH}) {
     let status = 0;
     nn = null;
+    part = null;
     try {
       const got = receiveMessageOnPort(port);
       if (got && got.message.memory) {
-        nn = new WebAssembly.Instance(got.message.module, { env: { mem: got.message.memory } }).exports.nn;
-        if (typeof nn !== 'function') status = 2;
+        // The gemm imports env.mem, the kernels compiled from C env.memory.
+        const ex = new WebAssembly.Instance(got.message.module, { env: { mem: got.message.memory, memory: got.message.memory } }).exports;
+        nn = typeof ex.nn === 'function' ? ex.nn : null;
+        part = typeof ex.part === 'function' ? ex.part : null;
+        if (!nn && !part) status = 2;
       }
     } catch (error) {
       status = 2;
@@ -98,12 +115,13 @@ for (;;) {
     const rows = ctrl[${ROWS}];
     const r0 = c * rows;
     try {
-      nn(Math.min(rows, a[0] - r0), a[1], a[2], a[3] + r0 * a[4], a[4], a[5], a[6], a[7] + r0 * a[8], a[8]);
+      if (cmd === ${PART}) part(a[0], a[1], c);
+      else nn(Math.min(rows, a[0] - r0), a[1], a[2], a[3] + r0 * a[4], a[4], a[5], a[6], a[7] + r0 * a[8], a[8]);
     } catch (error) {
       ctrl[${STATUS}] = 1;
     }
     Atomics.add(ctrl, ${FIN}, 1);
-    Atomics.notify(ctrl, ${FIN});
+    if (Atomics.load(ctrl, ${CSLEEP}) === 1) Atomics.notify(ctrl, ${FIN});
   }
 }
 port.close();
@@ -119,7 +137,7 @@ export function threadsDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
 export function startGemmWorker(options: { stallTimeoutMs?: number; onWorker?: (worker: Worker) => void } = {}): GemmThread | null {
   const stallMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return null;
-  const control = new SharedArrayBuffer(4 * (ARGS + 9));
+  const control = new SharedArrayBuffer(4 * CONTROL_WORDS);
   const ctrl = new Int32Array(control);
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
@@ -147,7 +165,8 @@ export function startGemmWorker(options: { stallTimeoutMs?: number; onWorker?: (
     count = (count + 1) & 0x1fffffff;
     const word = (count << 2) | cmd;
     Atomics.store(ctrl, TASK, word);
-    Atomics.notify(ctrl, TASK);
+    if (cmd !== RUN && cmd !== PART) Atomics.notify(ctrl, TASK);
+    else if (Atomics.load(ctrl, WSLEEP) === 1) Atomics.notify(ctrl, TASK);
     return word;
   };
   const attach = (message: object) => {
@@ -171,26 +190,30 @@ export function startGemmWorker(options: { stallTimeoutMs?: number; onWorker?: (
       // nothing to drop
     }
   });
+  // The worker started, on `memory` with `module` (attached when either changed).
+  const prepare = (module: object, memory: SharedWasmMemory) => {
+    if (closed) throw new Error('the gemm helper thread is closed');
+    if (!ready) {
+      // A worker that failed to start never answers: give up on it rather than wait for ever.
+      Atomics.wait(ctrl, READY, 0, START_TIMEOUT_MS);
+      if (Atomics.load(ctrl, READY) !== 1) {
+        helper.close();
+        throw new Error('the gemm helper thread did not start');
+      }
+      ready = true;
+    }
+    if (memory !== memoryNow?.deref() || module !== moduleNow) {
+      memoryNow = null;
+      token++;
+      attach({ module, memory });
+      memoryNow = new WeakRef(memory);
+      moduleNow = module;
+      released.register(memory, token);
+    }
+  };
   const helper: GemmThread = {
     start(module, memory, args, chunkRows) {
-      if (closed) throw new Error('the gemm helper thread is closed');
-      if (!ready) {
-        // A worker that failed to start never answers: give up on it rather than wait for ever.
-        Atomics.wait(ctrl, READY, 0, START_TIMEOUT_MS);
-        if (Atomics.load(ctrl, READY) !== 1) {
-          helper.close();
-          throw new Error('the gemm helper thread did not start');
-        }
-        ready = true;
-      }
-      if (memory !== memoryNow?.deref() || module !== moduleNow) {
-        memoryNow = null;
-        token++;
-        attach({ module, memory });
-        memoryNow = new WeakRef(memory);
-        moduleNow = module;
-        released.register(memory, token);
-      }
+      prepare(module, memory);
       const chunks = Math.ceil(args[0] / chunkRows);
       for (let k = 0; k < 9; k++) ctrl[ARGS + k] = args[k];
       ctrl[CHUNKS] = chunks;
@@ -203,6 +226,19 @@ export function startGemmWorker(options: { stallTimeoutMs?: number; onWorker?: (
       post(RUN);
       return chunks;
     },
+    startParts(module, memory, op, params, parts) {
+      prepare(module, memory);
+      ctrl[ARGS] = op;
+      ctrl[ARGS + 1] = params;
+      ctrl[CHUNKS] = parts;
+      ctrl[ROWS] = 0;
+      ctrl[STATUS] = 0;
+      Atomics.store(ctrl, FIN, 0);
+      mine = 0;
+      Atomics.store(ctrl, NEXT, (((count + 1) & 0xffff) << 16) | 0);
+      post(PART);
+      return parts;
+    },
     claim() {
       const c = claimChunk(ctrl, count);
       if (c >= 0) mine++;
@@ -211,7 +247,13 @@ export function startGemmWorker(options: { stallTimeoutMs?: number; onWorker?: (
     wait() {
       // Every chunk is claimed (the caller claims until none is left): wait for the worker's.
       const theirs = ctrl[CHUNKS] - mine;
-      for (let fin = Atomics.load(ctrl, FIN); fin < theirs; fin = Atomics.load(ctrl, FIN)) stalled(Atomics.wait(ctrl, FIN, fin, stallMs));
+      for (let s = 0; s < SPIN && Atomics.load(ctrl, FIN) < theirs; s++);
+      for (let fin = Atomics.load(ctrl, FIN); fin < theirs; fin = Atomics.load(ctrl, FIN)) {
+        Atomics.store(ctrl, CSLEEP, 1);
+        // Asleep only if no chunk finished since the load above (else look again).
+        if (Atomics.load(ctrl, FIN) === fin) stalled(Atomics.wait(ctrl, FIN, fin, stallMs));
+        Atomics.store(ctrl, CSLEEP, 0);
+      }
       if (ctrl[STATUS] !== 0) throw new Error('the gemm helper thread failed (nn trapped)');
       return theirs;
     },

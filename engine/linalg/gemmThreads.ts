@@ -29,6 +29,12 @@ export interface GemmThread {
    * the export's nine byte arguments for all the rows (M, N, K, a, lda, b, ldb, c, ldc).
    */
   start(module: object, memory: SharedWasmMemory, args: readonly number[], chunkRows: number): number;
+  /**
+   * Posts `part(op, params, c)` for c < `parts` of an instance of `module` (a kernel compiled from C
+   * that imports env.memory: engine/hessian/wasm/lanczos.c) on `memory`, the parts claimed like the
+   * gemm's chunks, and returns at once (the parts' number).
+   */
+  startParts(module: object, memory: SharedWasmMemory, op: number, params: number, parts: number): number;
   /** The next unclaimed chunk of the task for the caller to run itself, or −1 when none is left. */
   claim(): number;
   /** Returns once the helper has finished the chunks it claimed (their number); throws if one failed. */

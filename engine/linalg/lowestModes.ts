@@ -28,6 +28,16 @@ import { createRng, normal, type RngState } from '../random';
 import { symmetricEigen } from './symmetricEigen';
 import { basisKernel, type BasisKernel } from './basisKernel';
 
+/**
+ * The basis operations of BasisKernel and the Krylov operator itself — A x, or with a filter
+ * −T_q(ξ(A)) x (degree ≥ 2) — for one vector, x and y views of the kernel's memory.
+ */
+export interface StepKernel extends BasisKernel {
+  /** Threads its operations run on. */
+  threads: number;
+  krylov(x: Float64Array, y: Float64Array, filter?: { cut: number; bound: number; degree: number }): void;
+}
+
 /** Y = A X for `count` vectors stored as rows of x (count × n); the same contract as hessianMultiplyRows. */
 export type RowsOperator = (x: Float64Array, y: Float64Array, count: number) => void;
 
@@ -75,6 +85,12 @@ export interface LowestModesOptions {
   relativeResidual?: boolean;
   /** The basis operations in the WebAssembly SIMD kernel (default true; false: the TypeScript loops). */
   kernel?: boolean;
+  /**
+   * A kernel for the whole step where the operator has one (engine/hessian/lanczosKernel.ts: the 3D
+   * Hessian product, the filter and the basis operations in parts on two threads), called with
+   * basisKernel's arguments; where it gives null, or `kernel` is false, basisKernel and `op` run.
+   */
+  stepKernel?: (lengths: number[], coefficients: number, keep: number) => StepKernel | null;
   /**
    * Only the Ritz values of the first full basis (the eigenvalues of T = Vᵀ A V: upper bounds of the
    * lowest eigenvalues by Cauchy interlacing), without vectors, restarts or the final products: the
@@ -232,6 +248,27 @@ function combineRowsOn(kernel: BasisKernel | undefined, v: Float64Array, rows: n
   else combineRows(v, rows, y, ldY, keep, n);
 }
 
+/** ‖row k of z‖ in the kernel where it holds z (its two-lane sums), else in TypeScript. */
+function normOn(kernel: BasisKernel | undefined, z: Float64Array, k: number, n: number, c: Float64Array): number {
+  if (!kernel || !kernel.owns(z)) return norm(z, k * n, n);
+  const row = z.subarray(k * n, k * n + n);
+  kernel.rowProducts(row, 1, row, 1, n, c);
+  return Math.sqrt(c[0]);
+}
+
+/**
+ * projectOut in the kernel where it holds both u and x: classical Gram–Schmidt against the rows of u
+ * (their dot products first, then one subtraction; the rows are orthonormal, and the caller projects twice).
+ */
+function projectOutOn(kernel: BasisKernel | undefined, u: Float64Array | undefined, x: Float64Array, count: number, n: number): void {
+  if (!u) return;
+  if (!kernel || !kernel.owns(u) || !kernel.owns(x)) return projectOut(u, x, count, n);
+  const r = u.length / n;
+  const c = new Float64Array(r * count);
+  kernel.rowProducts(u, r, x, count, n, c);
+  kernel.subtractRows(u, r, x, count, n, c);
+}
+
 function norm(x: Float64Array, o: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += x[o + i] * x[o + i];
@@ -265,9 +302,10 @@ function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, col
   // Classical Gram–Schmidt against the basis, a second pass where the first cancelled much
   // ("twice is enough", with the criterion of Daniel, Gragg, Kaufman & Stewart, Math. Comp. 30, 772 (1976)).
   const before = new Float64Array(cols);
-  for (let k = 0; k < cols; k++) before[k] = norm(z, k * n, n);
+  const nc = new Float64Array(1);
+  for (let k = 0; k < cols; k++) before[k] = normOn(kernel, z, k, n, nc);
   for (let pass = 0; pass < 2; pass++) {
-    projectOut(deflation, z, cols, n);
+    projectOutOn(kernel, deflation, z, cols, n);
     if (rows > 0) {
       rowProductsOn(kernel, v, rows, z, cols, n, c);
       subtractRowsOn(kernel, v, rows, z, cols, n, c);
@@ -275,7 +313,7 @@ function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, col
     }
     let again = false;
     for (let k = 0; k < cols; k++) {
-      const after = norm(z, k * n, n);
+      const after = normOn(kernel, z, k, n, nc);
       if (after < 0.7071 * before[k]) again = true;
       before[k] = after;
     }
@@ -294,7 +332,7 @@ function orthonormaliseBlock(v: Float64Array, rows: number, z: Float64Array, col
         b[l * cols + k] += s;
       }
     }
-    let r = norm(z, zo, n);
+    let r = normOn(kernel, z, k, n, nc);
     if (r <= 1e-12 * scale) {
       // Rank lost: an invariant subspace. Continue with a random direction orthogonal to everything.
       b[k * cols + k] = 0;
@@ -476,12 +514,24 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   const maxBlock = blockSize;
   // The basis, the next block and the product in the SIMD kernel's memory where it loads (its dot
   // products, subtractions and restarts are most of the work beside the products at N ≥ 10^4).
-  const kernel = options.kernel === false ? null : basisKernel([(m + maxBlock) * n, maxBlock * n, maxBlock * n], Math.max(m * m, (m + maxBlock) * maxBlock), m) ?? null;
+  const kernelArgs: [number[], number, number] = [[(m + maxBlock) * n, maxBlock * n, maxBlock * n, deflation?.length ?? 0], Math.max(m * m, (m + maxBlock) * maxBlock, deflated * maxBlock), m];
+  const step = options.kernel === false ? null : (options.stepKernel?.(...kernelArgs) ?? null);
+  const kernel = options.kernel === false ? null : (step ?? basisKernel(...kernelArgs) ?? null);
+  if (step && (!filter || filter.degree >= 2)) {
+    const general = krylov;
+    krylov = (x, y, c) => {
+      if (c === 1 && step.owns(x) && step.owns(y)) step.krylov(x, y, filter);
+      else general(x, y, c);
+    };
+  }
   let v = kernel ? kernel.arrays[0] : new Float64Array((m + maxBlock) * n);
   let t = new Float64Array(m * m);
   const next = kernel ? kernel.arrays[1] : new Float64Array(maxBlock * n);
   const z = kernel ? kernel.arrays[2] : new Float64Array(maxBlock * n);
   const basisOps = kernel ?? undefined;
+  // The deflated rows beside the basis, so that their projections run in the kernel too.
+  const deflationRows = kernel && deflation ? kernel.arrays[3] : deflation;
+  if (kernel && deflation) kernel.arrays[3].set(deflation);
   const bmat = new Float64Array(maxBlock * maxBlock);
   let bsize = Math.min(blockSize, m);
 
@@ -505,7 +555,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
     krylov(v.subarray(qStart * n, j * n), z, bsize);
     products += bsize * productsPerStep;
     const coeff = new Float64Array(j * bsize);
-    orthonormaliseBlock(v, j, z, bsize, n, deflation, lambdaMax, rng, bmat, coeff, basisOps, Math.min(j, 2 * bsize));
+    orthonormaliseBlock(v, j, z, bsize, n, deflationRows, lambdaMax, rng, bmat, coeff, basisOps, Math.min(j, 2 * bsize));
     for (let r = 0; r < j; r++) {
       for (let c = 0; c < bsize; c++) {
         const col = qStart + c;

@@ -137,7 +137,7 @@ export async function runSpectrumStage(
     lowestEigenvalue: result.eigenvalues[0],
     largestEigenvalue: result.method === 'full' ? result.eigenvalues[size - 1] : null,
     storedEigenvalues,
-    // Threads of the SIMD gemm (engine/linalg/gemmThreads.ts): 2 once its helper thread ran in this process.
+    // Threads of the SIMD gemm and the Lanczos step kernel (engine/linalg/gemmThreads.ts, engine/hessian/lanczosKernel.ts): 2 once their helper thread ran in this process.
     gemmThreads: gemmThreadCount(),
   };
   const report: string[] = [];

@@ -14,8 +14,9 @@
  *     ones too. The factorisation is only attempted when its cost, known from the symbolic
  *     factorisation, fits the budget; otherwise the result says "not certified" and why.
  */
-import { hessianGershgorinBound, type SparseHessian } from '../hessian/sparse';
+import { cellOrder, hessianGershgorinBound, permuteHessian, unpermuteRows, type SparseHessian } from '../hessian/sparse';
 import { hessianRowsOperator } from '../hessian/hessianRows';
+import { lanczosKernel } from '../hessian/lanczosKernel';
 import { largestEigenvalue, lowestModes, rayleighRitzRows, type LowestModes, type LowestModesOptions } from '../linalg/lowestModes';
 import { nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
 import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf, type LDLFactor } from '../hessian/multifrontalLDL';
@@ -60,7 +61,16 @@ export interface LowestSpectrum {
   converged: boolean;
   certification: Certification;
   /** Which eigensolver ran ('lanczos' or 'shift-invert') and why. */
-  path: { method: 'slice' | 'lanczos' | 'shift-invert'; reason: string; solves: number; filter?: { cut: number; bound: number; degree: number } };
+  path: {
+    method: 'slice' | 'lanczos' | 'shift-invert';
+    reason: string;
+    solves: number;
+    filter?: { cut: number; bound: number; degree: number };
+    /** Whether the particles were relabelled in cell order for the solve (`reorder`). */
+    cellOrder: boolean;
+    /** Threads of the Lanczos runs on H: 2 where the step kernel's parts ran on the helper too (engine/hessian/lanczosKernel.ts), 1 otherwise. */
+    stepThreads: number;
+  };
   timings: Record<string, number>;
 }
 
@@ -89,6 +99,10 @@ export interface LowestOptions {
   path?: 'slice' | 'lanczos' | 'shift-invert';
   /** The WebAssembly SIMD product H X (default true; false: the TypeScript loops, the same bits). */
   kernel?: boolean;
+  /** The Lanczos step in parts on two threads (engine/hessian/lanczosKernel.ts; default true in 3D; its bits do not depend on the threads, but differ in the last places from the one-thread kernels'). */
+  stepKernel?: boolean;
+  /** Solve with the particles in cell order (default true; `cellOrder`: the products read memory in order), the modes returned in the input order either way. */
+  reorder?: boolean;
   /** 'auto': certify when the factorisation fits the budget; 'never'; 'always' ignores the budget. */
   certify?: 'auto' | 'never' | 'always';
   budget?: Partial<FactorBudget>;
@@ -140,12 +154,12 @@ const CRUDE_STEPS = 200;
  * so every wanted pair lies below the cut. `bound` = min(Gershgorin, 1.05 × the Lanczos upper
  * estimate of λ_max). Degree FILTER_DEGREE, or degreeFactor √(bound / cut) within [4, 300] where asked.
  */
-function chebyshevFilter(op: (x: Float64Array, y: Float64Array, c: number) => void, n: number, count: number, deflation: Float64Array, lm: { estimate: number; upper: number }, gershgorin: number, options: LowestOptions): { filter?: { cut: number; bound: number; degree: number }; products: number } {
+function chebyshevFilter(op: (x: Float64Array, y: Float64Array, c: number) => void, n: number, count: number, deflation: Float64Array, lm: { estimate: number; upper: number }, gershgorin: number, options: LowestOptions, stepKernel?: LowestModesOptions['stepKernel']): { filter?: { cut: number; bound: number; degree: number }; products: number } {
   if (options.degree === 0) return { products: 0 };
   const margin = options.cutMargin ?? 2;
   const index = Math.min(count + margin, n - deflation.length / n - 1);
   const basis = Math.min(n - deflation.length / n, Math.max(2 * index + 20, CRUDE_STEPS));
-  const crude = lowestModes(op, n, { count: index, deflation, maxProducts: basis, basis, lambdaMax: lm.estimate, tolerance: 1, valuesOnly: true, seed: (options.seed ?? 1) + 3 });
+  const crude = lowestModes(op, n, { stepKernel, count: index, deflation, maxProducts: basis, basis, lambdaMax: lm.estimate, tolerance: 1, valuesOnly: true, seed: (options.seed ?? 1) + 3 });
   const cut = crude.values[Math.min(index, crude.values.length) - 1];
   const bound = Math.min(gershgorin, 1.05 * lm.upper);
   if (!(cut > 0) || !(cut < 0.5 * bound)) return { products: crude.products };
@@ -184,11 +198,26 @@ function mergeModes(a: LowestModes, b: LowestModes, n: number): LowestModes {
   return { ...a, values, vectors, residuals, next, nextResidual: NaN, products: a.products + b.products, restarts: a.restarts + b.restarts, converged: a.converged && b.converged, extension: a.extension };
 }
 
-export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: number, count: number, options: LowestOptions = {}): LowestSpectrum {
+export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Array, side: number, count: number, options: LowestOptions = {}): LowestSpectrum {
   const timings: Record<string, number> = {};
+  // Everything below runs on P H Pᵀ with the particles in cell order (a glass's input order is random,
+  // so a product would read x and update y at random across the vectors: at N = 10^5 it is ~1.6× faster
+  // in cell order); the modes go back to the input order in `finish`.
+  const order = options.reorder === false ? null : cellOrder(inputPositions, side, input.dim);
+  const h = order ? permuteHessian(input, order) : input;
+  const positions = order ? unpermuteRows(inputPositions, order, input.dim, true) : inputPositions;
   const d = h.dim;
   const n = d * h.particles;
   const op = hessianRowsOperator(h, options.kernel ?? true);
+  // The Lanczos runs on H: the step's products, filter and basis work in parts on two threads (3D).
+  const stepKernel: LowestModesOptions['stepKernel'] =
+    options.kernel === false || options.stepKernel === false
+      ? undefined
+      : (lengths, coefficients, keep) => {
+          const k = lanczosKernel(h, lengths, coefficients, keep);
+          if (k) path.stepThreads = Math.max(path.stepThreads, k.threads);
+          return k;
+        };
   const deflation = translationBasis(d, h.particles);
   const clusterTolerance = options.clusterTolerance ?? 1e-6;
   let t = now();
@@ -210,7 +239,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
   };
   const onCheck = options.onProgress ? (p: number, done: number, w: number) => options.onProgress!(done / w, `Lanczos: ${done} of ${w} pairs converged after ${p} products`) : undefined;
   const certification: Certification = { certified: false, reason: '', repairs: 0 };
-  const path: LowestSpectrum['path'] = { method: 'lanczos', reason: 'Chebyshev-filtered Lanczos on H', solves: 0 };
+  const path: LowestSpectrum['path'] = { method: 'lanczos', reason: 'Chebyshev-filtered Lanczos on H', solves: 0, cellOrder: order !== null, stepThreads: 1 };
   let result: LowestModes | null = null;
   // A path on the supernodal factor (slice, shift-invert): the factor if it fits the budget, the
   // path's own run, and its factor time, Lanczos time, products and solves into the record.
@@ -260,12 +289,12 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
   }
   if (!result) {
     t = now();
-    const filter = chebyshevFilter(op, n, count, deflation, lm, hessianGershgorinBound(h), options);
+    const filter = chebyshevFilter(op, n, count, deflation, lm, hessianGershgorinBound(h), options, stepKernel);
     products += filter.products;
     timings.filter += now() - t;
     if (filter.filter) path.filter = { ...filter.filter };
     t = now();
-    const solverOptions: Omit<LowestModesOptions, 'count'> = { deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
+    const solverOptions: Omit<LowestModesOptions, 'count'> = { stepKernel, deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
     result = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
     if (!result.converged && filter.filter) {
       // The filtered run did not confirm its residuals with H: the plain iteration decides.
@@ -289,7 +318,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     const top = result.values[result.values.length - 1];
     const found = deflated(deflation, result.vectors, n);
     t = now();
-    const extra = lowestModes(op, n, { count: Math.min(8, n - found.length / n - 1), deflation: found, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 13 * (completions + 1) });
+    const extra = lowestModes(op, n, { stepKernel, count: Math.min(8, n - found.length / n - 1), deflation: found, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 13 * (completions + 1) });
     timings.lanczos += now() - t;
     products += extra.products;
     restarts += extra.restarts;
@@ -361,7 +390,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
         const missing = inertia.negative - expected;
         const deflateFound = deflated(deflation, result.vectors, n);
         t = now();
-        const extra = lowestModes(op, n, { count: missing, deflation: deflateFound, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 101 * (attempt + 1) });
+        const extra = lowestModes(op, n, { stepKernel, count: missing, deflation: deflateFound, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 101 * (attempt + 1) });
         products += extra.products;
         restarts += extra.restarts;
         timings.lanczos += now() - t;
@@ -378,7 +407,7 @@ export function lowestSpectrum(h: SparseHessian, positions: Float64Array, side: 
     const k = result.values.length;
     const modes = new Float64Array((d + k) * n);
     modes.set(deflation, 0);
-    modes.set(result.vectors, d * n);
+    modes.set(order ? unpermuteRows(result.vectors, order, d) : result.vectors, d * n);
     const eigenvalues = new Float64Array(d + k);
     const ht = new Float64Array(d * n);
     op(deflation, ht, d);
