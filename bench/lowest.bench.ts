@@ -77,7 +77,7 @@ for (const particles of sizes) {
         accuracy = `, max rel. error vs dense ${worst.toExponential(1)}`;
       }
       const c = r.certification;
-      const solver = r.path.method !== 'lanczos' ? `${r.path.method}: factor ${(r.timings.factor ?? 0).toFixed(2)} s, Lanczos ${r.timings.lanczos.toFixed(2)} s, ${r.path.solves} solves` : `Lanczos ${r.timings.lanczos.toFixed(2)} s, ${r.products} products, ${r.restarts} restarts`;
+      const solver = r.path.method !== 'lanczos' ? `${r.path.method}: factor ${(r.timings.factor ?? 0).toFixed(2)} s, Lanczos ${r.timings.lanczos.toFixed(2)} s, ${r.path.solves} solves` : `Lanczos ${r.timings.lanczos.toFixed(2)} s, ${r.products} products, ${r.restarts} restarts, ${r.path.stepThreads} thread(s)${r.path.cellOrder ? ', cell order' : ''}`;
       console.log(
         `N = ${particles}, K = ${k}, ${r.path.method}: lowest-K ${total.toFixed(2)} s (${solver}; ordering ${(r.timings.ordering ?? 0).toFixed(2)} s; ` +
           `certificate ${c.certified ? (r.path.method === 'slice' ? 'the same factor' : `${(c.seconds ?? 0).toFixed(2)} s`) : 'no'}), residual ${r.residualMax.toExponential(1)} λ_max${accuracy}, peak RSS ${rssMb().toFixed(0)} MB; ${c.reason}${path !== r.path.method || path === 'slice' ? `; ${r.path.reason}` : ''}`,
