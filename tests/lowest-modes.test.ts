@@ -234,12 +234,19 @@ describe('the certificate itself', () => {
     }
   });
 
-  it('reports "not certified" with the estimated cost when the factorisation exceeds its budget', () => {
+  it('over the factorisation budget: the Krylov check on auto, "not certified" with the estimated cost on always', () => {
     const g = quenchedGlass(3, 216, 2, 9);
     const r = lowestSpectrum(g.h, g.positions, g.side, 10, { budget: { maxFlops: 1e6 } });
-    expect(r.certification.certified).toBe(false);
-    expect(r.certification.reason).toMatch(/not certified: the LDLᵀ factorisation would exceed its budget/);
+    expect(r.certification.certified).toBe(true);
+    expect(r.certification.method).toBe('krylov');
+    expect(r.certification.reason).toMatch(/Krylov check .* \(the inertia certificate not run: the LDLᵀ factorisation would exceed its budget/);
     expect(r.certification.factorFlops).toBeGreaterThan(1e6);
+    const always = lowestSpectrum(g.h, g.positions, g.side, 10, { certify: 'always' });
+    expect(always.certification.method).toBe('inertia'); // 'always' ignores the budget
+    expect(always.certification.certified).toBe(true);
+    const never = lowestSpectrum(g.h, g.positions, g.side, 10, { certify: 'never' });
+    expect(never.certification.certified).toBe(false);
+    expect(never.certification.reason).toBe('not requested');
   });
 
   it('a solver that stops early is caught: too few products leaves pairs unconverged and says so', () => {

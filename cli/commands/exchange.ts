@@ -8,7 +8,7 @@ import { checkOutputFile } from '../output';
 import { MODEL_QUENCH_SPECTRUM_OPTIONS, modelQuenchSpectrumSettings } from './project';
 
 export const IMPORT_USAGE =
-  'glassmodes import <dir> <file>… [--format extxyz|lammps-data|lammps-dump] [--dim 2|3] [--diameters-from <property>|<type>:<a>,…] (--as-is | --quench [--quench-method lbfgs|fire]) --taper 2|inf|<m> [--potential ipl|lj] [--cutoff <rc>] [--exponent <n>] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--certify auto|always|never] [--backend …] [--no-spectrum] [--parent-temperature <T>] [--name <text>]';
+  'glassmodes import <dir> <file>… [--format extxyz|lammps-data|lammps-dump] [--dim 2|3] [--diameters-from <property>|<type>:<a>,…] (--as-is | --quench [--quench-method lbfgs|fire]) --taper 2|inf|<m> [--potential ipl|lj] [--cutoff <rc>] [--exponent <n>] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--certify auto|always|krylov|never] [--backend …] [--no-spectrum] [--parent-temperature <T>] [--name <text>]';
 
 const stderrProgress = () => {
   let last = 0;

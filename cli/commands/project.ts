@@ -18,7 +18,7 @@ import { createProgressReporter, formatDuration } from '../progress';
 import { availableParallelism } from 'node:os';
 
 export const NEW_USAGE =
-  'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--chains <C> --equilibrate <E> --sample-every <S>] [--max-displacement <δ>|auto] [--target-acceptance <a>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--certify auto|always|never] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>] [--force]';
+  'glassmodes new <dir> --dim 2|3 --particles <N> --taper 2|inf|<m> [--potential ipl|lj] --parent-temperature <T|inf> --samples <k> --seed <s> [--sweeps <n>] [--chains <C> --equilibrate <E> --sample-every <S>] [--max-displacement <δ>|auto] [--target-acceptance <a>] [--density <rho>] [--cutoff <rc>] [--quench lbfgs|fire] [--force-tolerance <f>] [--spectrum full|lowest] [--modes <K>] [--certify auto|always|krylov|never] [--backend auto|reference|webasm|cpu|webgl2|webgpu] [--no-spectrum] [--name <text>] [--force]';
 
 /** Flags of the potential, the quench and the spectrum, shared by `new` and `import` (one validation: validateSettings). */
 export const MODEL_QUENCH_SPECTRUM_OPTIONS = {
@@ -284,7 +284,7 @@ export function infoCommand(args: string[]): number {
   const step = sampling.maxDisplacement === 'auto' ? `δ auto (tuned in equilibration towards acceptance ${sampling.targetAcceptance}, then frozen)` : `δ = ${sampling.maxDisplacement}`;
   console.log(`  sampling  T* = ${sampling.parentTemperature}, ${how}, p_swap = ${sampling.swapProbability}, ${step}`);
   console.log(`  quench    ${quench.method} to max|f| ≤ ${quench.forceTolerance}`);
-  console.log(`  spectrum  ${spectrum.enabled ? (spectrum.method === 'lowest' ? `lowest ${spectrum.storedModes} non-zero modes (sparse float64 solver; inertia certificate ${spectrum.certify === 'auto' ? 'where its LDLᵀ fits the budget' : spectrum.certify})` : `full, backend ${spectrum.backend}, ${spectrum.storedModes} modes stored`) : 'off'}`);
+  console.log(`  spectrum  ${spectrum.enabled ? (spectrum.method === 'lowest' ? `lowest ${spectrum.storedModes} non-zero modes (sparse float64 solver; ${spectrum.certify === 'auto' ? 'inertia certificate where its LDLᵀ fits the budget, Krylov check beyond' : spectrum.certify === 'krylov' ? 'Krylov check (probabilistic) as certificate' : spectrum.certify === 'always' ? 'inertia certificate always' : 'no certificate'})` : `full, backend ${spectrum.backend}, ${spectrum.storedModes} modes stored`) : 'off'}`);
   const submitted = readSubmitted(positionals[0]);
   if (submitted) {
     console.log(`  slurm     array job ${submitted.arrayJob} (${submitted.tasks.length} task(s)), then analyze job ${submitted.analyzeJob}, submitted ${submitted.submitted}; squeue -j ${submitted.arrayJob},${submitted.analyzeJob} shows them; logs in slurm/logs/`);

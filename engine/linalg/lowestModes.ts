@@ -276,7 +276,7 @@ function norm(x: Float64Array, o: number, n: number): number {
 }
 
 /** Fills row `row` of x with standard normal numbers. */
-function randomRow(x: Float64Array, row: number, n: number, rng: RngState): void {
+export function randomRow(x: Float64Array, row: number, n: number, rng: RngState): void {
   for (let i = 0; i < n; i++) x[row * n + i] = normal(rng);
 }
 

@@ -82,11 +82,13 @@ export interface SpectrumSettings {
   /** gpu.js backend, or 'auto' (webgpu → webgl2 → webasm → cpu), or 'reference' (float64 dense). */
   backend: 'auto' | 'webgpu' | 'webgl2' | 'webasm' | 'cpu' | 'reference';
   /**
-   * 'lowest' only: the Sylvester-inertia certificate that none of the K lowest was missed
-   * (engine/spectrum/lowest.ts). 'auto' (default): where its LDLᵀ fits CERTIFICATION_BUDGET (3D: up
-   * to N ≈ 10^4); 'always': whatever it costs; 'never': skipped (meta.json then says "not requested").
+   * 'lowest' only: the certificate that none of the K lowest was missed (engine/spectrum/lowest.ts).
+   * 'auto' (default): the Sylvester inertia where its LDLᵀ fits CERTIFICATION_BUDGET (3D: up to
+   * N ≈ 10^4), beyond it the Krylov check (probabilistic: a miss with probability ≤ 1e-6,
+   * engine/linalg/krylovCheck.ts); 'always': the inertia whatever it costs; 'krylov': the Krylov check
+   * at any size; 'never': skipped (meta.json then says "not requested").
    */
-  certify: 'auto' | 'always' | 'never';
+  certify: 'auto' | 'always' | 'never' | 'krylov';
 }
 
 export interface ProjectSettings {
@@ -303,7 +305,7 @@ export function validateSettings(input: unknown = {}): ProjectSettings {
     method,
     storedModes,
     backend: choice(sp, 'backend', 'spectrum', d.spectrum.backend, ['auto', 'webgpu', 'webgl2', 'webasm', 'cpu', 'reference'] as const),
-    certify: choice(sp, 'certify', 'spectrum', d.spectrum.certify, ['auto', 'always', 'never'] as const),
+    certify: choice(sp, 'certify', 'spectrum', d.spectrum.certify, ['auto', 'always', 'never', 'krylov'] as const),
   };
 
   const samples = number(input, 'samples', '', d.samples, 'an integer in [1, 100000]', (x) => Number.isInteger(x) && x >= 1 && x <= 100000);

@@ -21,6 +21,7 @@ import { largestEigenvalue, lowestModes, rayleighRitzRows, type LowestModes, typ
 import { nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
 import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf, type LDLFactor } from '../hessian/multifrontalLDL';
 import { createRng, normal } from '../random';
+import { KRYLOV_CHECK_PROBABILITY, krylovCheck, krylovUpperBound } from '../linalg/krylovCheck';
 
 export interface Certification {
   certified: boolean;
@@ -35,8 +36,12 @@ export interface Certification {
   factorMegabytes?: number;
   backwardError?: number;
   seconds?: number;
-  /** Solver reruns because the inertia count found missed modes. */
+  /** Solver reruns because the inertia count (or the Krylov check) found missed modes. */
   repairs: number;
+  /** How: 'inertia' (Sylvester count of an LDLᵀ of H − σI: exact up to its backward error) or 'krylov' (probabilistic). */
+  method?: 'inertia' | 'krylov';
+  /** The Krylov check: its steps, threshold τ, and the bound on the probability that it missed a mode. */
+  krylov?: { steps: number; stepsNeeded: number; threshold: number; epsilon: number; failureBound: number; ritzMin: number; threads: number };
 }
 
 export interface LowestSpectrum {
@@ -103,8 +108,14 @@ export interface LowestOptions {
   stepKernel?: boolean;
   /** Solve with the particles in cell order (default true; `cellOrder`: the products read memory in order), the modes returned in the input order either way. */
   reorder?: boolean;
-  /** 'auto': certify when the factorisation fits the budget; 'never'; 'always' ignores the budget. */
-  certify?: 'auto' | 'never' | 'always';
+  /**
+   * 'auto': the inertia certificate when its factorisation fits the budget, else the Krylov check
+   * (engine/linalg/krylovCheck.ts: probabilistic); 'always': the inertia whatever it costs; 'krylov':
+   * the Krylov check only; 'never'.
+   */
+  certify?: 'auto' | 'never' | 'always' | 'krylov';
+  /** The Krylov check's failure probability (default KRYLOV_CHECK_PROBABILITY, 1e-6). */
+  krylovProbability?: number;
   budget?: Partial<FactorBudget>;
   seed?: number;
   /** Hears the solver's progress: pairs converged of those wanted, after each restart. */
@@ -339,14 +350,64 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
     }
   }
 
+  // The Krylov check (probabilistic; engine/linalg/krylovCheck.ts) where the inertia is not run.
+  const runKrylov = (why: string, start: LowestModes): LowestModes => {
+    let result = start;
+    // U ≥ λ_max: Gershgorin's, or the λ_max Lanczos' estimate over (1 − ε₁) (failing with the same
+    // probability as the check, the two added): the latter is ~2× tighter, ~1.4× fewer steps.
+    const probability = options.krylovProbability ?? KRYLOV_CHECK_PROBABILITY;
+    const gershgorin = hessianGershgorinBound(h);
+    const lanczosUpper = krylovUpperBound(lm.estimate, lm.steps, n - d, probability);
+    const upper = Math.min(gershgorin, lanczosUpper);
+    for (let attempt = 0; ; attempt++) {
+      const k = result.values.length;
+      const top = result.values[k - 1];
+      const found = deflated(deflation, result.vectors, n);
+      const chk = krylovCheck(op, n, found, top, result.next, upper, {
+        probability,
+        upperFailure: upper < gershgorin ? probability : 0,
+        seed: (options.seed ?? 1) + 31 * (attempt + 1),
+        stepKernel,
+        onProgress: options.onProgress ? (f) => options.onProgress!(f, `Krylov certificate: ${Math.round(100 * f)} % of its steps`) : undefined,
+      });
+      products += chk.steps;
+      timings.krylov = (timings.krylov ?? 0) + chk.seconds;
+      certification.method = 'krylov';
+      certification.seconds = (certification.seconds ?? 0) + chk.seconds;
+      certification.krylov = { steps: chk.steps, stepsNeeded: chk.stepsNeeded, threshold: chk.threshold, epsilon: chk.epsilon, failureBound: chk.failureBound, ritzMin: chk.ritzMin, threads: chk.threads };
+      if (chk.passed) {
+        certification.certified = true;
+        certification.reason = `${chk.reason}${certification.repairs ? `, after ${certification.repairs} rerun(s)` : ''}${why ? ` (the inertia certificate not run: ${why})` : ''}`;
+        return result;
+      }
+      if (attempt >= 2 || !(chk.ritzMin < chk.threshold)) {
+        certification.reason = `not certified: ${chk.reason}${why ? ` (the inertia certificate not run: ${why})` : ''}`;
+        return result;
+      }
+      // A Ritz value below τ: a missed mode, or θ_(K+1) above λ_(K+1). Look with the found set deflated.
+      certification.repairs++;
+      t = now();
+      const extra = lowestModes(op, n, { stepKernel, count: Math.min(4, n - found.length / n - 1), deflation: found, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 101 * (attempt + 1) });
+      timings.lanczos += now() - t;
+      products += extra.products;
+      restarts += extra.restarts;
+      const below = extra.values.filter((x) => x <= top + clusterTolerance * Math.abs(top)).length;
+      if (below === 0) result = { ...result, next: Math.min(result.next, extra.values[0]) };
+      else result = mergeModes(result, { ...extra, values: extra.values.slice(0, below), vectors: extra.vectors.slice(0, below * n), residuals: extra.residuals.slice(0, below), next: below < extra.values.length ? extra.values[below] : extra.next }, n);
+    }
+  };
+
   if (mode === 'never') certification.reason = 'not requested';
+  else if (mode === 'krylov') result = runKrylov('', result);
   else {
     const { symbolic, supernodes, overBudget } = prepare();
     certification.factorFlops = prepared!.factorFlops;
     certification.factorMegabytes = prepared!.factorMegabytes;
     if (overBudget) {
-      certification.reason = `not certified: ${prepared!.reason}`;
+      if (mode === 'auto') result = runKrylov(prepared!.reason, result);
+      else certification.reason = `not certified: ${prepared!.reason}`;
     } else {
+      certification.method = 'inertia';
       const rng = createRng((options.seed ?? 1) + 7);
       const probe = new Float64Array(n).map(() => normal(rng));
       for (let attempt = 0; ; attempt++) {
