@@ -234,7 +234,7 @@ describe('the certificate itself', () => {
     }
   });
 
-  it('over the factorisation budget: the Krylov check on auto, "not certified" with the estimated cost on always', () => {
+  it('over the factorisation budget or its auto flops: the Krylov check (the inertia where it cannot certify); always: the inertia', () => {
     const g = quenchedGlass(3, 216, 2, 9);
     const r = lowestSpectrum(g.h, g.positions, g.side, 10, { budget: { maxFlops: 1e6 } });
     expect(r.certification.certified).toBe(true);
@@ -244,6 +244,16 @@ describe('the certificate itself', () => {
     const always = lowestSpectrum(g.h, g.positions, g.side, 10, { certify: 'always' });
     expect(always.certification.method).toBe('inertia'); // 'always' ignores the budget
     expect(always.certification.certified).toBe(true);
+    // Within the budget but above the flops where 'auto' stops taking the inertia: the check; and where
+    // the check cannot certify (a failure probability it would need too many steps for), the inertia.
+    const dear = lowestSpectrum(g.h, g.positions, g.side, 10, { inertiaMaxFlops: 1 });
+    expect(dear.certification.method).toBe('krylov');
+    expect(dear.certification.certified).toBe(true);
+    expect(dear.certification.reason).toMatch(/above INERTIA_AUTO_MAX_FLOPS/);
+    const fallback = lowestSpectrum(g.h, g.positions, g.side, 10, { inertiaMaxFlops: 1, krylovProbability: 1e-300 });
+    expect(fallback.certification.method).toBe('inertia');
+    expect(fallback.certification.certified).toBe(true);
+    expect(fallback.certification.reason).toMatch(/the Krylov check did not certify \(not certified: the Krylov check needs \d+ steps .* over its budget/);
     const never = lowestSpectrum(g.h, g.positions, g.side, 10, { certify: 'never' });
     expect(never.certification.certified).toBe(false);
     expect(never.certification.reason).toBe('not requested');

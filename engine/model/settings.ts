@@ -83,10 +83,11 @@ export interface SpectrumSettings {
   backend: 'auto' | 'webgpu' | 'webgl2' | 'webasm' | 'cpu' | 'reference';
   /**
    * 'lowest' only: the certificate that none of the K lowest was missed (engine/spectrum/lowest.ts).
-   * 'auto' (default): the Sylvester inertia where its LDLᵀ fits CERTIFICATION_BUDGET (3D: up to
-   * N ≈ 10^4), beyond it the Krylov check (probabilistic: a miss with probability ≤ 1e-6,
-   * engine/linalg/krylovCheck.ts); 'always': the inertia whatever it costs; 'krylov': the Krylov check
-   * at any size; 'never': skipped (meta.json then says "not requested").
+   * 'auto' (default): the Sylvester inertia where its LDLᵀ costs ≤ INERTIA_AUTO_MAX_FLOPS (3D: up
+   * to N ≈ 2000), beyond it the Krylov check (probabilistic: a miss with probability ≤ 2·10⁻⁶,
+   * engine/linalg/krylovCheck.ts; the inertia if the check cannot certify and the factor fits
+   * CERTIFICATION_BUDGET); 'always': the inertia whatever it costs; 'krylov': the Krylov check at any
+   * size; 'never': skipped (meta.json then says "not requested").
    */
   certify: 'auto' | 'always' | 'never' | 'krylov';
 }

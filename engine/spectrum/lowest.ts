@@ -109,13 +109,16 @@ export interface LowestOptions {
   /** Solve with the particles in cell order (default true; `cellOrder`: the products read memory in order), the modes returned in the input order either way. */
   reorder?: boolean;
   /**
-   * 'auto': the inertia certificate when its factorisation fits the budget, else the Krylov check
-   * (engine/linalg/krylovCheck.ts: probabilistic); 'always': the inertia whatever it costs; 'krylov':
-   * the Krylov check only; 'never'.
+   * 'auto': the inertia certificate where its factorisation costs ≤ INERTIA_AUTO_MAX_FLOPS, else the
+   * Krylov check (engine/linalg/krylovCheck.ts: probabilistic; the inertia after all if the check
+   * cannot certify and the factor fits the budget); 'always': the inertia whatever it costs;
+   * 'krylov': the Krylov check only; 'never'.
    */
   certify?: 'auto' | 'never' | 'always' | 'krylov';
   /** The Krylov check's failure probability (default KRYLOV_CHECK_PROBABILITY, 1e-6). */
   krylovProbability?: number;
+  /** Where 'auto' stops taking the inertia (default INERTIA_AUTO_MAX_FLOPS). */
+  inertiaMaxFlops?: number;
   budget?: Partial<FactorBudget>;
   seed?: number;
   /** Hears the solver's progress: pairs converged of those wanted, after each restart. */
@@ -129,6 +132,14 @@ export interface LowestOptions {
  * not N = 10^5 (~10^13 flops).
  */
 export const CERTIFICATION_BUDGET: FactorBudget = { maxFlops: 4e11, maxBlocks: 1.5e7 };
+
+/**
+ * `certify: 'auto'` takes the inertia only where its factor costs at most this many flops (3D: up to
+ * N ≈ 2000; N = 1000: 1.9·10^9, 0.2–0.3 s, about the Krylov check's cost there); beyond, the Krylov
+ * check (engine/linalg/krylovCheck.ts), measured 5× cheaper at N = 10^4 (2.9 s against 15.5 s for the
+ * 2.6·10^11-flop factor), and the inertia only if the check cannot certify.
+ */
+export const INERTIA_AUTO_MAX_FLOPS = 3e10;
 
 /** The d uniform translations, normalised, as rows (d × dN). */
 export function translationBasis(dim: number, particles: number): Float64Array {
@@ -403,10 +414,20 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
     const { symbolic, supernodes, overBudget } = prepare();
     certification.factorFlops = prepared!.factorFlops;
     certification.factorMegabytes = prepared!.factorMegabytes;
-    if (overBudget) {
-      if (mode === 'auto') result = runKrylov(prepared!.reason, result);
-      else certification.reason = `not certified: ${prepared!.reason}`;
-    } else {
+    // 'auto': the Krylov check where the factor is over budget or dearer than INERTIA_AUTO_MAX_FLOPS
+    // (then the inertia still runs if the check could not certify and the factor fits the budget).
+    let inertia = !overBudget;
+    if (mode === 'auto' && (overBudget || prepared!.factorFlops > (options.inertiaMaxFlops ?? INERTIA_AUTO_MAX_FLOPS))) {
+      const why = overBudget ? prepared!.reason : `its LDLᵀ would take ${prepared!.factorFlops.toExponential(2)} flops, above INERTIA_AUTO_MAX_FLOPS = ${(options.inertiaMaxFlops ?? INERTIA_AUTO_MAX_FLOPS).toExponential(0)}, where the check costs less; certify 'always' runs it`;
+      result = runKrylov(why, result);
+      if (certification.certified || overBudget) inertia = false;
+      else {
+        certification.method = undefined;
+        certification.reason = `the Krylov check did not certify (${certification.reason}): the inertia instead`;
+      }
+    } else if (overBudget) certification.reason = `not certified: ${prepared!.reason}`;
+    if (inertia) {
+      const before = certification.reason ? `; ${certification.reason}` : '';
       certification.method = 'inertia';
       const rng = createRng((options.seed ?? 1) + 7);
       const probe = new Float64Array(n).map(() => normal(rng));
@@ -438,7 +459,7 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
         }
         if (inertia.negative === expected) {
           certification.certified = true;
-          certification.reason = `H − σI has ${inertia.negative} negative eigenvalues = ${d} translations + ${k} found (Sylvester inertia of a supernodal LDLᵀ)${certification.repairs ? `, after ${certification.repairs} rerun(s) for missed modes` : ''}`;
+          certification.reason = `H − σI has ${inertia.negative} negative eigenvalues = ${d} translations + ${k} found (Sylvester inertia of a supernodal LDLᵀ)${certification.repairs ? `, after ${certification.repairs} rerun(s) for missed modes` : ''}${before}`;
           break;
         }
         if (inertia.negative < expected || attempt >= 2) {
