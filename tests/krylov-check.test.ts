@@ -82,6 +82,7 @@ describe('the Krylov certificate', () => {
     const complete = krylovCheck(op, n, pick(rows, n, all), top, next, 60, { seed: 4 });
     expect(complete.passed).toBe(true);
     expect(complete.steps).toBe(complete.stepsNeeded);
+    expect(complete.projectEvery).toBeGreaterThan(1); // the found rows projected out every few steps, not each
     expect(complete.failureBound).toBeLessThanOrEqual(1e-6);
     expect(complete.ritzMin).toBeGreaterThanOrEqual(complete.threshold);
     expect(Math.abs(complete.ritzMin - next)).toBeLessThan(1e-6 * next); // it converged to λ_(K+1)

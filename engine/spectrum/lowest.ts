@@ -377,6 +377,7 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
       const chk = krylovCheck(op, n, found, top, result.next, upper, {
         probability,
         upperFailure: upper < gershgorin ? probability : 0,
+        bottom: Math.min(0, result.values[0]),
         seed: (options.seed ?? 1) + 31 * (attempt + 1),
         stepKernel,
         onProgress: options.onProgress ? (f) => options.onProgress!(f, `Krylov certificate: ${Math.round(100 * f)} % of its steps`) : undefined,
