@@ -8,6 +8,8 @@
 //          engine/linalg/wasm/kernels.c → engine/linalg/denseKernelBytes.ts (WebAssembly SIMD, imported memory)
 //          and → engine/linalg/denseKernelSharedBytes.ts (the same on an imported shared memory),
 //          engine/hessian/wasm/lanczos.c → engine/hessian/lanczosBytes.ts (WebAssembly SIMD, imported shared memory)
+// Shared code they include: engine/linalg/wasm/basisOps.h (basis.c, lanczos.c), engine/hessian/wasm/pairTerms.h
+// (hessianRows.c, lanczos.c), engine/wasmAlloc.h.
 // Needs clang with the wasm32 target and wasm-ld (Debian: apt-get install clang lld).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

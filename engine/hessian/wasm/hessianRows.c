@@ -19,6 +19,7 @@ typedef unsigned int u32;
 #define EXPORT(name) __attribute__((export_name(#name)))
 
 #include "../../wasmAlloc.h"
+#include "pairTerms.h"
 
 /* The product on `count` vectors 3 apart, with stride s between particles (3: one vector; 3 count: interleaved). */
 static void product(i32 particles, i32 pairs, const double *blocks, const i32 *pairI, const i32 *pairJ,
@@ -45,15 +46,8 @@ static void product(i32 particles, i32 pairs, const double *blocks, const i32 *p
     for (i32 c = 0; c < count; c++) {
       i32 i0 = pi + 3 * c;
       i32 j0 = pj + 3 * c;
-      double xi0 = x[i0], xi1 = x[i0 + 1], xi2 = x[i0 + 2];
-      double xj0 = x[j0], xj1 = x[j0 + 1], xj2 = x[j0 + 2];
       /* y[i0] -= k00 xj0 + k01 xj1 + k02 xj2;  y[i0 + 1] -= k01 xj0 + k11 xj1 + k12 xj2 (lanes 0, 1) */
-      v128_t si = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(c0, wasm_f64x2_splat(xj0)), wasm_f64x2_mul(c1, wasm_f64x2_splat(xj1))), wasm_f64x2_mul(c2, wasm_f64x2_splat(xj2)));
-      wasm_v128_store(y + i0, wasm_f64x2_sub(wasm_v128_load(y + i0), si));
-      y[i0 + 2] -= k02 * xj0 + k12 * xj1 + k22 * xj2;
-      v128_t sj = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(c0, wasm_f64x2_splat(xi0)), wasm_f64x2_mul(c1, wasm_f64x2_splat(xi1))), wasm_f64x2_mul(c2, wasm_f64x2_splat(xi2)));
-      wasm_v128_store(y + j0, wasm_f64x2_sub(wasm_v128_load(y + j0), sj));
-      y[j0 + 2] -= k02 * xi0 + k12 * xi1 + k22 * xi2;
+      pairTerms(c0, c1, c2, k02, k12, k22, x, y, i0, j0);
     }
   }
 }

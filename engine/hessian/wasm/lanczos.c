@@ -31,7 +31,8 @@ typedef int i32;
 
 enum { OP_PRODUCT = 0, OP_RECURRENCE = 1, OP_DOTS = 2, OP_SUBTRACT = 3, OP_COMBINE = 4 };
 
-static inline double total(v128_t s) { return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1); }
+#include "../../linalg/wasm/basisOps.h"
+#include "pairTerms.h"
 
 /* The range [lo, hi) of part c of n entries (boundaries on multiples of 8 doubles: whole cache lines). */
 static inline void range(i32 n, i32 c, i32 *lo, i32 *hi) {
@@ -64,14 +65,7 @@ static void productPart(i32 particles, const double *blocks, const i32 *pairI, c
     double k02 = b[3], k12 = b[4], k22 = b[5];
     i32 i0 = 3 * pairI[q];
     i32 j0 = 3 * pairJ[q];
-    double xi0 = x[i0], xi1 = x[i0 + 1], xi2 = x[i0 + 2];
-    double xj0 = x[j0], xj1 = x[j0 + 1], xj2 = x[j0 + 2];
-    v128_t si = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(c0, wasm_f64x2_splat(xj0)), wasm_f64x2_mul(c1, wasm_f64x2_splat(xj1))), wasm_f64x2_mul(c2, wasm_f64x2_splat(xj2)));
-    wasm_v128_store(y + i0, wasm_f64x2_sub(wasm_v128_load(y + i0), si));
-    y[i0 + 2] -= k02 * xj0 + k12 * xj1 + k22 * xj2;
-    v128_t sj = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(c0, wasm_f64x2_splat(xi0)), wasm_f64x2_mul(c1, wasm_f64x2_splat(xi1))), wasm_f64x2_mul(c2, wasm_f64x2_splat(xi2)));
-    wasm_v128_store(y + j0, wasm_f64x2_sub(wasm_v128_load(y + j0), sj));
-    y[j0 + 2] -= k02 * xi0 + k12 * xi1 + k22 * xi2;
+    pairTerms(c0, c1, c2, k02, k12, k22, x, y, i0, j0);
   }
 }
 
@@ -112,39 +106,7 @@ EXPORT(part) void part(i32 op, const i32 *w, i32 c) {
     double *out = (double *)w[5] + c * rows * cols;
     i32 lo, hi;
     range(n, c, &lo, &hi);
-    i32 hi2 = lo + ((hi - lo) & ~1);
-    for (i32 k = 0; k < cols; k++) {
-      const double *zk = z + k * n;
-      i32 r = 0;
-      for (; r + 4 <= rows; r += 4) {
-        const double *a = v + r * n, *b = a + n, *e = b + n, *g = e + n;
-        v128_t s0 = wasm_f64x2_splat(0), s1 = s0, s2 = s0, s3 = s0;
-        for (i32 i = lo; i < hi2; i += 2) {
-          v128_t zi = wasm_v128_load(zk + i);
-          s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(wasm_v128_load(a + i), zi));
-          s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(wasm_v128_load(b + i), zi));
-          s2 = wasm_f64x2_add(s2, wasm_f64x2_mul(wasm_v128_load(e + i), zi));
-          s3 = wasm_f64x2_add(s3, wasm_f64x2_mul(wasm_v128_load(g + i), zi));
-        }
-        double t0 = total(s0), t1 = total(s1), t2 = total(s2), t3 = total(s3);
-        if (hi2 < hi) {
-          double zi = zk[hi2];
-          t0 += a[hi2] * zi; t1 += b[hi2] * zi; t2 += e[hi2] * zi; t3 += g[hi2] * zi;
-        }
-        out[r * cols + k] = t0;
-        out[(r + 1) * cols + k] = t1;
-        out[(r + 2) * cols + k] = t2;
-        out[(r + 3) * cols + k] = t3;
-      }
-      for (; r < rows; r++) {
-        const double *a = v + r * n;
-        v128_t s0 = wasm_f64x2_splat(0);
-        for (i32 i = lo; i < hi2; i += 2) s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(wasm_v128_load(a + i), wasm_v128_load(zk + i)));
-        double t0 = total(s0);
-        if (hi2 < hi) t0 += a[hi2] * zk[hi2];
-        out[r * cols + k] = t0;
-      }
-    }
+    basisDots(v, rows, z, cols, n, out, lo, hi);
     return;
   }
   if (op == OP_SUBTRACT) {
@@ -154,28 +116,7 @@ EXPORT(part) void part(i32 op, const i32 *w, i32 c) {
     const double *cc = (const double *)w[5];
     i32 lo, hi;
     range(n, c, &lo, &hi);
-    i32 hi2 = lo + ((hi - lo) & ~1);
-    for (i32 k = 0; k < cols; k++) {
-      double *zk = z + k * n;
-      i32 r = 0;
-      for (; r + 4 <= rows; r += 4) {
-        const double *a = v + r * n, *b = a + n, *e = b + n, *g = e + n;
-        double c0 = cc[r * cols + k], c1 = cc[(r + 1) * cols + k], c2 = cc[(r + 2) * cols + k], c3 = cc[(r + 3) * cols + k];
-        v128_t w0 = wasm_f64x2_splat(c0), w1 = wasm_f64x2_splat(c1), w2 = wasm_f64x2_splat(c2), w3 = wasm_f64x2_splat(c3);
-        for (i32 i = lo; i < hi2; i += 2) {
-          v128_t s = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(w0, wasm_v128_load(a + i)), wasm_f64x2_mul(w1, wasm_v128_load(b + i))), wasm_f64x2_mul(w2, wasm_v128_load(e + i))), wasm_f64x2_mul(w3, wasm_v128_load(g + i)));
-          wasm_v128_store(zk + i, wasm_f64x2_sub(wasm_v128_load(zk + i), s));
-        }
-        for (i32 i = hi2; i < hi; i++) zk[i] -= c0 * a[i] + c1 * b[i] + c2 * e[i] + c3 * g[i];
-      }
-      for (; r < rows; r++) {
-        const double *a = v + r * n;
-        double c0 = cc[r * cols + k];
-        v128_t w0 = wasm_f64x2_splat(c0);
-        for (i32 i = lo; i < hi2; i += 2) wasm_v128_store(zk + i, wasm_f64x2_sub(wasm_v128_load(zk + i), wasm_f64x2_mul(w0, wasm_v128_load(a + i))));
-        for (i32 i = hi2; i < hi; i++) zk[i] -= c0 * a[i];
-      }
-    }
+    basisSubtract(v, rows, z, cols, n, cc, lo, hi);
     return;
   }
   if (op == OP_COMBINE) {
@@ -185,40 +126,7 @@ EXPORT(part) void part(i32 op, const i32 *w, i32 c) {
     double *tmp = (double *)w[6] + c * keep * CHUNK;
     i32 lo, hi;
     range(n, c, &lo, &hi);
-    for (i32 i0 = lo; i0 < hi; i0 += CHUNK) {
-      i32 len = (hi < i0 + CHUNK ? hi : i0 + CHUNK) - i0;
-      i32 len2 = len & ~1;
-      for (i32 q = 0; q < keep * CHUNK; q++) tmp[q] = 0;
-      i32 r = 0;
-      for (; r + 4 <= rows; r += 4) {
-        const double *a = v + r * n + i0, *b = a + n, *e = b + n, *g = e + n;
-        for (i32 k = 0; k < keep; k++) {
-          double y0 = y[r * ldY + k], y1 = y[(r + 1) * ldY + k], y2 = y[(r + 2) * ldY + k], y3 = y[(r + 3) * ldY + k];
-          v128_t w0 = wasm_f64x2_splat(y0), w1 = wasm_f64x2_splat(y1), w2 = wasm_f64x2_splat(y2), w3 = wasm_f64x2_splat(y3);
-          double *to = tmp + k * CHUNK;
-          for (i32 i = 0; i < len2; i += 2) {
-            v128_t s = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(w0, wasm_v128_load(a + i)), wasm_f64x2_mul(w1, wasm_v128_load(b + i))), wasm_f64x2_mul(w2, wasm_v128_load(e + i))), wasm_f64x2_mul(w3, wasm_v128_load(g + i)));
-            wasm_v128_store(to + i, wasm_f64x2_add(wasm_v128_load(to + i), s));
-          }
-          for (i32 i = len2; i < len; i++) to[i] += y0 * a[i] + y1 * b[i] + y2 * e[i] + y3 * g[i];
-        }
-      }
-      for (; r < rows; r++) {
-        const double *a = v + r * n + i0;
-        for (i32 k = 0; k < keep; k++) {
-          double y0 = y[r * ldY + k];
-          v128_t w0 = wasm_f64x2_splat(y0);
-          double *to = tmp + k * CHUNK;
-          for (i32 i = 0; i < len2; i += 2) wasm_v128_store(to + i, wasm_f64x2_add(wasm_v128_load(to + i), wasm_f64x2_mul(w0, wasm_v128_load(a + i))));
-          for (i32 i = len2; i < len; i++) to[i] += y0 * a[i];
-        }
-      }
-      for (i32 k = 0; k < keep; k++) {
-        double *row = v + k * n + i0;
-        const double *from = tmp + k * CHUNK;
-        for (i32 i = 0; i < len; i++) row[i] = from[i];
-      }
-    }
+    basisCombine(v, rows, y, ldY, keep, n, tmp, lo, hi);
     return;
   }
 }
