@@ -18,6 +18,21 @@ interface Kernel {
 export type RowsProduct = ((x: Float64Array, y: Float64Array, count: number) => void) & { kernel: boolean };
 
 /** The product for H; `useKernel: false` forces the TypeScript loops (tests, benchmarks). */
+/** The 3D pair blocks as their 6 distinct entries k00 k01 k11 k02 k12 k22 (6 × pairs), the kernels' layout (hessianRows.c, lanczos.c). */
+export function packPairBlocks(h: SparseHessian, to: Float64Array): void {
+  const pb = h.pairBlocks;
+  for (let q = 0; q < h.pairI.length; q++) {
+    const o = 9 * q;
+    const p = 6 * q;
+    to[p] = pb[o];
+    to[p + 1] = pb[o + 1];
+    to[p + 2] = pb[o + 4];
+    to[p + 3] = pb[o + 2];
+    to[p + 4] = pb[o + 5];
+    to[p + 5] = pb[o + 8];
+  }
+}
+
 export function hessianRowsOperator(h: SparseHessian, useKernel = true): RowsProduct {
   const script = Object.assign((x: Float64Array, y: Float64Array, count: number) => void hessianMultiplyRows(h, x, y, count), { kernel: false });
   if (!useKernel || h.dim !== 3) return script;
@@ -39,18 +54,7 @@ export function hessianRowsOperator(h: SparseHessian, useKernel = true): RowsPro
   // The pair blocks as their 6 distinct entries k00 k01 k11 k02 k12 k22 (the kernel's layout; the scalar code reads only those).
   const packed = k.alloc(48 * pairs);
   if (!blocks || (pairs > 0 && (!pairI || !pairJ || !packed))) return script;
-  const pb = h.pairBlocks;
-  const to = new Float64Array(k.memory.buffer, packed, 6 * pairs);
-  for (let q = 0; q < pairs; q++) {
-    const o = 9 * q;
-    const p = 6 * q;
-    to[p] = pb[o];
-    to[p + 1] = pb[o + 1];
-    to[p + 2] = pb[o + 4];
-    to[p + 3] = pb[o + 2];
-    to[p + 4] = pb[o + 5];
-    to[p + 5] = pb[o + 8];
-  }
+  packPairBlocks(h, new Float64Array(k.memory.buffer, packed, 6 * pairs));
   let capacity = 0;
   let xAt = 0;
   let yAt = 0;

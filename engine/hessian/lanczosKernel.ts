@@ -17,6 +17,7 @@ import { gemmThread, type GemmThread } from '../linalg/gemmThreads';
 import type { StepKernel } from '../linalg/lowestModes';
 import { LANCZOS_BASE64 } from './lanczosBytes';
 import type { SparseHessian } from './sparse';
+import { packPairBlocks } from './hessianRows';
 
 /** The parts of every vector operation (lanczos.c PARTS): fixed, so the dot products' sums are. */
 export const LANCZOS_PARTS = 8;
@@ -96,18 +97,7 @@ export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients:
   f64(blocksAt, 9 * h.particles).set(h.diagonalBlocks);
   new Int32Array(buffer, pairIAt, pairs).set(h.pairI);
   new Int32Array(buffer, pairJAt, pairs).set(h.pairJ);
-  const packed = f64(packedAt, 6 * pairs);
-  const pb = h.pairBlocks;
-  for (let q = 0; q < pairs; q++) {
-    const o = 9 * q;
-    const p = 6 * q;
-    packed[p] = pb[o];
-    packed[p + 1] = pb[o + 1];
-    packed[p + 2] = pb[o + 4];
-    packed[p + 3] = pb[o + 2];
-    packed[p + 4] = pb[o + 5];
-    packed[p + 5] = pb[o + 8];
-  }
+  packPairBlocks(h, f64(packedAt, 6 * pairs));
   const words = new Int32Array(buffer, params, 16);
   const reals = new Float64Array(buffer, params + 64, 8);
   const arrays = lengths.map((l, q) => f64(arrayAt[q], l));

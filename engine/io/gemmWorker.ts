@@ -211,33 +211,29 @@ export function startGemmWorker(options: { stallTimeoutMs?: number; onWorker?: (
       released.register(memory, token);
     }
   };
+  // A task of `chunks` chunks: the counters reset, the claim word for the new task count, then the task itself.
+  const launch = (cmd: number, chunks: number, rows: number) => {
+    ctrl[CHUNKS] = chunks;
+    ctrl[ROWS] = rows;
+    ctrl[STATUS] = 0;
+    Atomics.store(ctrl, FIN, 0);
+    mine = 0;
+    Atomics.store(ctrl, NEXT, (((count + 1) & 0xffff) << 16) | 0);
+    post(cmd);
+    return chunks;
+  };
   const helper: GemmThread = {
     start(module, memory, args, chunkRows) {
       prepare(module, memory);
       const chunks = Math.ceil(args[0] / chunkRows);
       for (let k = 0; k < 9; k++) ctrl[ARGS + k] = args[k];
-      ctrl[CHUNKS] = chunks;
-      ctrl[ROWS] = chunkRows;
-      ctrl[STATUS] = 0;
-      Atomics.store(ctrl, FIN, 0);
-      mine = 0;
-      // The claim word for the new task count, then the task itself.
-      Atomics.store(ctrl, NEXT, (((count + 1) & 0xffff) << 16) | 0);
-      post(RUN);
-      return chunks;
+      return launch(RUN, chunks, chunkRows);
     },
     startParts(module, memory, op, params, parts) {
       prepare(module, memory);
       ctrl[ARGS] = op;
       ctrl[ARGS + 1] = params;
-      ctrl[CHUNKS] = parts;
-      ctrl[ROWS] = 0;
-      ctrl[STATUS] = 0;
-      Atomics.store(ctrl, FIN, 0);
-      mine = 0;
-      Atomics.store(ctrl, NEXT, (((count + 1) & 0xffff) << 16) | 0);
-      post(PART);
-      return parts;
+      return launch(PART, parts, 0);
     },
     claim() {
       const c = claimChunk(ctrl, count);
