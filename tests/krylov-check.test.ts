@@ -115,6 +115,15 @@ describe('the Krylov certificate', () => {
       expect(r.certification.method).toBe('krylov');
       expect(r.certification.krylov!.failureBound).toBeLessThanOrEqual(2e-6);
       expect(r.certification.reason).toMatch(/Kuczyński–Woźniakowski/);
+      // The check sits above a boundary K … K + 4 (the solver goes past K only for a wider gap); the
+      // K asked come back.
+      const cov = r.certification.covered!;
+      expect(cov).toBeGreaterThanOrEqual(20);
+      expect(cov).toBeLessThanOrEqual(24);
+      const gap = (j: number) => dense[3 + j] - dense[2 + j];
+      expect(gap(cov)).toBeGreaterThanOrEqual(0.8 * gap(20));
+      expect(r.count).toBe(20);
+      expect(r.next).toBeCloseTo(dense[23], 9);
       for (let i = 0; i < r.count; i++) expect(Math.abs(r.eigenvalues[3 + i] - dense[3 + i])).toBeLessThan(1e-9 * dense[3 + i]);
     }
   });

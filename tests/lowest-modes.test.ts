@@ -253,7 +253,18 @@ describe('the certificate itself', () => {
     const fallback = lowestSpectrum(g.h, g.positions, g.side, 10, { inertiaMaxFlops: 1, krylovProbability: 1e-300 });
     expect(fallback.certification.method).toBe('inertia');
     expect(fallback.certification.certified).toBe(true);
-    expect(fallback.certification.reason).toMatch(/the Krylov check did not certify \(not certified: the Krylov check needs \d+ steps .* over its budget/);
+    expect(fallback.certification.reason).toMatch(/the Krylov check did not certify \(not certified: the Krylov check needs \d+ steps( .* over its budget|, not fewer than the \d+ dimensions left)/);
+    // 'auto' within the flops: the cheaper by its estimates, both recorded; the K asked come back.
+    const auto = lowestSpectrum(g.h, g.positions, g.side, 10);
+    const est = auto.certification.estimates!;
+    expect(est.inertiaSeconds).toBeGreaterThan(0);
+    expect(est.krylovSeconds).toBeGreaterThan(0);
+    expect(auto.certification.method).toBe(est.inertiaSeconds <= est.krylovSeconds ? 'inertia' : 'krylov');
+    expect(auto.certification.certified).toBe(true);
+    expect(auto.count).toBe(10);
+    expect(auto.certification.covered).toBeGreaterThanOrEqual(10);
+    expect(auto.certification.covered).toBeLessThanOrEqual(14);
+    expect(auto.certification.expected).toBe(3 + auto.certification.covered!);
     const never = lowestSpectrum(g.h, g.positions, g.side, 10, { certify: 'never' });
     expect(never.certification.certified).toBe(false);
     expect(never.certification.reason).toBe('not requested');
@@ -268,6 +279,29 @@ describe('the certificate itself', () => {
     expect(res.converged).toBe(false);
     const lm = largestEigenvalue((x, y) => void hessianMultiply(g.h, x, y), n, { deflation: translationBasis(3, g.h.particles) });
     expect(lm.upper).toBeGreaterThanOrEqual(lm.estimate);
+  });
+
+  it('the extend hook converges the pairs it asks for past K (to the contract), asked again until it says 0', () => {
+    const g = quenchedGlass(3, 216, 2, 9);
+    const n = 3 * g.h.particles;
+    const dense = referenceSpectrum(g.h).values;
+    const op = (x: Float64Array, y: Float64Array, c: number) => {
+      for (let k = 0; k < c; k++) hessianMultiply(g.h, x.subarray(k * n, (k + 1) * n), y.subarray(k * n, (k + 1) * n));
+    };
+    const calls: number[] = [];
+    const res = lowestModes(op, n, { count: 12, deflation: translationBasis(3, g.h.particles), extend: (values, k) => (calls.push(k), k < 15 ? 2 : 0) });
+    expect(calls).toEqual([12, 14, 16]);
+    expect(res.converged).toBe(true);
+    expect(res.values.length).toBe(16);
+    const lambdaMax = dense[dense.length - 1];
+    for (let i = 0; i < 16; i++) {
+      expect(Math.abs(res.values[i] - dense[3 + i])).toBeLessThan(1e-9 * dense[3 + i]);
+      expect(res.residuals[i]).toBeLessThan(1e-8 * lambdaMax);
+    }
+    // lowestSpectrum with the pairs beyond K for the certificate returns the K asked all the same.
+    const r = lowestSpectrum(g.h, g.positions, g.side, 12, { certify: 'krylov', certifyExtraPairs: 4 });
+    expect(r.count).toBe(12);
+    expect(r.next).toBeCloseTo(dense[15], 9);
   });
 });
 

@@ -47,9 +47,9 @@ export interface KrylovCheck {
 export interface KrylovCheckOptions {
   /** Failure probability asked (default 1e-6). */
   probability?: number;
-  /** τ's place in the gap (λ_K, θ_(K+1)): 0 < ρ < 1 (default 0.9). */
+  /** τ's place in the gap (λ_K, θ_(K+1)): 0 < ρ < 1 (default KRYLOV_CHECK_PLACEMENT, 0.9). */
   placement?: number;
-  /** The most steps it may run (default 20 000); beyond, it says not certified without running. */
+  /** The most steps it may run (default KRYLOV_CHECK_MAX_STEPS, 20 000); beyond, it says not certified without running. */
   maxSteps?: number;
   seed?: number;
   /** The lowest eigenvalue in the found set (default 0: a PSD operator), for how often the found rows are projected out. */
@@ -63,6 +63,23 @@ export interface KrylovCheckOptions {
 
 /** The default failure probability of the Krylov certificate. */
 export const KRYLOV_CHECK_PROBABILITY = 1e-6;
+
+/** The most steps the check runs by default; beyond, it says not certified without running. */
+export const KRYLOV_CHECK_MAX_STEPS = 20000;
+
+/** τ's default place in the gap (λ_K, θ_(K+1)). */
+export const KRYLOV_CHECK_PLACEMENT = 0.9;
+
+/**
+ * The check's threshold τ = λ_K + ρ (θ_(K+1) − λ_K), ε₀ = (τ − λ_K)/(U − λ_K) and its steps k for
+ * failure probability p on a complement of order m: what krylovCheck runs, and what a caller
+ * choosing a certificate (or a boundary K) estimates it would cost.
+ */
+export function krylovCheckPlan(m: number, top: number, next: number, upper: number, probability: number, placement = KRYLOV_CHECK_PLACEMENT): { threshold: number; epsilon: number; steps: number } {
+  const threshold = top + placement * (next - top);
+  const epsilon = (threshold - top) / (upper - top);
+  return { threshold, epsilon, steps: krylovStepsNeeded(m, epsilon, probability) };
+}
 
 /** Kuczyński–Woźniakowski's Lanczos steps for relative error ε₀ at failure probability p, order m. */
 export function krylovStepsNeeded(m: number, epsilon: number, probability: number): number {
@@ -84,6 +101,19 @@ export function krylovUpperBound(theta: number, k: number, m: number, probabilit
   return e1 < 1 ? theta / (1 - e1) : Infinity;
 }
 
+/** Eigenvalues of the symmetric tridiagonal (α, β) of order m below x: the negative pivots of T − xI (Sturm). */
+export function tridiagonalCountBelow(alpha: ArrayLike<number>, beta: ArrayLike<number>, m: number, x: number): number {
+  let count = 0;
+  let d = 1;
+  for (let i = 0; i < m; i++) {
+    const b2 = i > 0 ? beta[i - 1] * beta[i - 1] : 0;
+    d = alpha[i] - x - (i > 0 ? b2 / d : 0);
+    if (d === 0) d = -1e-300;
+    if (d < 0) count++;
+  }
+  return count;
+}
+
 /** The lowest eigenvalue of the symmetric tridiagonal (α, β) of order m, by bisection on Sturm counts. */
 export function tridiagonalLowest(alpha: ArrayLike<number>, beta: ArrayLike<number>, m: number): number {
   let lo = Infinity;
@@ -93,21 +123,9 @@ export function tridiagonalLowest(alpha: ArrayLike<number>, beta: ArrayLike<numb
     lo = Math.min(lo, alpha[i] - r);
     hi = Math.max(hi, alpha[i] + r);
   }
-  // below(x): eigenvalues < x (the LDLᵀ pivots' signs of T − xI).
-  const below = (x: number) => {
-    let count = 0;
-    let d = 1;
-    for (let i = 0; i < m; i++) {
-      const b2 = i > 0 ? beta[i - 1] * beta[i - 1] : 0;
-      d = alpha[i] - x - (i > 0 ? b2 / d : 0);
-      if (d === 0) d = -1e-300;
-      if (d < 0) count++;
-    }
-    return count;
-  };
   for (let it = 0; it < 200 && hi - lo > 1e-15 * Math.max(Math.abs(lo), Math.abs(hi)); it++) {
     const mid = 0.5 * (lo + hi);
-    if (below(mid) >= 1) hi = mid;
+    if (tridiagonalCountBelow(alpha, beta, m, mid) >= 1) hi = mid;
     else lo = mid;
   }
   return 0.5 * (lo + hi);
@@ -122,7 +140,7 @@ export function tridiagonalLowest(alpha: ArrayLike<number>, beta: ArrayLike<numb
 export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, top: number, next: number, upper: number, options: KrylovCheckOptions = {}): KrylovCheck {
   const t0 = performance.now();
   const p = options.probability ?? KRYLOV_CHECK_PROBABILITY;
-  const rho = options.placement ?? 0.9;
+  const rho = options.placement ?? KRYLOV_CHECK_PLACEMENT;
   const rows = found.length / n;
   const m = n - rows;
   const result: KrylovCheck = { passed: false, reason: '', steps: 0, stepsNeeded: 0, threshold: NaN, epsilon: NaN, failureBound: 1, ritzMin: NaN, threads: 1, projectEvery: 1, seconds: 0 };
@@ -135,22 +153,22 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
   if (!(p > 0 && p < 1) || !(rho > 0 && rho < 1)) throw new Error(`krylovCheck: probability ${p} and placement ${rho} must lie in (0, 1)`);
   if (!(next > top) || !(upper > next)) return done(false, `no gap above the set to check (λ_K = ${top}, θ_(K+1) = ${next}, λ_max ≤ ${upper})`);
   if (m < 1) return done(true, 'the found set spans the space');
-  const tau = top + rho * (next - top);
-  const eps = (tau - top) / (upper - top);
-  const k = krylovStepsNeeded(m, eps, p);
+  const { threshold: tau, epsilon: eps, steps: k } = krylovCheckPlan(m, top, next, upper, p, rho);
   Object.assign(result, { threshold: tau, epsilon: eps, stepsNeeded: k });
-  const maxSteps = options.maxSteps ?? 20000;
+  const maxSteps = options.maxSteps ?? KRYLOV_CHECK_MAX_STEPS;
   if (k > maxSteps) return done(false, `the Krylov check needs ${k} steps for failure probability ${p} (ε₀ = ${eps.toExponential(2)}), over its budget of ${maxSteps}`);
   if (k >= m) return done(false, `the Krylov check needs ${k} steps, not fewer than the ${m} dimensions left: take the inertia certificate`);
 
-  // V = [found; q_prev; q] and w in one kernel (two threads where it has them), or plain arrays.
+  // V = [found; two Lanczos vectors] and w in one kernel (two threads where it has them), or plain
+  // arrays; the two rows take turns as q_j and q_(j−1) (the new q overwrites the old q_(j−1)).
   const kernel = options.stepKernel?.([(rows + 2) * n, n], rows + 2, 0) ?? null;
   const v = kernel ? kernel.arrays[0] : new Float64Array((rows + 2) * n);
   const w = kernel ? kernel.arrays[1] : new Float64Array(n);
   result.threads = kernel ? kernel.threads : 1;
   v.set(found);
-  const prev = v.subarray(rows * n, (rows + 1) * n);
-  const q = v.subarray((rows + 1) * n, (rows + 2) * n);
+  const slots = [v.subarray(rows * n, (rows + 1) * n), v.subarray((rows + 1) * n, (rows + 2) * n)];
+  let cur = 1;
+  let q = slots[cur];
   const pair = v.subarray(rows * n, (rows + 2) * n);
   const c = new Float64Array(rows + 2);
   const foundRows = v.subarray(0, rows * n);
@@ -196,7 +214,10 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
   result.projectEvery = every2;
   const alpha = new Float64Array(k);
   const beta = new Float64Array(k);
+  // Progress every ~2.5 % of the steps; θ < τ tested every 50 steps by one Sturm count of T − τI
+  // (O(steps)), θ itself by bisection only at the end or on a failure.
   const every = Math.max(50, Math.ceil(k / 40));
+  const test = 50;
   let steps = 0;
   for (let j = 0; j < k; j++) {
     product(q, w);
@@ -206,7 +227,7 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
     // polynomial at their eigenvalues (the found set's eigenvalues then reappear after ~10² steps).
     // Bounded growth between projections is harmless (see every2).
     dots(pair, 2, w);
-    alpha[j] = c[1];
+    alpha[j] = c[cur];
     subtract(pair, 2, w);
     if (rows > 0 && (j % every2 === every2 - 1 || j === k - 1)) {
       // Both vectors the recurrence goes on with: q_j (next step's q_(j−1)) as well as w.
@@ -218,20 +239,21 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
     b = normOf(w);
     beta[j] = b;
     steps = j + 1;
-    if (steps % every === 0 || steps === k) {
+    if (steps % every === 0) options.onProgress?.(steps / k);
+    if ((steps % test === 0 || steps === k || b === 0) && tridiagonalCountBelow(alpha, beta, steps, tau) > 0) {
       const theta = tridiagonalLowest(alpha, beta, steps);
       result.ritzMin = theta;
-      options.onProgress?.(steps / k);
-      if (theta < tau) {
-        result.steps = steps;
-        return done(false, `the Krylov check found a Ritz value ${theta.toPrecision(8)} below τ = ${tau.toPrecision(8)} (λ_K = ${top.toPrecision(8)}) after ${steps} steps: a mode at or below the set's top may be missing`);
-      }
+      result.steps = steps;
+      return done(false, `the Krylov check found a Ritz value ${theta.toPrecision(8)} below τ = ${tau.toPrecision(8)} (λ_K = ${top.toPrecision(8)}) after ${steps} steps: a mode at or below the set's top may be missing`);
     }
     if (b === 0 || steps === k) break;
-    prev.set(q);
+    cur = 1 - cur;
+    q = slots[cur];
     for (let i = 0; i < n; i++) q[i] = w[i] / b;
   }
+  options.onProgress?.(1);
   result.steps = steps;
+  result.ritzMin = tridiagonalLowest(alpha, beta, steps);
   if (steps < k) return done(false, `the Krylov check broke down after ${steps} of ${k} steps (an invariant subspace: probability 0 for a random start)`);
   result.failureBound = Math.min(1, krylovFailureBound(m, eps, steps) + (options.upperFailure ?? 0));
   return done(

@@ -97,6 +97,13 @@ export interface LowestModesOptions {
    * crude runs that place a filter's cut or a shift. `vectors` and `residuals` come back empty.
    */
   valuesOnly?: boolean;
+  /**
+   * Called when the pairs wanted (K, a cluster's extension, and what it asked before: `converged` of
+   * them, and the guard pair after them) have converged, with the Ritz values of the basis (ascending,
+   * λ of H; converged up to the guard, the rest estimates) and the products so far: how many more pairs to converge before returning (an
+   * extension of the set; 0: return).
+   */
+  extend?: (values: ArrayLike<number>, converged: number, products: number) => number;
   /** Called after every convergence check with the products so far and the number converged. */
   onCheck?: (products: number, converged: number, want: number) => void;
 }
@@ -507,7 +514,8 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   }
   const productsPerStep = filter ? filter.degree : 1;
 
-  let want = Math.min(count + (options.guard === false ? 0 : 1), available); // the pair after K gives the gap (and σ of the inertia count)
+  const guard = options.guard === false ? 0 : 1;
+  let want = Math.min(count + guard, available); // the pair after K gives the gap (and σ of the inertia count)
   const basisFor = (w: number) => Math.min(available - (available % blockSize), Math.ceil(Math.max(3 * w, w + 24 * blockSize) / blockSize) * blockSize);
   let m = Math.max(blockSize, options.basis ?? basisFor(want + maxExtension * (clusterTolerance > 0 ? 1 : 0)));
   m = Math.min(m, available);
@@ -547,6 +555,7 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
   let ritzResiduals = new Float64Array(0);
   let converged = false;
   let extension = 0;
+  let extending = true;
   for (;;) {
     // Append the next block and expand: Z = H Q, orthogonalised against V (which now holds Q).
     const qStart = j;
@@ -611,6 +620,14 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
       want++;
       extension++;
       done = convergedCount();
+    }
+    if (done >= want && options.extend && extending) {
+      const more = Math.max(0, Math.min(Math.floor(options.extend(lam, want - guard, products)), j - bsize - want - 1, available - want));
+      if (more > 0) {
+        want += more;
+        extension += more;
+        done = convergedCount();
+      } else extending = false;
     }
     options.onCheck?.(products, done, want);
     if (done >= want) {

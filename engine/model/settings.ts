@@ -83,10 +83,10 @@ export interface SpectrumSettings {
   backend: 'auto' | 'webgpu' | 'webgl2' | 'webasm' | 'cpu' | 'reference';
   /**
    * 'lowest' only: the certificate that none of the K lowest was missed (engine/spectrum/lowest.ts).
-   * 'auto' (default): the Sylvester inertia where its LDLᵀ costs ≤ INERTIA_AUTO_MAX_FLOPS (3D: up
-   * to N ≈ 2000), beyond it the Krylov check (probabilistic: a miss with probability ≤ 2·10⁻⁶,
-   * engine/linalg/krylovCheck.ts; the inertia if the check cannot certify and the factor fits
-   * CERTIFICATION_BUDGET); 'always': the inertia whatever it costs; 'krylov': the Krylov check at any
+   * 'auto' (default): the cheaper of the Sylvester inertia and the Krylov check by a fixed cost model
+   * (the inertia only where its LDLᵀ costs ≤ INERTIA_AUTO_MAX_FLOPS, 3D: up to N ≈ 2000; the Krylov
+   * check is probabilistic: a miss with probability ≤ 2·10⁻⁶, engine/linalg/krylovCheck.ts; the
+   * inertia if the check cannot certify and the factor fits CERTIFICATION_BUDGET); 'always': the inertia whatever it costs; 'krylov': the Krylov check at any
    * size; 'never': skipped (meta.json then says "not requested").
    */
   certify: 'auto' | 'always' | 'never' | 'krylov';

@@ -21,7 +21,7 @@ import { largestEigenvalue, lowestModes, rayleighRitzRows, type LowestModes, typ
 import { nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
 import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf, type LDLFactor } from '../hessian/multifrontalLDL';
 import { createRng, normal } from '../random';
-import { KRYLOV_CHECK_PROBABILITY, krylovCheck, krylovUpperBound } from '../linalg/krylovCheck';
+import { KRYLOV_CHECK_MAX_STEPS, KRYLOV_CHECK_PROBABILITY, krylovCheck, krylovCheckPlan, krylovUpperBound } from '../linalg/krylovCheck';
 
 export interface Certification {
   certified: boolean;
@@ -40,6 +40,14 @@ export interface Certification {
   repairs: number;
   /** How: 'inertia' (Sylvester count of an LDLᵀ of H − σI: exact up to its backward error) or 'krylov' (probabilistic). */
   method?: 'inertia' | 'krylov';
+  /**
+   * The lowest non-zero modes the certificate covers (≥ the K kept): the Krylov check's τ or the
+   * inertia's σ sits in the gap above mode `covered`, the boundary among K … K + CERTIFY_EXTRA_PAIRS
+   * where the certificate costs least (the extra pairs are converged for it, not stored).
+   */
+  covered?: number;
+  /** 'auto': the two certificates' estimated seconds before it chose (the cost model of `chooseCertificate`). */
+  estimates?: { inertiaSeconds: number; krylovSeconds: number };
   /** The Krylov check: its steps, threshold τ, and the bound on the probability that it missed a mode. */
   krylov?: { steps: number; stepsNeeded: number; threshold: number; epsilon: number; failureBound: number; ritzMin: number; threads: number };
 }
@@ -109,15 +117,19 @@ export interface LowestOptions {
   /** Solve with the particles in cell order (default true; `cellOrder`: the products read memory in order), the modes returned in the input order either way. */
   reorder?: boolean;
   /**
-   * 'auto': the inertia certificate where its factorisation costs ≤ INERTIA_AUTO_MAX_FLOPS, else the
-   * Krylov check (engine/linalg/krylovCheck.ts: probabilistic; the inertia after all if the check
-   * cannot certify and the factor fits the budget); 'always': the inertia whatever it costs;
+   * 'auto': the cheaper certificate by its estimated seconds (the inertia's from its factor's flops at
+   * INERTIA_FLOPS_PER_SECOND, the Krylov check's from its steps at this solve's seconds per product;
+   * the inertia only where its factor costs ≤ INERTIA_AUTO_MAX_FLOPS), the Krylov check
+   * (engine/linalg/krylovCheck.ts: probabilistic) followed by the inertia where the check cannot
+   * certify and the factor fits the budget; 'always': the inertia whatever it costs;
    * 'krylov': the Krylov check only; 'never'.
    */
   certify?: 'auto' | 'never' | 'always' | 'krylov';
   /** The Krylov check's failure probability (default KRYLOV_CHECK_PROBABILITY, 1e-6). */
   krylovProbability?: number;
-  /** Where 'auto' stops taking the inertia (default INERTIA_AUTO_MAX_FLOPS). */
+  /** Pairs converged beyond K for the certificate's choice of boundary, with 'auto' and 'krylov' (default CERTIFY_EXTRA_PAIRS). */
+  certifyExtraPairs?: number;
+  /** Where 'auto' stops considering the inertia (default INERTIA_AUTO_MAX_FLOPS). */
   inertiaMaxFlops?: number;
   budget?: Partial<FactorBudget>;
   seed?: number;
@@ -140,6 +152,37 @@ export const CERTIFICATION_BUDGET: FactorBudget = { maxFlops: 4e11, maxBlocks: 1
  * 2.6·10^11-flop factor), and the inertia only if the check cannot certify.
  */
 export const INERTIA_AUTO_MAX_FLOPS = 3e10;
+
+/**
+ * The rate 'auto' assumes for the inertia's LDLᵀ (with its probe product): measured here
+ * (docs/BENCHMARKS.md, 2026-12-03) 4.2–7 GFlop/s at N = 1000 (1.9·10^9 flops in 0.27–0.45 s),
+ * ~14 GFlop/s at N = 10^4 (2.6·10^11 flops in 18.6–19.2 s); the lower end, so that the cost model
+ * leans to the inertia only where it is clearly cheaper.
+ */
+export const INERTIA_FLOPS_PER_SECOND = 5e9;
+
+/**
+ * The Krylov check's cost per step and pair of the Hessian (a step is one product H x and a few vector
+ * operations) that 'auto' assumes: measured here (2026-12-03) 7.7 ns at N = 1000 (2017 steps in
+ * 0.235 s, 15 179 pairs), 4.4–5.8 ns at N = 10^4 (two threads); the upper end.
+ */
+export const KRYLOV_SECONDS_PER_PAIR_STEP = 8e-9;
+
+/**
+ * Pairs the Lanczos may converge beyond K where the Krylov check may certify ('auto', 'krylov'), for
+ * the certificate only (not stored): the check's steps grow as 1/√gap above the set, and a random
+ * level spacing is often small (the bench glass at N = 1000: λ₃₁ − λ₃₀ = 0.19 of the mean spacing,
+ * λ₃₃ − λ₃₂ 8× wider: 2017 → 714 steps). The solver goes on past K only where the steps saved exceed
+ * the pairs' estimated cost.
+ */
+export const CERTIFY_EXTRA_PAIRS = 4;
+
+/**
+ * A further pair's cost in check steps per Lanczos product a pair so far: measured (2026-12-03) 4 more
+ * pairs cost 0.8 (N = 1000: 48 products a pair against 62 a pair so far) and 1.5 (N = 10^4) products a
+ * pair so far, a Lanczos product with its basis work ~1.5 check steps (N = 10^4: 1.3 against 0.9 ms).
+ */
+export const CERTIFY_EXTEND_COST = 2.25;
 
 /** The d uniform translations, normalised, as rows (d × dN). */
 export function translationBasis(dim: number, particles: number): Float64Array {
@@ -241,11 +284,37 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
           return k;
         };
   const deflation = translationBasis(d, h.particles);
+  const mode = options.certify ?? 'auto';
   const clusterTolerance = options.clusterTolerance ?? 1e-6;
   let t = now();
-  let want = count;
+  const want = count;
   const lm = largestEigenvalue(op, n, { seed: (options.seed ?? 1) + 1, deflation });
-  const mode = options.certify ?? 'auto';
+  // Pairs beyond K that the certificate may use (not stored): see CERTIFY_EXTRA_PAIRS.
+  const extraPairs = mode === 'auto' || mode === 'krylov' ? Math.max(0, Math.min(options.certifyExtraPairs ?? CERTIFY_EXTRA_PAIRS, n - d - count - 2)) : 0;
+  const probability = options.krylovProbability ?? KRYLOV_CHECK_PROBABILITY;
+  // U ≥ λ_max for the Krylov check: Gershgorin's, or the λ_max Lanczos' estimate over (1 − ε₁) (failing
+  // with the same probability as the check, the two added): the latter is ~2× tighter, ~1.4× fewer steps.
+  const gershgorin = hessianGershgorinBound(h);
+  const upper = Math.min(gershgorin, krylovUpperBound(lm.estimate, lm.steps, n - d, probability));
+  // Each time the set has converged: go on to the boundary i ≤ K + extraPairs where the Krylov check's
+  // steps saved (from the basis' Ritz values) exceed what converging i − k more pairs is estimated to
+  // cost (CERTIFY_EXTEND_COST check steps a pair per product a pair so far), if any.
+  /** The check's steps above mode i (λ_i = top, the next value above it `next`). */
+  const checkSteps = (i: number, top: number, next: number) => (next > top && upper > next ? krylovCheckPlan(n - d - i, top, next, upper, probability).steps : Infinity);
+  const extend =
+    extraPairs > 0
+      ? (values: ArrayLike<number>, k: number, productsSoFar: number) => {
+          const at = (i: number) => checkSteps(i, values[i - 1], values[i]);
+          const perPair = (CERTIFY_EXTEND_COST * productsSoFar) / Math.max(1, k);
+          let best = k;
+          let gain = 0;
+          for (let i = k + 1; i <= count + extraPairs && i < values.length; i++) {
+            const g = at(k) - at(i) - perPair * (i - k);
+            if (g > gain) [best, gain] = [i, g];
+          }
+          return best - k;
+        }
+      : undefined;
   const budget = mode === 'always' ? { maxFlops: Infinity, maxBlocks: Infinity } : { ...CERTIFICATION_BUDGET, ...options.budget };
   let products = lm.steps;
   timings.filter = now() - t;
@@ -311,12 +380,12 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
   }
   if (!result) {
     t = now();
-    const filter = chebyshevFilter(op, n, count, deflation, lm, hessianGershgorinBound(h), options, stepKernel);
+    const filter = chebyshevFilter(op, n, want, deflation, lm, hessianGershgorinBound(h), options, stepKernel);
     products += filter.products;
     timings.filter += now() - t;
     if (filter.filter) path.filter = { ...filter.filter };
     t = now();
-    const solverOptions: Omit<LowestModesOptions, 'count'> = { stepKernel, deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
+    const solverOptions: Omit<LowestModesOptions, 'count'> = { extend, stepKernel, deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
     result = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
     if (!result.converged && filter.filter) {
       // The filtered run did not confirm its residuals with H: the plain iteration decides.
@@ -354,27 +423,45 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
     result = mergeModes(result, take, n);
   }
   if (completions > 0) {
-    let keep = Math.min(count, result.values.length);
+    let keep = Math.min(want, result.values.length);
     while (keep < result.values.length && inCluster(result.values, keep)) keep++;
     if (keep < result.values.length) {
       result = { ...result, next: result.values[keep], values: result.values.slice(0, keep), vectors: result.vectors.slice(0, keep * n), residuals: result.residuals.slice(0, keep) };
     }
   }
 
+  // The certificate covers the found set up to a boundary j ≥ K (the extra pairs, CERTIFY_EXTRA_PAIRS,
+  // give it a choice; a boundary never splits a cluster), the set is cut back to K after it.
+  const first = (r: LowestModes, j: number): LowestModes =>
+    j >= r.values.length ? r : { ...r, values: r.values.slice(0, j), vectors: r.vectors.slice(0, j * n), residuals: r.residuals.slice(0, j), next: r.values[j], nextResidual: r.residuals[j] };
+  /** The boundaries j (modes covered) from K up, each with λ_j and the next value above it. */
+  const boundaries = (r: LowestModes) => {
+    const out: { j: number; top: number; next: number }[] = [];
+    for (let j = Math.min(count, r.values.length); j <= r.values.length; j++) {
+      if (j < r.values.length && inCluster(r.values, j)) continue;
+      out.push({ j, top: r.values[j - 1], next: j < r.values.length ? r.values[j] : r.next });
+    }
+    return out;
+  };
+  /** The boundary where the Krylov check needs the fewest steps, and those steps. */
+  const krylovBoundary = (r: LowestModes) => {
+    let best = { j: r.values.length, steps: Infinity };
+    for (const b of boundaries(r)) {
+      const steps = checkSteps(b.j, b.top, b.next);
+      if (steps < best.steps) best = { j: b.j, steps };
+    }
+    return best;
+  };
+
   // The Krylov check (probabilistic; engine/linalg/krylovCheck.ts) where the inertia is not run.
   const runKrylov = (why: string, start: LowestModes): LowestModes => {
     let result = start;
-    // U ≥ λ_max: Gershgorin's, or the λ_max Lanczos' estimate over (1 − ε₁) (failing with the same
-    // probability as the check, the two added): the latter is ~2× tighter, ~1.4× fewer steps.
-    const probability = options.krylovProbability ?? KRYLOV_CHECK_PROBABILITY;
-    const gershgorin = hessianGershgorinBound(h);
-    const lanczosUpper = krylovUpperBound(lm.estimate, lm.steps, n - d, probability);
-    const upper = Math.min(gershgorin, lanczosUpper);
     for (let attempt = 0; ; attempt++) {
-      const k = result.values.length;
-      const top = result.values[k - 1];
-      const found = deflated(deflation, result.vectors, n);
-      const chk = krylovCheck(op, n, found, top, result.next, upper, {
+      const j = krylovBoundary(result).j;
+      const covered = first(result, j);
+      const top = covered.values[j - 1];
+      const found = deflated(deflation, covered.vectors, n);
+      const chk = krylovCheck(op, n, found, top, covered.next, upper, {
         probability,
         upperFailure: upper < gershgorin ? probability : 0,
         bottom: Math.min(0, result.values[0]),
@@ -385,18 +472,21 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
       products += chk.steps;
       timings.krylov = (timings.krylov ?? 0) + chk.seconds;
       certification.method = 'krylov';
+      certification.covered = j;
       certification.seconds = (certification.seconds ?? 0) + chk.seconds;
       certification.krylov = { steps: chk.steps, stepsNeeded: chk.stepsNeeded, threshold: chk.threshold, epsilon: chk.epsilon, failureBound: chk.failureBound, ritzMin: chk.ritzMin, threads: chk.threads };
+      const through = j > count ? ` (checked above mode ${j}, the widest of the gaps above modes ${count}…${result.values.length})` : '';
       if (chk.passed) {
         certification.certified = true;
-        certification.reason = `${chk.reason}${certification.repairs ? `, after ${certification.repairs} rerun(s)` : ''}${why ? ` (the inertia certificate not run: ${why})` : ''}`;
+        certification.reason = `${chk.reason}${through}${certification.repairs ? `, after ${certification.repairs} rerun(s)` : ''}${why ? ` (the inertia certificate not run: ${why})` : ''}`;
         return result;
       }
       if (attempt >= 2 || !(chk.ritzMin < chk.threshold)) {
-        certification.reason = `not certified: ${chk.reason}${why ? ` (the inertia certificate not run: ${why})` : ''}`;
+        certification.reason = `not certified: ${chk.reason}${through}${why ? ` (the inertia certificate not run: ${why})` : ''}`;
         return result;
       }
-      // A Ritz value below τ: a missed mode, or θ_(K+1) above λ_(K+1). Look with the found set deflated.
+      // A Ritz value below τ: a missed mode, or θ_(j+1) above λ_(j+1). Look with the covered set
+      // deflated (the pairs above it dropped: they were not found with the missed mode deflated).
       certification.repairs++;
       t = now();
       const extra = lowestModes(op, n, { stepKernel, count: Math.min(4, n - found.length / n - 1), deflation: found, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 101 * (attempt + 1) });
@@ -404,82 +494,107 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
       products += extra.products;
       restarts += extra.restarts;
       const below = extra.values.filter((x) => x <= top + clusterTolerance * Math.abs(top)).length;
-      if (below === 0) result = { ...result, next: Math.min(result.next, extra.values[0]) };
-      else result = mergeModes(result, { ...extra, values: extra.values.slice(0, below), vectors: extra.vectors.slice(0, below * n), residuals: extra.residuals.slice(0, below), next: below < extra.values.length ? extra.values[below] : extra.next }, n);
+      if (below === 0) result = { ...covered, next: Math.min(covered.next, extra.values[0]) };
+      else result = mergeModes(covered, { ...extra, values: extra.values.slice(0, below), vectors: extra.vectors.slice(0, below * n), residuals: extra.residuals.slice(0, below), next: below < extra.values.length ? extra.values[below] : extra.next }, n);
+    }
+  };
+
+  const runInertia = (start: LowestModes, before: string, symbolic: ReturnType<typeof prepareFactor>['symbolic'], supernodes: NonNullable<ReturnType<typeof prepareFactor>['supernodes']>): LowestModes => {
+    let result = start;
+    certification.method = 'inertia';
+    const rng = createRng((options.seed ?? 1) + 7);
+    const probe = new Float64Array(n).map(() => normal(rng));
+    for (let attempt = 0; ; attempt++) {
+      // σ in the widest gap above a boundary j ≥ K (the farthest from both eigenvalues).
+      let best = { j: result.values.length, top: result.values[result.values.length - 1], next: result.next };
+      for (const b of boundaries(result)) if (b.next - b.top > best.next - best.top) best = b;
+      const { j, top } = best;
+      const sigma = 0.5 * (top + best.next);
+      t = now();
+      const factor = factorShifted(h, sigma, symbolic.factor!, supernodes);
+      // Backward error of the factorisation: ‖(L D Lᵀ − (H − σI)) x‖ / ‖x‖ for the random probe.
+      const ldl = new Float64Array(n);
+      multiplyFactor(factor, probe, ldl);
+      const hp = new Float64Array(n);
+      op(probe, hp, 1);
+      let e2 = 0;
+      let p2 = 0;
+      for (let i = 0; i < n; i++) {
+        e2 += (ldl[i] - hp[i] + sigma * probe[i]) ** 2;
+        p2 += probe[i] * probe[i];
+      }
+      const inertia = { negative: factor.negative, backwardError: Math.sqrt(e2 / p2), seconds: factor.seconds };
+      timings.inertia = (timings.inertia ?? 0) + now() - t;
+      const expected = d + j;
+      const distance = Math.min(sigma - top, best.next - sigma);
+      Object.assign(certification, { sigma, negatives: inertia.negative, expected, covered: j, backwardError: inertia.backwardError, seconds: (certification.seconds ?? 0) + inertia.seconds });
+      if (!(best.next > top) || !(distance > 10 * inertia.backwardError)) {
+        certification.reason = `not certified: σ = ${sigma} is not separated from λ_K = ${top} and θ_(K+1) = ${best.next} by more than 10× the factorisation's backward error ${inertia.backwardError.toExponential(2)}`;
+        return result;
+      }
+      if (inertia.negative === expected) {
+        certification.certified = true;
+        certification.reason = `H − σI has ${inertia.negative} negative eigenvalues = ${d} translations + ${j} found (Sylvester inertia of a supernodal LDLᵀ)${certification.repairs ? `, after ${certification.repairs} rerun(s) for missed modes` : ''}${before}`;
+        return result;
+      }
+      if (inertia.negative < expected || attempt >= 2) {
+        certification.reason = `not certified: H − σI has ${inertia.negative} negative eigenvalues, ${expected} expected (${d} translations + ${j} found)`;
+        return result;
+      }
+      // Missed modes below σ (an exactly degenerate eigenspace only partly reached): find the
+      // missing ones with the translations and the found vectors up to j deflated, then merge.
+      certification.repairs++;
+      const covered = first(result, j);
+      const missing = inertia.negative - expected;
+      const deflateFound = deflated(deflation, covered.vectors, n);
+      t = now();
+      const extra = lowestModes(op, n, { stepKernel, count: missing, deflation: deflateFound, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 101 * (attempt + 1) });
+      products += extra.products;
+      restarts += extra.restarts;
+      timings.lanczos += now() - t;
+      result = mergeModes(covered, extra, n);
     }
   };
 
   if (mode === 'never') certification.reason = 'not requested';
   else if (mode === 'krylov') result = runKrylov('', result);
   else {
-    const { symbolic, supernodes, overBudget } = prepare();
-    certification.factorFlops = prepared!.factorFlops;
+    const { symbolic, supernodes, overBudget, factorFlops } = prepare();
+    certification.factorFlops = factorFlops;
     certification.factorMegabytes = prepared!.factorMegabytes;
-    // 'auto': the Krylov check where the factor is over budget or dearer than INERTIA_AUTO_MAX_FLOPS
-    // (then the inertia still runs if the check could not certify and the factor fits the budget).
     let inertia = !overBudget;
-    if (mode === 'auto' && (overBudget || prepared!.factorFlops > (options.inertiaMaxFlops ?? INERTIA_AUTO_MAX_FLOPS))) {
-      const why = overBudget ? prepared!.reason : `its LDLᵀ would take ${prepared!.factorFlops.toExponential(2)} flops, above INERTIA_AUTO_MAX_FLOPS = ${(options.inertiaMaxFlops ?? INERTIA_AUTO_MAX_FLOPS).toExponential(0)}, where the check costs less; certify 'always' runs it`;
-      result = runKrylov(why, result);
-      if (certification.certified || overBudget) inertia = false;
-      else {
-        certification.method = undefined;
-        certification.reason = `the Krylov check did not certify (${certification.reason}): the inertia instead`;
+    if (mode === 'auto') {
+      // The cheaper certificate by a fixed cost model (the same choice on every run of a glass): the
+      // inertia's factor at INERTIA_FLOPS_PER_SECOND against the Krylov check's steps at
+      // KRYLOV_SECONDS_PER_PAIR_STEP per pair. The inertia only where its factor is ≤ inertiaMaxFlops.
+      const maxFlops = options.inertiaMaxFlops ?? INERTIA_AUTO_MAX_FLOPS;
+      const plan = krylovBoundary(result);
+      const krylovSeconds = plan.steps <= KRYLOV_CHECK_MAX_STEPS && plan.steps < n - d - plan.j ? plan.steps * (h.pairI.length + h.particles) * KRYLOV_SECONDS_PER_PAIR_STEP : Infinity;
+      const inertiaSeconds = overBudget ? Infinity : factorFlops / INERTIA_FLOPS_PER_SECOND;
+      certification.estimates = { inertiaSeconds, krylovSeconds };
+      const why = overBudget
+        ? prepared!.reason
+        : factorFlops > maxFlops
+          ? `its LDLᵀ would take ${factorFlops.toExponential(2)} flops, above INERTIA_AUTO_MAX_FLOPS = ${maxFlops.toExponential(0)}; certify 'always' runs it`
+          : inertiaSeconds > krylovSeconds
+            ? `its LDLᵀ (${factorFlops.toExponential(2)} flops) was estimated at ${inertiaSeconds.toPrecision(2)} s, the check at ${krylovSeconds.toPrecision(2)} s; certify 'always' runs it`
+            : '';
+      if (why) {
+        result = runKrylov(why, result);
+        if (certification.certified || overBudget) inertia = false;
+        else {
+          certification.method = undefined;
+          certification.reason = `the Krylov check did not certify (${certification.reason}): the inertia instead`;
+        }
       }
     } else if (overBudget) certification.reason = `not certified: ${prepared!.reason}`;
-    if (inertia) {
-      const before = certification.reason ? `; ${certification.reason}` : '';
-      certification.method = 'inertia';
-      const rng = createRng((options.seed ?? 1) + 7);
-      const probe = new Float64Array(n).map(() => normal(rng));
-      for (let attempt = 0; ; attempt++) {
-        const k = result.values.length;
-        const top = result.values[k - 1];
-        const sigma = 0.5 * (top + result.next);
-        t = now();
-        const factor = factorShifted(h, sigma, symbolic.factor!, supernodes!);
-        // Backward error of the factorisation: ‖(L D Lᵀ − (H − σI)) x‖ / ‖x‖ for the random probe.
-        const ldl = new Float64Array(n);
-        multiplyFactor(factor, probe, ldl);
-        const hp = new Float64Array(n);
-        op(probe, hp, 1);
-        let e2 = 0;
-        let p2 = 0;
-        for (let i = 0; i < n; i++) {
-          e2 += (ldl[i] - hp[i] + sigma * probe[i]) ** 2;
-          p2 += probe[i] * probe[i];
-        }
-        const inertia = { negative: factor.negative, backwardError: Math.sqrt(e2 / p2), seconds: factor.seconds };
-        timings.inertia = (timings.inertia ?? 0) + now() - t;
-        const expected = d + k;
-        const distance = Math.min(sigma - top, result.next - sigma);
-        Object.assign(certification, { sigma, negatives: inertia.negative, expected, backwardError: inertia.backwardError, seconds: (certification.seconds ?? 0) + inertia.seconds });
-        if (!(result.next > top) || !(distance > 10 * inertia.backwardError)) {
-          certification.reason = `not certified: σ = ${sigma} is not separated from λ_K = ${top} and θ_(K+1) = ${result.next} by more than 10× the factorisation's backward error ${inertia.backwardError.toExponential(2)}`;
-          break;
-        }
-        if (inertia.negative === expected) {
-          certification.certified = true;
-          certification.reason = `H − σI has ${inertia.negative} negative eigenvalues = ${d} translations + ${k} found (Sylvester inertia of a supernodal LDLᵀ)${certification.repairs ? `, after ${certification.repairs} rerun(s) for missed modes` : ''}${before}`;
-          break;
-        }
-        if (inertia.negative < expected || attempt >= 2) {
-          certification.reason = `not certified: H − σI has ${inertia.negative} negative eigenvalues, ${expected} expected (${d} translations + ${k} found)`;
-          break;
-        }
-        // Missed modes below σ (an exactly degenerate eigenspace only partly reached): find the
-        // missing ones with the translations and the found vectors deflated, then merge.
-        certification.repairs++;
-        const missing = inertia.negative - expected;
-        const deflateFound = deflated(deflation, result.vectors, n);
-        t = now();
-        const extra = lowestModes(op, n, { stepKernel, count: missing, deflation: deflateFound, block: options.block, tolerance: options.tolerance, lambdaMax: result.lambdaMax, seed: (options.seed ?? 1) + 101 * (attempt + 1) });
-        products += extra.products;
-        restarts += extra.restarts;
-        timings.lanczos += now() - t;
-        result = mergeModes(result, extra, n);
-      }
-    }
+    if (inertia) result = runInertia(result, certification.reason ? `; ${certification.reason}` : '', symbolic, supernodes!);
+  }
+  // Back to K (and the end of its cluster): the extra pairs were for the certificate.
+  if (result.values.length > count) {
+    let keep = count;
+    while (keep < result.values.length && inCluster(result.values, keep)) keep++;
+    result = first(result, keep);
   }
 
   return finish(result, products, restarts);
