@@ -512,18 +512,7 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
       const sigma = 0.5 * (top + best.next);
       t = now();
       const factor = factorShifted(h, sigma, symbolic.factor!, supernodes);
-      // Backward error of the factorisation: ‖(L D Lᵀ − (H − σI)) x‖ / ‖x‖ for the random probe.
-      const ldl = new Float64Array(n);
-      multiplyFactor(factor, probe, ldl);
-      const hp = new Float64Array(n);
-      op(probe, hp, 1);
-      let e2 = 0;
-      let p2 = 0;
-      for (let i = 0; i < n; i++) {
-        e2 += (ldl[i] - hp[i] + sigma * probe[i]) ** 2;
-        p2 += probe[i] * probe[i];
-      }
-      const inertia = { negative: factor.negative, backwardError: Math.sqrt(e2 / p2), seconds: factor.seconds };
+      const inertia = { negative: factor.negative, backwardError: backwardErrorOf(factor, op, probe), seconds: factor.seconds };
       timings.inertia = (timings.inertia ?? 0) + now() - t;
       const expected = d + j;
       const distance = Math.min(sigma - top, best.next - sigma);
