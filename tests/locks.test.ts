@@ -125,6 +125,29 @@ describe('stale locks', () => {
     expect(acquireLock(folder, { onTakeover: () => {} })).toBeUndefined();
   });
 
+  it('a dead holder whose pid a later process took (the pid counter wrapped) is gone: the start it recorded tells them apart (Linux)', () => {
+    const folder = join(scratch, 'reused');
+    mkdirSync(folder, { recursive: true });
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const started = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    expect(started).toBeGreaterThan(0);
+    // This process as the holder, with its own start: held. With another start (the lock's holder
+    // died and this process got its pid): stale, and said so.
+    const lock = (s: number | undefined) => writeFileSync(join(folder, '.lock'), JSON.stringify({ host: hostname(), pid: process.pid, since: '2021-05-01T10:00:00.000Z', token: 'x', ...(s === undefined ? {} : { started: s }) }));
+    lock(started);
+    expect(readLock(folder)!.stale).toBeUndefined();
+    lock(started - 1);
+    expect(readLock(folder)!.stale).toBe(`process ${process.pid} on this host is gone (its pid now belongs to a process started later)`);
+    const release = acquireLock(folder, { onTakeover: () => {} });
+    expect(release).toBeDefined();
+    // The lock it writes records its own start.
+    expect(lockOf(folder).started).toBe(started);
+    release!();
+    // A lock without the field (written before it existed): the pid alone decides, as before.
+    lock(undefined);
+    expect(readLock(folder)!.stale).toBeUndefined();
+  });
+
   it('a lock from another host is respected within the lease and taken over beyond it', () => {
     const folder = join(scratch, 'foreign');
     mkdirSync(folder, { recursive: true });

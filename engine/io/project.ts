@@ -243,6 +243,13 @@ export interface LockHolder {
   since: string;
   /** Unique to one taking of the lock: release and heartbeat touch the file only while it is theirs. */
   token: string;
+  /**
+   * Where /proc tells it (Linux): the holder process's start, in clock ticks since boot (field 22 of
+   * /proc/<pid>/stat). A pid is reused once the kernel's counter wraps (32768 here; a test suite that
+   * starts many processes and threads wraps it within minutes), so a dead holder's pid may belong to a
+   * live process or thread: the start tells them apart.
+   */
+  started?: number;
   /** Under SLURM: the job (an array task has its own job id), its array job and task, and its restart count. */
   slurm?: { job: string; array?: string; task?: string; restart: number };
 }
@@ -279,6 +286,27 @@ export interface LockStatus {
   heartbeat: number;
   /** Why it is stale (its holder is gone), or undefined while it holds. */
   stale?: string;
+}
+
+/** A process's (or thread's) start in clock ticks since boot, from /proc/<pid>/stat; undefined where there is no /proc. */
+function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime 22.
+    const start = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(start) ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const ownStart = processStartTicks(process.pid);
+
+/** Whether the holder's process runs: its pid answers, and where both are known, with the start it recorded. */
+function holderAlive(holder: LockHolder): boolean {
+  if (!processAlive(holder.pid)) return false;
+  if (holder.started === undefined) return true;
+  const now = processStartTicks(holder.pid);
+  return now === undefined || now === holder.started;
 }
 
 function processAlive(pid: number): boolean {
@@ -318,7 +346,7 @@ export function readLock(folder: string, now = Date.now()): LockStatus | undefin
     return { path, holder, heartbeat, stale: `left by run ${holder.slurm.restart ?? 0} of this SLURM job ${job.job} (now run ${job.restart})` };
   }
   if (!holder) return { path, heartbeat, stale: age > UNREADABLE_LOCK_SECONDS * 1000 ? `unreadable for ${minutes(age)}` : undefined };
-  if (holder.host === hostname()) return { path, holder, heartbeat, stale: processAlive(holder.pid) ? undefined : `process ${holder.pid} on this host is gone` };
+  if (holder.host === hostname()) return { path, holder, heartbeat, stale: holderAlive(holder) ? undefined : `process ${holder.pid} on this host is gone${processAlive(holder.pid) ? ' (its pid now belongs to a process started later)' : ''}` };
   const lease = LOCK_LEASE_SECONDS * 1000;
   return { path, holder, heartbeat, stale: age > lease ? `no heartbeat from ${holder.host} for ${minutes(age)} (lease ${minutes(lease)})` : undefined };
 }
@@ -409,7 +437,7 @@ export function acquireLock(folder: string, options: LockOptions = {}): LockRele
   const path = join(folder, '.lock');
   const now = options.now ?? Date.now;
   const slurm = slurmJobOfThisProcess();
-  const holder: LockHolder = { host: hostname(), pid: process.pid, since: new Date(now()).toISOString(), token: randomUUID(), ...(slurm ? { slurm } : {}) };
+  const holder: LockHolder = { host: hostname(), pid: process.pid, since: new Date(now()).toISOString(), token: randomUUID(), ...(ownStart !== undefined ? { started: ownStart } : {}), ...(slurm ? { slurm } : {}) };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(path, holder)) return lockRelease(path, holder);
     const seen = readLock(folder, now());
