@@ -223,7 +223,7 @@ function chebyshevFilter(op: (x: Float64Array, y: Float64Array, c: number) => vo
   if (options.degree === 0) return { products: 0 };
   const margin = options.cutMargin ?? 2;
   const index = Math.min(count + margin, n - deflation.length / n - 1);
-  const basis = Math.min(n - deflation.length / n, Math.max(2 * index + 20, (options as { crudeSteps?: number }).crudeSteps ?? CRUDE_STEPS));
+  const basis = Math.min(n - deflation.length / n, Math.max(2 * index + 20, CRUDE_STEPS));
   const crude = lowestModes(op, n, { stepKernel, count: index, deflation, maxProducts: basis, basis, lambdaMax: lm.estimate, tolerance: 1, valuesOnly: true, seed: (options.seed ?? 1) + 3 });
   const cut = crude.values[Math.min(index, crude.values.length) - 1];
   const bound = Math.min(gershgorin, 1.05 * lm.upper);
