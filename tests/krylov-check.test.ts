@@ -6,7 +6,8 @@
  * a quenched glass whose modes the dense solver confirms (with the step kernel and without).
  */
 import { describe, expect, it } from 'vitest';
-import { krylovCheck, krylovFailureBound, krylovStepsNeeded, krylovUpperBound, tridiagonalLowest } from '../engine/linalg/krylovCheck';
+import { crudeRitzValues, krylovCheck, krylovFailureBound, krylovStepsNeeded, krylovUpperBound, plainLanczos, tridiagonalLowest } from '../engine/linalg/krylovCheck';
+import { tridiagonalQL } from '../engine/linalg/tridiagonalQL';
 import { symmetricEigen } from '../engine/linalg/symmetricEigen';
 import { sparseHessian } from '../engine/hessian/sparse';
 import { lowestSpectrum } from '../engine/spectrum/lowest';
@@ -126,5 +127,38 @@ describe('the Krylov certificate', () => {
       expect(r.next).toBeCloseTo(dense[23], 9);
       for (let i = 0; i < r.count; i++) expect(Math.abs(r.eigenvalues[3 + i] - dense[3 + i])).toBeLessThan(1e-9 * dense[3 + i]);
     }
+  });
+});
+
+describe('the crude runs: plain Lanczos Ritz values with the ghosts removed (Cullum–Willoughby)', () => {
+  it('after 150 steps on a spectrum with two outliers, T has many copies of each; the crude values keep one, stay inside the spectrum, and the top is λ_max', () => {
+    const n = 400;
+    const lam = new Float64Array(n);
+    for (let i = 0; i < n - 2; i++) lam[i] = 0.1 + (0.9 * i) / (n - 3);
+    lam[n - 2] = 5;
+    lam[n - 1] = 10;
+    const op = (x: Float64Array, y: Float64Array) => {
+      for (let i = 0; i < n; i++) y[i] = lam[i] * x[i];
+    };
+    const steps = 150;
+    const run = plainLanczos(op, n, new Float64Array(0), steps, { seed: 3 });
+    const d = Float64Array.from(run.alpha);
+    const e = new Float64Array(steps);
+    for (let i = 1; i < steps; i++) e[i] = run.beta[i - 1];
+    tridiagonalQL(d, e);
+    const copies = (v: ArrayLike<number>, x: number) => Array.from(v).filter((y) => Math.abs(y - x) < 1e-8).length;
+    // Without reorthogonalisation the converged outliers come back again and again.
+    expect(copies(d, 10)).toBeGreaterThanOrEqual(5);
+    expect(copies(d, 5)).toBeGreaterThanOrEqual(5);
+    const crude = crudeRitzValues(op, n, new Float64Array(0), steps, { seed: 3 });
+    expect(crude.steps).toBe(steps);
+    expect(copies(crude.values, 10)).toBe(1);
+    expect(copies(crude.values, 5)).toBe(1);
+    expect(Math.abs(crude.top - 10)).toBeLessThan(1e-12);
+    for (let i = 1; i < crude.values.length; i++) expect(crude.values[i]).toBeGreaterThan(crude.values[i - 1]);
+    expect(crude.values[0]).toBeGreaterThan(0.1 - 1e-12);
+    // Below the outliers: no more Ritz values than eigenvalues there.
+    expect(crude.values.length - 2).toBeLessThanOrEqual(n - 2);
+    expect(Array.from(crude.values).filter((x) => x < 1 + 1e-12).length).toBe(crude.values.length - 2);
   });
 });

