@@ -43,8 +43,9 @@ static inline void range(i32 n, i32 c, i32 *lo, i32 *hi) {
   *hi = b;
 }
 
-/* y = the diagonal blocks' terms of H x, or 0: where a product part starts. */
-static inline void productStart(i32 particles, const double *blocks, const double *x, double *y, i32 diagonal) {
+/* y (from the diagonal blocks, or from zero) −= the pair terms of pairs [q0, q1); hessianRows.c's product for one vector. */
+static void productPart(i32 particles, const double *blocks, const i32 *pairI, const i32 *pairJ, const double *packed,
+    i32 q0, i32 q1, const double *x, double *y, i32 diagonal) {
   if (diagonal) {
     for (i32 i = 0; i < particles; i++) {
       const double *b = blocks + 9 * i;
@@ -57,12 +58,6 @@ static inline void productStart(i32 particles, const double *blocks, const doubl
   } else {
     for (i32 i = 0; i < 3 * particles; i++) y[i] = 0;
   }
-}
-
-/* y (from the diagonal blocks, or from zero) −= the pair terms of pairs [q0, q1); hessianRows.c's product for one vector. */
-static void productPart(i32 particles, const double *blocks, const i32 *pairI, const i32 *pairJ, const double *packed,
-    i32 q0, i32 q1, const double *x, double *y, i32 diagonal) {
-  productStart(particles, blocks, x, y, diagonal);
   for (i32 q = q0; q < q1; q++) {
     const double *b = packed + 6 * q;
     v128_t c0 = wasm_v128_load(b);
@@ -83,7 +78,18 @@ static void productPart(i32 particles, const double *blocks, const i32 *pairI, c
  */
 static void productPart32(i32 particles, const double *blocks, const i32 *pairI, const i32 *pairJ, const float *packed,
     i32 q0, i32 q1, const double *x, double *y, i32 diagonal) {
-  productStart(particles, blocks, x, y, diagonal);
+  if (diagonal) {
+    for (i32 i = 0; i < particles; i++) {
+      const double *b = blocks + 9 * i;
+      i32 p = 3 * i;
+      double x0 = x[p], x1 = x[p + 1], x2 = x[p + 2];
+      y[p] = b[0] * x0 + b[1] * x1 + b[2] * x2;
+      y[p + 1] = b[3] * x0 + b[4] * x1 + b[5] * x2;
+      y[p + 2] = b[6] * x0 + b[7] * x1 + b[8] * x2;
+    }
+  } else {
+    for (i32 i = 0; i < 3 * particles; i++) y[i] = 0;
+  }
   for (i32 q = q0; q < q1; q++) {
     const float *b = packed + 6 * q;
     v128_t c0 = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(b));
@@ -106,14 +112,18 @@ static void productPart32(i32 particles, const double *blocks, const i32 *pairI,
  */
 EXPORT(part) void part(i32 op, const i32 *w, i32 c) {
   const double *f = (const double *)(w + 16);
-  if (op == OP_PRODUCT || op == OP_PRODUCT32) {
+  if (op == OP_PRODUCT) {
     i32 particles = w[0], pairs = w[1];
-    i32 half = pairs / 2, q0 = c == 0 ? 0 : half, q1 = c == 0 ? half : pairs;
-    const double *blocks = (const double *)w[2], *x = (const double *)w[6];
-    const i32 *pairI = (const i32 *)w[3], *pairJ = (const i32 *)w[4];
-    double *y = (double *)(c == 0 ? w[7] : w[8]);
-    if (op == OP_PRODUCT) productPart(particles, blocks, pairI, pairJ, (const double *)w[5], q0, q1, x, y, c == 0);
-    else productPart32(particles, blocks, pairI, pairJ, (const float *)w[5], q0, q1, x, y, c == 0);
+    i32 half = pairs / 2;
+    productPart(particles, (const double *)w[2], (const i32 *)w[3], (const i32 *)w[4], (const double *)w[5],
+        c == 0 ? 0 : half, c == 0 ? half : pairs, (const double *)w[6], (double *)(c == 0 ? w[7] : w[8]), c == 0);
+    return;
+  }
+  if (op == OP_PRODUCT32) {
+    i32 particles = w[0], pairs = w[1];
+    i32 half = pairs / 2;
+    productPart32(particles, (const double *)w[2], (const i32 *)w[3], (const i32 *)w[4], (const float *)w[5],
+        c == 0 ? 0 : half, c == 0 ? half : pairs, (const double *)w[6], (double *)(c == 0 ? w[7] : w[8]), c == 0);
     return;
   }
   if (op == OP_RECURRENCE) {
