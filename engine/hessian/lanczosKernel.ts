@@ -14,7 +14,7 @@
  */
 import { compileWasm, wasmApi } from '../wasm';
 import { gemmThread, type GemmThread } from '../linalg/gemmThreads';
-import type { StepKernel, StepKernelOptions } from '../linalg/lowestModes';
+import type { StepKernel } from '../linalg/lowestModes';
 import { LANCZOS_BASE64 } from './lanczosBytes';
 import type { SparseHessian } from './sparse';
 import { packPairBlocks } from './hessianRows';
@@ -27,7 +27,6 @@ const OP_RECURRENCE = 1;
 const OP_DOTS = 2;
 const OP_SUBTRACT = 3;
 const OP_COMBINE = 4;
-const OP_PRODUCT32 = 5;
 
 /**
  * From this vector length (dN) the helper thread takes parts; below it a part is too short for the
@@ -57,7 +56,7 @@ export function lanczosHelperParts(): number {
  * scratch of `coefficients` doubles and Yᵀ V of up to `keep` rows; null where shared WebAssembly
  * memory or SIMD is missing, in 2D, or when it would pass 2 GB (lowestModes then uses its own kernel).
  */
-export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients: number, keep: number, options: { threads?: boolean } & StepKernelOptions = {}): StepKernel | null {
+export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients: number, keep: number, options: { threads?: boolean } = {}): StepKernel | null {
   if (h.dim !== 3 || typeof SharedArrayBuffer === 'undefined' || !wasmApi) return null;
   const mod = compileWasm(LANCZOS_BASE64);
   if (!mod) return null;
@@ -74,9 +73,7 @@ export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients:
   const blocksAt = place(72 * h.particles);
   const pairIAt = place(4 * pairs);
   const pairJAt = place(4 * pairs);
-  // The pair blocks in f64 (6 entries a pair), or only in float32 where asked (the check's product).
-  const float32 = options.float32Pairs === true;
-  const packedAt = place((float32 ? 24 : 48) * pairs);
+  const packedAt = place(48 * pairs);
   const arrayAt = lengths.map((l) => place(8 * l));
   const coeffAt = place(8 * coefficients);
   const dotsAt = place(8 * LANCZOS_PARTS * coefficients);
@@ -102,13 +99,7 @@ export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients:
   f64(blocksAt, 9 * h.particles).set(h.diagonalBlocks);
   new Int32Array(buffer, pairIAt, pairs).set(h.pairI);
   new Int32Array(buffer, pairJAt, pairs).set(h.pairJ);
-  let operatorError = 0;
-  if (float32) {
-    const packed = new Float64Array(6 * pairs);
-    packPairBlocks(h, packed);
-    new Float32Array(buffer, packedAt, 6 * pairs).set(packed);
-    operatorError = float32PairError(h, packed);
-  } else packPairBlocks(h, f64(packedAt, 6 * pairs));
+  packPairBlocks(h, f64(packedAt, 6 * pairs));
   const words = new Int32Array(buffer, params, 16);
   const reals = new Float64Array(buffer, params + 64, 8);
   const arrays = lengths.map((l, q) => f64(arrayAt[q], l));
@@ -132,7 +123,7 @@ export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients:
   const owns = (a: Float64Array) => a.buffer === buffer;
   const product = (x: number) => {
     set(h.particles, pairs, blocksAt, pairIAt, pairJAt, packedAt, x, y0, y1);
-    run(float32 ? OP_PRODUCT32 : OP_PRODUCT, 2);
+    run(OP_PRODUCT, 2);
   };
   const recurrence = (mode: number, out: number, cur: number, prev: number, centre = 0, half = 1) => {
     set(n, mode, out, cur, prev, y0, y1);
@@ -144,7 +135,6 @@ export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients:
     arrays,
     owns,
     threads: thread ? 2 : 1,
-    operatorError,
     rowProducts(v, rows, z, cols, _n, c) {
       set(v.byteOffset, rows, z.byteOffset, cols, n, dotsAt);
       run(OP_DOTS, LANCZOS_PARTS);
@@ -166,7 +156,6 @@ export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients:
       run(OP_COMBINE, LANCZOS_PARTS);
     },
     krylov(x, y, filter) {
-      if (float32 && filter) throw new Error('lanczosKernel: the float32 pair blocks are for the plain product (the Krylov check), not the filter');
       if (!filter) {
         product(x.byteOffset);
         recurrence(0, y.byteOffset, 0, 0);
@@ -191,30 +180,4 @@ export function lanczosKernel(h: SparseHessian, lengths: number[], coefficients:
       }
     },
   };
-}
-
-/**
- * ‖H̃ − H‖₂ bounded by ‖H̃ − H‖_∞ (symmetric: the largest row sum of |H̃ − H|), H̃ the Hessian with its
- * pair blocks (packed: k00 k01 k11 k02 k12 k22 a pair, as the product applies them) rounded to
- * float32 and its diagonal blocks as they are; each row sum over its pairs' rounding errors, both
- * ends of a pair, times (1 + 1e-12) for the f64 sum's own rounding. ~2⁻²⁴ × Gershgorin's bound.
- */
-export function float32PairError(h: SparseHessian, packed: Float64Array): number {
-  const rows = new Float64Array(3 * h.particles);
-  const e = new Float64Array(6);
-  for (let q = 0; q < h.pairI.length; q++) {
-    for (let k = 0; k < 6; k++) e[k] = Math.abs(Math.fround(packed[6 * q + k]) - packed[6 * q + k]);
-    // Rows 0, 1, 2 of the block: (k00 k01 k02), (k01 k11 k12), (k02 k12 k22).
-    const r0 = e[0] + e[1] + e[3];
-    const r1 = e[1] + e[2] + e[4];
-    const r2 = e[3] + e[4] + e[5];
-    for (const p of [h.pairI[q], h.pairJ[q]]) {
-      rows[3 * p] += r0;
-      rows[3 * p + 1] += r1;
-      rows[3 * p + 2] += r2;
-    }
-  }
-  let max = 0;
-  for (const r of rows) max = Math.max(max, r);
-  return max * (1 + 1e-12);
 }

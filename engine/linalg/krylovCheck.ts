@@ -22,7 +22,7 @@
  * the eigenvalues in small clusters) and stays above λ* up to rounding (Paige 1980).
  */
 import { createRng } from '../random';
-import type { RowsOperator, StepKernel, StepKernelFactory } from './lowestModes';
+import type { RowsOperator, StepKernel } from './lowestModes';
 import { randomRow } from './lowestModes';
 import { tridiagonalQL } from './tridiagonalQL';
 
@@ -42,12 +42,6 @@ export interface KrylovCheck {
   threads: number;
   /** Steps between projections of the found rows. */
   projectEvery: number;
-  /**
-   * ‖H̃ − H‖₂ bound of the operator the check ran on (0: H itself; the step kernel's float32 pair
-   * blocks: ~2⁻²⁴ Gershgorin), added to λ_K and U: a mode of H at or below λ_K is one of H̃ at or
-   * below λ_K + that (Weyl), so the argument holds for H.
-   */
-  operatorError: number;
   seconds: number;
 }
 
@@ -64,10 +58,8 @@ export interface KrylovCheckOptions {
   /** The probability that `upper` is not ≥ λ_max (0 for a bound such as Gershgorin's), added to the check's. */
   upperFailure?: number;
   /** A kernel for the step (the same contract as lowestModes' stepKernel factory), or plain loops. */
-  stepKernel?: StepKernelFactory;
+  stepKernel?: (lengths: number[], coefficients: number, keep: number) => StepKernel | null;
   onProgress?: (fraction: number) => void;
-  /** The step kernel's product on float32 pair blocks where its error is small against the gap (default true). */
-  float32Pairs?: boolean;
 }
 
 /** The default failure probability of the Krylov certificate. */
@@ -152,7 +144,7 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
   const rho = options.placement ?? KRYLOV_CHECK_PLACEMENT;
   const rows = found.length / n;
   const m = n - rows;
-  const result: KrylovCheck = { passed: false, reason: '', steps: 0, stepsNeeded: 0, threshold: NaN, epsilon: NaN, failureBound: 1, ritzMin: NaN, threads: 1, projectEvery: 1, operatorError: 0, seconds: 0 };
+  const result: KrylovCheck = { passed: false, reason: '', steps: 0, stepsNeeded: 0, threshold: NaN, epsilon: NaN, failureBound: 1, ritzMin: NaN, threads: 1, projectEvery: 1, seconds: 0 };
   const done = (passed: boolean, reason: string) => {
     result.passed = passed;
     result.reason = reason;
@@ -162,15 +154,7 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
   if (!(p > 0 && p < 1) || !(rho > 0 && rho < 1)) throw new Error(`krylovCheck: probability ${p} and placement ${rho} must lie in (0, 1)`);
   if (!(next > top) || !(upper > next)) return done(false, `no gap above the set to check (λ_K = ${top}, θ_(K+1) = ${next}, λ_max ≤ ${upper})`);
   if (m < 1) return done(true, 'the found set spans the space');
-  // The step kernel's product on float32 pair blocks (fewer bytes a step) where its error bound e is
-  // below 1 % of the gap: the check then runs on H̃ with λ_K + e and U + e (see operatorError);
-  // otherwise, or where asked (float32Pairs: false), on H.
-  let kernel = options.float32Pairs === false ? null : (options.stepKernel?.([(rows + 2) * n, n], rows + 2, 0, { float32Pairs: true }) ?? null);
-  if (kernel && !(kernel.operatorError < 0.01 * (next - top))) kernel = null;
-  kernel ??= options.stepKernel?.([(rows + 2) * n, n], rows + 2, 0) ?? null;
-  const e = kernel?.operatorError ?? 0;
-  result.operatorError = e;
-  const { threshold: tau, epsilon: eps, steps: k } = krylovCheckPlan(m, top + e, next, upper + e, p, rho);
+  const { threshold: tau, epsilon: eps, steps: k } = krylovCheckPlan(m, top, next, upper, p, rho);
   Object.assign(result, { threshold: tau, epsilon: eps, stepsNeeded: k });
   const maxSteps = options.maxSteps ?? KRYLOV_CHECK_MAX_STEPS;
   if (k > maxSteps) return done(false, `the Krylov check needs ${k} steps for failure probability ${p} (ε₀ = ${eps.toExponential(2)}), over its budget of ${maxSteps}`);
@@ -182,11 +166,11 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
   const test = 50;
   let failed = false;
   const run = plainLanczos(op, n, found, k, {
-    kernel,
+    stepKernel: options.stepKernel,
     seed: options.seed ?? 7,
     bottom: options.bottom,
     next,
-    upper: upper + e,
+    upper,
     onStep: (steps, alpha, beta, b) => {
       if (steps % every === 0) options.onProgress?.(steps / k);
       if ((steps % test === 0 || steps === k || b === 0) && tridiagonalCountBelow(alpha, beta, steps, tau) > 0) failed = true;
@@ -208,10 +192,9 @@ export function krylovCheck(op: RowsOperator, n: number, found: Float64Array, to
   result.ritzMin = tridiagonalLowest(alpha, beta, steps);
   if (steps < k) return done(false, `the Krylov check broke down after ${steps} of ${k} steps (an invariant subspace: probability 0 for a random start)`);
   result.failureBound = Math.min(1, krylovFailureBound(m, eps, steps) + (options.upperFailure ?? 0));
-  const on = e > 0 ? ` (on H with its pair blocks in float32, ‖H̃ − H‖ ≤ ${e.toExponential(1)} added to λ_K and U)` : '';
   return done(
     true,
-    `Krylov check (Kuczyński–Woźniakowski): ${steps} Lanczos steps from a random start on the complement${on}, lowest Ritz value ${result.ritzMin.toPrecision(8)} ≥ τ = ${tau.toPrecision(8)}; a mode at or below λ_K = ${top.toPrecision(8)} is missed with probability ≤ ${result.failureBound.toExponential(1)}`,
+    `Krylov check (Kuczyński–Woźniakowski): ${steps} Lanczos steps from a random start on the complement, lowest Ritz value ${result.ritzMin.toPrecision(8)} ≥ τ = ${tau.toPrecision(8)}; a mode at or below λ_K = ${top.toPrecision(8)} is missed with probability ≤ ${result.failureBound.toExponential(1)}`,
   );
 }
 
@@ -233,13 +216,12 @@ export interface PlainLanczos {
  * 1989) and copies ("ghosts") of converged ones appear (Paige 1980); used by the Krylov check and by
  * the crude runs that only need a few Ritz values (the filter's cut, λ_max).
  */
-export function plainLanczos(op: RowsOperator, n: number, found: Float64Array, steps: number, options: { stepKernel?: StepKernelFactory; kernel?: StepKernel | null; seed?: number; bottom?: number; next?: number; upper?: number; onStep?: (steps: number, alpha: Float64Array, beta: Float64Array, b: number) => boolean } = {}): PlainLanczos {
+export function plainLanczos(op: RowsOperator, n: number, found: Float64Array, steps: number, options: { stepKernel?: KrylovCheckOptions['stepKernel']; seed?: number; bottom?: number; next?: number; upper?: number; onStep?: (steps: number, alpha: Float64Array, beta: Float64Array, b: number) => boolean } = {}): PlainLanczos {
   const rows = found.length / n;
   const k = steps;
-  // V = [found; two Lanczos vectors] and w in one kernel (two threads where it has them; `kernel`,
-  // made with those arrays, or made here), or plain arrays; the two rows take turns as q_j and q_(j−1)
-  // (the new q overwrites the old q_(j−1)).
-  const kernel = options.kernel !== undefined ? options.kernel : (options.stepKernel?.([(rows + 2) * n, n], rows + 2, 0) ?? null);
+  // V = [found; two Lanczos vectors] and w in one kernel (two threads where it has them), or plain
+  // arrays; the two rows take turns as q_j and q_(j−1) (the new q overwrites the old q_(j−1)).
+  const kernel = options.stepKernel?.([(rows + 2) * n, n], rows + 2, 0) ?? null;
   const v = kernel ? kernel.arrays[0] : new Float64Array((rows + 2) * n);
   const w = kernel ? kernel.arrays[1] : new Float64Array(n);
   v.set(found);
@@ -330,7 +312,7 @@ export function plainLanczos(op: RowsOperator, n: number, found: Float64Array, s
  * twice a step (at N = 10^5, 200 steps: ~10^11 bytes), this reads two vectors. `top` is the
  * largest Ritz value (≤ λ_max up to rounding; a ghost of λ_max is λ_max).
  */
-export function crudeRitzValues(op: RowsOperator, n: number, deflation: Float64Array, steps: number, options: { stepKernel?: StepKernelFactory; seed?: number } = {}): { values: Float64Array; top: number; steps: number; threads: number } {
+export function crudeRitzValues(op: RowsOperator, n: number, deflation: Float64Array, steps: number, options: { stepKernel?: KrylovCheckOptions['stepKernel']; seed?: number } = {}): { values: Float64Array; top: number; steps: number; threads: number } {
   const run = plainLanczos(op, n, deflation, steps, { stepKernel: options.stepKernel, seed: options.seed });
   const k = run.steps;
   const eigenvalues = (from: number) => {

@@ -36,21 +36,7 @@ export interface StepKernel extends BasisKernel {
   /** Threads its operations run on. */
   threads: number;
   krylov(x: Float64Array, y: Float64Array, filter?: { cut: number; bound: number; degree: number }): void;
-  /**
-   * A bound on ‖Ã − A‖₂ for the operator Ã that `krylov` applies (0: A itself; the pair blocks in
-   * float32 where asked: `StepKernelOptions.float32Pairs`).
-   */
-  operatorError: number;
 }
-
-/** What a caller may ask of a step kernel beyond its arrays. */
-export interface StepKernelOptions {
-  /** The product on the pair blocks rounded to float32 (fewer bytes a product; no filter), with its operatorError. */
-  float32Pairs?: boolean;
-}
-
-/** Makes a step kernel with arrays of `lengths` doubles, a coefficient scratch and Yᵀ V of up to `keep` rows, or null. */
-export type StepKernelFactory = (lengths: number[], coefficients: number, keep: number, options?: StepKernelOptions) => StepKernel | null;
 
 /** Y = A X for `count` vectors stored as rows of x (count × n); the same contract as hessianMultiplyRows. */
 export type RowsOperator = (x: Float64Array, y: Float64Array, count: number) => void;
@@ -104,7 +90,7 @@ export interface LowestModesOptions {
    * Hessian product, the filter and the basis operations in parts on two threads), called with
    * basisKernel's arguments; where it gives null, or `kernel` is false, basisKernel and `op` run.
    */
-  stepKernel?: StepKernelFactory;
+  stepKernel?: (lengths: number[], coefficients: number, keep: number) => StepKernel | null;
   /**
    * Only the Ritz values of the first full basis (the eigenvalues of T = Vᵀ A V: upper bounds of the
    * lowest eigenvalues by Cauchy interlacing), without vectors, restarts or the final products: the

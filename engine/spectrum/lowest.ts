@@ -49,7 +49,7 @@ export interface Certification {
   /** 'auto': the two certificates' estimated seconds before it chose (the cost model of `chooseCertificate`). */
   estimates?: { inertiaSeconds: number; krylovSeconds: number };
   /** The Krylov check: its steps, threshold τ, and the bound on the probability that it missed a mode. */
-  krylov?: { steps: number; stepsNeeded: number; threshold: number; epsilon: number; failureBound: number; ritzMin: number; threads: number; operatorError: number };
+  krylov?: { steps: number; stepsNeeded: number; threshold: number; epsilon: number; failureBound: number; ritzMin: number; threads: number };
 }
 
 export interface LowestSpectrum {
@@ -303,8 +303,8 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
   const stepKernel: LowestModesOptions['stepKernel'] =
     options.kernel === false || options.stepKernel === false
       ? undefined
-      : (lengths, coefficients, keep, kernelOptions) => {
-          const k = lanczosKernel(h, lengths, coefficients, keep, kernelOptions);
+      : (lengths, coefficients, keep) => {
+          const k = lanczosKernel(h, lengths, coefficients, keep);
           if (k) path.stepThreads = Math.max(path.stepThreads, k.threads);
           return k;
         };
@@ -514,7 +514,7 @@ export function lowestSpectrum(input: SparseHessian, inputPositions: Float64Arra
       certification.method = 'krylov';
       certification.covered = j;
       certification.seconds = (certification.seconds ?? 0) + chk.seconds;
-      certification.krylov = { steps: chk.steps, stepsNeeded: chk.stepsNeeded, threshold: chk.threshold, epsilon: chk.epsilon, failureBound: chk.failureBound, ritzMin: chk.ritzMin, threads: chk.threads, operatorError: chk.operatorError };
+      certification.krylov = { steps: chk.steps, stepsNeeded: chk.stepsNeeded, threshold: chk.threshold, epsilon: chk.epsilon, failureBound: chk.failureBound, ritzMin: chk.ritzMin, threads: chk.threads };
       const through = j > count ? ` (checked above mode ${j}, the widest of the gaps above modes ${count}…${result.values.length})` : '';
       if (chk.passed) {
         certification.certified = true;

@@ -8,8 +8,7 @@
  *
  *  - the product y = H x (one vector): part 0 the diagonal blocks and the first half of the pairs
  *    into y0, part 1 the second half of the pairs into y1 (from zero); the arithmetic per pair is
- *    engine/hessian/wasm/hessianRows.c's. The sum y0 + y1 is made by the recurrence below. PRODUCT32:
- *    the same with the pair blocks stored in float32 (the Krylov check's operator).
+ *    engine/hessian/wasm/hessianRows.c's. The sum y0 + y1 is made by the recurrence below.
  *  - the recurrence, over PARTS ranges of the vector: with h = y0 + y1 (= H cur),
  *      mode 0: out = h;   mode 1: out = (centre cur − h) / half;
  *      mode 2: out = 2 (centre cur − h) / half − prev;   mode 3: out = −(mode 2);
@@ -30,7 +29,7 @@ typedef int i32;
 #define PARTS 8
 #define CHUNK 1024
 
-enum { OP_PRODUCT = 0, OP_RECURRENCE = 1, OP_DOTS = 2, OP_SUBTRACT = 3, OP_COMBINE = 4, OP_PRODUCT32 = 5 };
+enum { OP_PRODUCT = 0, OP_RECURRENCE = 1, OP_DOTS = 2, OP_SUBTRACT = 3, OP_COMBINE = 4 };
 
 #include "../../linalg/wasm/basisOps.h"
 #include "pairTerms.h"
@@ -71,40 +70,8 @@ static void productPart(i32 particles, const double *blocks, const i32 *pairI, c
 }
 
 /*
- * productPart with the pair blocks stored in float32 (k00 k01 k11 k02 k12 k22 per pair, 24 bytes
- * instead of 48: the product reads ~35 % fewer bytes at N = 10^5): each entry widened to f64 on
- * load, then the same f64 arithmetic, so the result is exactly productPart's on the Hessian with its
- * pair entries rounded to float32 (H̃; the Krylov check accounts for ‖H − H̃‖). Diagonal blocks stay f64.
- */
-static void productPart32(i32 particles, const double *blocks, const i32 *pairI, const i32 *pairJ, const float *packed,
-    i32 q0, i32 q1, const double *x, double *y, i32 diagonal) {
-  if (diagonal) {
-    for (i32 i = 0; i < particles; i++) {
-      const double *b = blocks + 9 * i;
-      i32 p = 3 * i;
-      double x0 = x[p], x1 = x[p + 1], x2 = x[p + 2];
-      y[p] = b[0] * x0 + b[1] * x1 + b[2] * x2;
-      y[p + 1] = b[3] * x0 + b[4] * x1 + b[5] * x2;
-      y[p + 2] = b[6] * x0 + b[7] * x1 + b[8] * x2;
-    }
-  } else {
-    for (i32 i = 0; i < 3 * particles; i++) y[i] = 0;
-  }
-  for (i32 q = q0; q < q1; q++) {
-    const float *b = packed + 6 * q;
-    v128_t c0 = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(b));
-    v128_t c1 = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(b + 1));
-    v128_t c2 = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(b + 3));
-    double k02 = (double)b[3], k12 = (double)b[4], k22 = (double)b[5];
-    i32 i0 = 3 * pairI[q];
-    i32 j0 = 3 * pairJ[q];
-    pairTerms(c0, c1, c2, k02, k12, k22, x, y, i0, j0);
-  }
-}
-
-/*
  * Parameter blocks (i32 words w[], f64 words f[] at params + 64):
- *  PRODUCT:    w = particles, pairs, blocks, pairI, pairJ, packed, x, y0, y1 (PRODUCT32: packed in float32)
+ *  PRODUCT:    w = particles, pairs, blocks, pairI, pairJ, packed, x, y0, y1
  *  RECURRENCE: w = n, mode, out, cur, prev, y0, y1;  f = centre, half
  *  DOTS:       w = v, rows, z, cols, n, out (PARTS × rows × cols doubles)
  *  SUBTRACT:   w = v, rows, z, cols, n, c (rows × cols)
@@ -116,13 +83,6 @@ EXPORT(part) void part(i32 op, const i32 *w, i32 c) {
     i32 particles = w[0], pairs = w[1];
     i32 half = pairs / 2;
     productPart(particles, (const double *)w[2], (const i32 *)w[3], (const i32 *)w[4], (const double *)w[5],
-        c == 0 ? 0 : half, c == 0 ? half : pairs, (const double *)w[6], (double *)(c == 0 ? w[7] : w[8]), c == 0);
-    return;
-  }
-  if (op == OP_PRODUCT32) {
-    i32 particles = w[0], pairs = w[1];
-    i32 half = pairs / 2;
-    productPart32(particles, (const double *)w[2], (const i32 *)w[3], (const i32 *)w[4], (const float *)w[5],
         c == 0 ? 0 : half, c == 0 ? half : pairs, (const double *)w[6], (double *)(c == 0 ? w[7] : w[8]), c == 0);
     return;
   }
