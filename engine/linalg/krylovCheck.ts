@@ -48,7 +48,7 @@ export interface KrylovCheck {
 export interface KrylovCheckOptions {
   /** Failure probability asked (default 1e-6). */
   probability?: number;
-  /** τ's place in the gap (λ_K, θ_(K+1)): 0 < ρ < 1 (default KRYLOV_CHECK_PLACEMENT, 0.9). */
+  /** τ's place in the gap (λ_K, θ_(K+1)): 0 < ρ < 1 (default KRYLOV_CHECK_PLACEMENT, 0.98). */
   placement?: number;
   /** The most steps it may run (default KRYLOV_CHECK_MAX_STEPS, 20 000); beyond, it says not certified without running. */
   maxSteps?: number;
@@ -68,8 +68,14 @@ export const KRYLOV_CHECK_PROBABILITY = 1e-6;
 /** The most steps the check runs by default; beyond, it says not certified without running. */
 export const KRYLOV_CHECK_MAX_STEPS = 20000;
 
-/** τ's default place in the gap (λ_K, θ_(K+1)). */
-export const KRYLOV_CHECK_PLACEMENT = 0.9;
+/**
+ * τ's default place in the gap (λ_K, θ_(K+1)). A complete set passes whatever ρ < 1 as long as
+ * θ_(K+1) is within (1 − ρ) of the gap above λ_(K+1): it is a converged guard (residual ≤ 1e-10 λ_max,
+ * so θ_(K+1) − λ_(K+1) ≲ r²/gap ~ 1e-13 against 2 % of a gap ~ 10⁻⁵ at N = 10⁵). The steps go as
+ * 1/√ρ: 0.98 instead of 0.9 saves 4 %, and a missed mode is then caught up to the top 2 % of the
+ * gap instead of the top 10 %.
+ */
+export const KRYLOV_CHECK_PLACEMENT = 0.98;
 
 /**
  * The check's threshold τ = λ_K + ρ (θ_(K+1) − λ_K), ε₀ = (τ − λ_K)/(U − λ_K) and its steps k for
