@@ -1,6 +1,6 @@
 /**
  * Issue 15 bench: the lowest-K solver (engine/spectrum/lowest.ts) against the dense float64 solver
- * at N = 1000 (K = 30 and 100; the Chebyshev-filtered Lanczos — the default below K = 80 —, the one-factor slice — the default from K = 80 — and the shift-invert path)  and alone at N = 10^4 (its default certificate, the Krylov check, and the inertia beside it) and 10^5 (K = 30), 3D, m = 2, T* = ∞; with
+ * at N = 1000 (K = 30 and 100; the Chebyshev-filtered Lanczos — the default —, the one-factor slice and the shift-invert path)  and alone at N = 10^4 (its default certificate, the Krylov check, and the inertia beside it) and 10^5 (K = 30), 3D, m = 2, T* = ∞; with
  * numpy/scipy on the same Hessian (written to a temp file) as the named reference: scipy eigsh
  * (which='SA', the K + 3 lowest) and numpy eigh. Time, peak RSS (process high-water mark, sizes
  * run in increasing order), accuracy against the dense solver where it exists.

@@ -222,7 +222,7 @@ function lowestSpectrumResult(glass: Glass, positions: Float64Array, k: number, 
   let t = now();
   const h = sparseHessian(glass, positions);
   const hessianSeconds = now() - t;
-  progress(0.05, `lowest ${k} modes: ${k >= SLICE_FROM_K ? 'spectrum slicing (block Lanczos on (H − σI)⁻¹), the same supernodal LDLᵀ\'s inertia as the certificate' : 'Chebyshev-filtered thick-restart Lanczos; certificate by the inertia of a supernodal LDLᵀ (N ≲ 2000 in 3D) or the probabilistic Krylov check'}, translations deflated`);
+  progress(0.05, `lowest ${k} modes: ${k >= SLICE_FROM_K ? 'spectrum slicing (block Lanczos on (H − σI)⁻¹), the same supernodal LDLᵀ\'s inertia as the certificate' : 'Chebyshev-filtered thick-restart Lanczos; certificate by the cheaper of the inertia of a supernodal LDLᵀ and the probabilistic Krylov check'}, translations deflated`);
   const side = glass.box.side;
   const r = lowestSpectrum(h, positions, side, k, { certify, onProgress: (f, m) => progress(0.05 + 0.85 * f, m) });
   t = now();

@@ -99,8 +99,7 @@ export interface LowestOptions {
   cutMargin?: number;
   degreeFactor?: number;
   /**
-   * The eigensolver; default 'slice' for K ≥ SLICE_FROM_K where the factor fits the budget, else
-   * 'lanczos'. 'slice': one LDLᵀ of H − σI at a σ above λ_(K+1) (estimated from θ₁, corrected by
+   * The eigensolver; default 'lanczos' (SLICE_FROM_K: 'slice' only where asked since session 7). 'slice': one LDLᵀ of H − σI at a σ above λ_(K+1) (estimated from θ₁, corrected by
    * the factor's own inertia and moved off a nearby eigenvalue), block Lanczos on (H − σI)⁻¹ for
    * exactly the eigenvalues below σ, whose number the inertia gives: the same factor solves and
    * certifies. 'lanczos' (also the fallback): Chebyshev-filtered thick-restart Lanczos on H, then
@@ -763,12 +762,15 @@ const SLICE_BLOCK = 4;
 const SLICE_ACCEPT = 100;
 
 /**
- * The default path is the slice from this K on (where the factor fits), the filtered Lanczos below
- * it. Measured at N = 1000 on three glasses (m = 2 seeds 1 and 3, m = ∞ seed 2; docs/SPECTRUM.md):
- * K = 100 slice 3.5–5.2 s against 6.5–7.9 s on every one; K = 30 a tie within the load's noise
- * (2.2–3.8 s against 2.6–3.4 s); K = 50 the filtered Lanczos faster (3.0–5.9 s against 4.1–9.8 s).
+ * The default path would be the slice from this K on (where the factor fits), the filtered Lanczos
+ * below it: since session 7 never (the slice only where asked, `path: 'slice'`). Session 4 measured
+ * the slice faster from K ≈ 80 when the Lanczos had to pay for the inertia certificate (N = 1000, K =
+ * 100: 3.5–5.2 s against 6.5–7.9 s); with the Krylov check the filtered Lanczos is faster at every K
+ * measured (docs/SPECTRUM.md, 2026-12-03, N = 1000, three glasses, two runs each: K = 80 1.1–1.5 s
+ * against 2.1–2.5 s, K = 100 1.2–1.3 s against 2.4–6.9 s, K = 150 1.8–2.2 s against 3.7–6.0 s, K = 200
+ * 3.3–3.4 s against 4.6–4.8 s, K = 300 5.9–6.7 s against 9.3–9.4 s).
  */
-export const SLICE_FROM_K = 80;
+export const SLICE_FROM_K = Infinity;
 
 /**
  * The slice is the default only where its factor is at most this many flops (N = 1000 in 3D: 1.9·10^9,
